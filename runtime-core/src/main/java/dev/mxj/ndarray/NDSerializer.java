@@ -164,14 +164,14 @@ public final class NDSerializer {
             in.u64("reserved field");
             long count = in.u64("array count");
             // the smallest array record (a "none" array) takes 12 bytes
-            if (count < 0 || count > in.remaining() / 12) throw in.corrupt("array count " + Long.toUnsignedString(count) + " is larger than the file can hold");
+            if (count < 0 || count > in.remaining() / 12) throw in.corrupt("truncated: array count " + Long.toUnsignedString(count) + " is larger than the file can hold");
             for (long i = 0; i < count; i++) arrays.add(readArray(in, i));
             long nnames = in.u64("name count");
             if (nnames != 0 && nnames != count) throw in.corrupt("the file has " + count + " arrays but " + Long.toUnsignedString(nnames) + " names");
             List<String> names = new ArrayList<>();
             for (long i = 0; i < nnames; i++) {
                 long len = in.u64("length of name " + i);
-                if (len < 0 || len > in.remaining()) throw in.corrupt("name " + i + " claims " + Long.toUnsignedString(len) + " bytes but only " + in.remaining() + " remain");
+                if (len < 0 || len > in.remaining()) throw in.corrupt("truncated: name " + i + " claims " + Long.toUnsignedString(len) + " bytes but only " + in.remaining() + " remain");
                 names.add(new String(in.bytes((int) len, "name " + i), StandardCharsets.UTF_8));
             }
             ok = true;
