@@ -106,7 +106,8 @@ public final class Main {
                 + System.getProperty("java.home") + ")");
 
         String engineType = Engines.configuredType();
-        try (Engine e = Engines.create(engineType)) { // validates MXJ_ENGINE_TYPE / MXNET_ENGINE_TYPE
+        // a throw-away engine, not Engine.get(): validates the setting without fixing the process-wide engine
+        try (Engine e = Engines.create(engineType)) {
             out.println("engine     " + engineType + (e.isSynchronous() ? " (runs operations synchronously)" : ""));
         } catch (IllegalArgumentException e) {
             out.println("engine     invalid: " + e.getMessage());
@@ -170,7 +171,9 @@ public final class Main {
             boolean match = op.name().toLowerCase(Locale.ROOT).contains(f)
                     || op.aliases().stream().anyMatch(a -> a.toLowerCase(Locale.ROOT).contains(f));
             if (!match) continue;
-            out.println(op.aliases().isEmpty() ? op.name() : op.name() + "  (alias: " + String.join(", ", op.aliases()) + ")");
+            List<String> aliases = op.aliases();
+            out.println(aliases.isEmpty() ? op.name()
+                    : op.name() + "  (" + (aliases.size() == 1 ? "alias" : "aliases") + ": " + String.join(", ", aliases) + ")");
             n++;
         }
         if (n == 0 && !filter.isEmpty()) {

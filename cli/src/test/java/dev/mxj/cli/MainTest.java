@@ -125,6 +125,7 @@ class MainTest {
         OpDef.builder("broadcast_add").alias("broadcast_plus").register(r);
         OpDef.builder("Activation").register(r);
         OpDef.builder("_plus_scalar").alias("_PlusScalar").register(r);
+        OpDef.builder("Reshape").alias("reshape", "_reshape").register(r);
         return r;
     }
 
@@ -147,7 +148,8 @@ class MainTest {
     void opsPrintsNamesSortedWithTheirAliases() {
         Result r = ops(sampleRegistry(), "");
         assertEquals(0, r.code(), r.err());
-        assertEquals(List.of("Activation", "_plus_scalar  (alias: _PlusScalar)", "broadcast_add  (alias: broadcast_plus)", "elemwise_add"),
+        assertEquals(List.of("Activation", "Reshape  (aliases: reshape, _reshape)", "_plus_scalar  (alias: _PlusScalar)",
+                        "broadcast_add  (alias: broadcast_plus)", "elemwise_add"),
                 r.out().lines().toList());
     }
 
