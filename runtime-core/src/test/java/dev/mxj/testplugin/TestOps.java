@@ -19,7 +19,7 @@ import java.lang.foreign.ValueLayout;
  * Test-only operators registered into the global registry and the CPU kernel table, so runtime
  * tests do not depend on the math family: {@code _test_add} (element-wise float32 add),
  * {@code _test_fail} (kernel always throws), {@code _test_uniform} (uses the device generator),
- * {@code _test_sleep} (copy after a delay).
+ * {@code _test_sleep} (copy after a delay), {@code _test_plus_scalar} (shaped like {@code _plus_scalar}, for overhead measurements).
  */
 public final class TestOps {
     private TestOps() {}
@@ -34,6 +34,7 @@ public final class TestOps {
         OpDef.builder("_test_uniform").inputs().param(Param.intTupleParam("shape").required())
                 .inferShape((a, in, out) -> { ShapeRules.assign(a, out, 0, a.getShape("shape"), "output"); return true; })
                 .inferType(TypeRules.fixedOutput(dev.mxj.op.DType.FLOAT32)).resources(Resource.RANDOM).register(r);
+        OpDef.builder("_test_plus_scalar").inputs("data").param(Param.floatParam("scalar").defaultValue(1.0)).inplace(0, 0).register(r);
         OpDef.builder("_test_sleep").inputs("data").param(Param.intParam("millis").defaultValue(50)).register(r);
 
         KernelTable t = Devices.handle(Context.cpu()).kernels();
@@ -43,6 +44,11 @@ public final class TestOps {
                 float v = x.getAtIndex(F, i) + y.getAtIndex(F, i);
                 z.setAtIndex(F, i, req[0] == OpReq.ADD ? z.getAtIndex(F, i) + v : v);
             }
+        });
+        t.add("_test_plus_scalar", (ctx, a, in, req, out) -> {
+            float c = (float) a.getDouble("scalar");
+            MemorySegment x = in[0].segment(), z = out[0].segment();
+            for (long i = 0; i < out[0].size(); i++) z.setAtIndex(F, i, x.getAtIndex(F, i) + c);
         });
         t.add("_test_fail", (ctx, a, in, req, out) -> { throw new IllegalStateException("deliberate kernel failure"); });
         t.add("_test_uniform", (ctx, a, in, req, out) -> {
