@@ -21,6 +21,7 @@ import dev.mxj.op.OperatorException;
 import dev.mxj.op.Resource;
 import dev.mxj.op.Shape;
 
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -143,7 +144,7 @@ public final class Imperative {
             push(e, p, h, k, in, outs, addTo);
         }
         if (out != null) {
-            closeHidden(outs, p.numVisible);
+            closeHidden(outs, out.length); // only the hidden outputs allocated here
             return out;
         }
         if (p.numVisible == outs.length) return outs;
@@ -244,6 +245,10 @@ public final class Imperative {
                 kc.releaseTemp();
             }
         }, h.execContext(), reads, mutates, FnProperty.NORMAL, Engine.DEFAULT_PRIORITY, e.def.name());
+        // The pushed closure holds tensors, not arrays: keep the arrays (hence their chunks) reachable until
+        // the push is done, or a Cleaner could schedule their storage's deletion before this operation.
+        Reference.reachabilityFence(in);
+        Reference.reachabilityFence(outs);
     }
 
     private static boolean aliasesInput(NDArray o, NDArray[] in) {

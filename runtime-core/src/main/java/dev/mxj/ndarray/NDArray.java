@@ -16,6 +16,7 @@ import dev.mxj.op.codegen.GenerateOpWrappers;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 import java.lang.reflect.Array;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -288,6 +289,7 @@ public final class NDArray extends NDArrayOps implements AutoCloseable {
             HostData.convert(src, srcType, staged, dtype, n);
             dev.copyFromHost(staged, c.storage, byteOffset, bytes);
         }
+        Reference.reachabilityFence(c);
     }
 
     // ------------------------------------------------------------------ properties
@@ -325,7 +327,9 @@ public final class NDArray extends NDArrayOps implements AutoCloseable {
 
     /** Wait until pending writes to this array have run; rethrows a kernel error stored on it. */
     public NDArray waitToRead() {
-        Engine.get().waitForVar(chunk().var);
+        Chunk c = chunk();
+        Engine.get().waitForVar(c.var);
+        Reference.reachabilityFence(c);
         return this;
     }
 
@@ -335,6 +339,7 @@ public final class NDArray extends NDArrayOps implements AutoCloseable {
         // a no-op that mutates the var runs after every operation pushed on it so far
         Engine.get().push(rc -> {}, c.dev.execContext(), new Var[0], new Var[] {c.var}, FnProperty.NORMAL, Engine.DEFAULT_PRIORITY, "wait_to_write");
         Engine.get().waitForVar(c.var);
+        Reference.reachabilityFence(c);
         return this;
     }
 
@@ -345,13 +350,17 @@ public final class NDArray extends NDArrayOps implements AutoCloseable {
     private <T> T read(java.util.function.BiFunction<MemorySegment, Long, T> reader) {
         waitToRead();
         Chunk c = chunk();
-        long n = shape.size();
-        MemorySegment host = c.storage.hostSegment();
-        if (host != null) return reader.apply(host.asSlice(byteOffset, n * dtype.byteSize()), n);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment tmp = arena.allocate(Math.max(1, n * dtype.byteSize()), 64);
-            c.dev.device().copyToHost(c.storage, byteOffset, tmp, n * dtype.byteSize());
-            return reader.apply(tmp, n);
+        try {
+            long n = shape.size();
+            MemorySegment host = c.storage.hostSegment();
+            if (host != null) return reader.apply(host.asSlice(byteOffset, n * dtype.byteSize()), n);
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment tmp = arena.allocate(Math.max(1, n * dtype.byteSize()), 64);
+                c.dev.device().copyToHost(c.storage, byteOffset, tmp, n * dtype.byteSize());
+                return reader.apply(tmp, n);
+            }
+        } finally {
+            Reference.reachabilityFence(c); // the storage must not be recycled while it is read
         }
     }
 
@@ -494,6 +503,8 @@ public final class NDArray extends NDArrayOps implements AutoCloseable {
         Var[] reads = sc == dc ? new Var[0] : new Var[] {sc.var};
         Engine.get().push(rc -> copyBytes(sd, ss, srcOff, st, dd, ds, dstOff, dt, n), runOn.execContext(), reads, new Var[] {dc.var},
                 prop, Engine.DEFAULT_PRIORITY, "_copyto");
+        Reference.reachabilityFence(sc); // see Imperative.push: no deletion may be scheduled before this push
+        Reference.reachabilityFence(dc);
         return dst;
     }
 
