@@ -402,6 +402,23 @@ public final class NDArray extends NDArrayOps implements AutoCloseable {
         return read((s, n) -> s.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
     }
 
+    /** Values at the given flat indices (printing reads only what it shows). */
+    double[] readDoublesAt(long[] idx) {
+        return read((s, n) -> {
+            double[] r = new double[idx.length];
+            for (int i = 0; i < r.length; i++) r[i] = HostData.getDouble(s, dtype, idx[i]);
+            return r;
+        });
+    }
+
+    long[] readLongsAt(long[] idx) {
+        return read((s, n) -> {
+            long[] r = new long[idx.length];
+            for (int i = 0; i < r.length; i++) r[i] = HostData.getLong(s, dtype, idx[i]);
+            return r;
+        });
+    }
+
     /** The value of a one-element array (MXNet's {@code asscalar}). */
     public double asScalar() {
         if (shape.size() != 1) throw new IllegalStateException("asScalar needs an array of exactly one element, this one has shape " + shape);

@@ -20,26 +20,46 @@ final class NDFormat {
     private NDFormat() {}
 
     static String format(NDArray a) {
-        double[] values = a.dtype() == DType.INT64 ? null : a.toDoubleArray();
-        long[] longs = a.dtype() == DType.INT64 ? a.toLongArray() : null;
-        String body = formatValues(a.shape(), a.dtype(), values, longs);
-        return "\n" + body + "\n<NDArray " + a.shapeText() + " @" + a.context() + ">";
+        Shape shape = a.shape();
+        long[] dims = shape.dims();
+        boolean summarize = shape.size() > THRESHOLD;
+        // only the elements that are shown are read back from the device
+        java.util.List<Long> shown = new java.util.ArrayList<>();
+        collectShown(dims, shape.strides(), 0, 0, summarize, shown);
+        long[] idx = new long[shown.size()];
+        for (int i = 0; i < idx.length; i++) idx[i] = shown.get(i);
+        Values v = a.dtype() == DType.INT64 ? new Values(idx, null, a.readLongsAt(idx)) : new Values(idx, a.readDoublesAt(idx), null);
+        return "\n" + formatValues(shape, a.dtype(), v, summarize) + "\n<NDArray " + a.shapeText() + " @" + a.context() + ">";
     }
 
-    /** numpy's {@code str(array)} for row-major values (exactly one of {@code d}, {@code l} non-null). */
-    static String formatValues(Shape shape, DType dtype, double[] d, long[] l) {
+    /** Values of the shown elements, looked up by flat index. */
+    static final class Values {
+        private final java.util.Map<Long, Integer> pos = new java.util.HashMap<>();
+        private final double[] d;
+        private final long[] l;
+
+        Values(long[] idx, double[] d, long[] l) {
+            for (int i = 0; i < idx.length; i++) pos.put(idx[i], i);
+            this.d = d;
+            this.l = l;
+        }
+
+        double d(long flat) { int p = pos.get(flat); return d != null ? d[p] : l[p]; }
+
+        boolean isLong() { return l != null; }
+
+        long l(long flat) { return l[pos.get(flat)]; }
+    }
+
+    /** numpy's {@code str(array)}. */
+    static String formatValues(Shape shape, DType dtype, Values v, boolean summarize) {
         long[] dims = shape.dims();
-        long size = shape.size();
-        boolean summarize = size > THRESHOLD;
         long[] strides = shape.strides();
-        // the element format is computed from the elements that are shown
         java.util.List<Long> shown = new java.util.ArrayList<>();
         collectShown(dims, strides, 0, 0, summarize, shown);
-        ElementFormat f = ElementFormat.of(dtype, d, l, shown);
+        ElementFormat f = ElementFormat.of(dtype, v, shown);
         if (dims.length == 0) return f.format(0);
-        StringBuilder out = new StringBuilder();
-        out.append(recurse(dims, strides, 0, 0, " ", LINE_WIDTH, summarize, f));
-        return out.toString();
+        return recurse(dims, strides, 0, 0, " ", LINE_WIDTH, summarize, f);
     }
 
     private static void collectShown(long[] dims, long[] strides, int axis, long base, boolean summarize, java.util.List<Long> shown) {
@@ -109,41 +129,39 @@ final class NDFormat {
     private abstract static class ElementFormat {
         abstract String format(long index);
 
-        static ElementFormat of(DType t, double[] d, long[] l, java.util.List<Long> shown) {
-            if (t == DType.BOOL) return new BoolFormat(d, shown);
-            if (!t.isFloating()) return new IntFormat(d, l, shown);
-            return new FloatFormat(t, d, shown);
+        static ElementFormat of(DType t, Values v, java.util.List<Long> shown) {
+            if (t == DType.BOOL) return new BoolFormat(v, shown);
+            if (!t.isFloating()) return new IntFormat(v, shown);
+            return new FloatFormat(t, v, shown);
         }
     }
 
     private static final class BoolFormat extends ElementFormat {
-        private final double[] d;
+        private final Values v;
         private final boolean pad;
 
-        BoolFormat(double[] d, java.util.List<Long> shown) {
-            this.d = d;
+        BoolFormat(Values v, java.util.List<Long> shown) {
+            this.v = v;
             boolean anyFalse = false;
-            for (long i : shown) if (d[(int) i] == 0) anyFalse = true;
+            for (long i : shown) if (v.d(i) == 0) anyFalse = true;
             this.pad = anyFalse;
         }
 
-        @Override String format(long i) { return d[(int) i] != 0 ? (pad ? " True" : "True") : "False"; }
+        @Override String format(long i) { return v.d(i) != 0 ? (pad ? " True" : "True") : "False"; }
     }
 
     private static final class IntFormat extends ElementFormat {
-        private final double[] d;
-        private final long[] l;
+        private final Values v;
         private final int width;
 
-        IntFormat(double[] d, long[] l, java.util.List<Long> shown) {
-            this.d = d;
-            this.l = l;
+        IntFormat(Values v, java.util.List<Long> shown) {
+            this.v = v;
             int w = 0;
             for (long i : shown) w = Math.max(w, raw(i).length());
             this.width = w;
         }
 
-        private String raw(long i) { return Long.toString(l != null ? l[(int) i] : (long) d[(int) i]); }
+        private String raw(long i) { return Long.toString(v.isLong() ? v.l(i) : (long) v.d(i)); }
 
         @Override String format(long i) { return pad(raw(i), width); }
     }
@@ -153,17 +171,17 @@ final class NDFormat {
     /** numpy's FloatingFormat in "maxprec" mode with unique (shortest round-trip) digits. */
     private static final class FloatFormat extends ElementFormat {
         private final DType type;
-        private final double[] d;
+        private final Values d;
         private final boolean exp;
         private int padLeft, padRight, precision, expSize;
 
-        FloatFormat(DType type, double[] d, java.util.List<Long> shown) {
+        FloatFormat(DType type, Values d, java.util.List<Long> shown) {
             this.type = type;
             this.d = d;
             double max = 0, min = Double.POSITIVE_INFINITY;
             boolean anyFinite = false, anyNonFinite = false, negInf = false;
             for (long i : shown) {
-                double v = d[(int) i];
+                double v = d.d(i);
                 if (!Double.isFinite(v)) {
                     anyNonFinite = true;
                     if (v == Double.NEGATIVE_INFINITY) negInf = true;
@@ -183,7 +201,7 @@ final class NDFormat {
                 if (e) {
                     int fracMax = 0, intMax = 0, expMax = 0;
                     for (long i : shown) {
-                        double v = d[(int) i];
+                        double v = d.d(i);
                         if (!Double.isFinite(v)) continue;
                         String[] parts = scientific(v, PRECISION, 0).split("e");
                         String[] ip = parts[0].split("\\.", -1);
@@ -198,7 +216,7 @@ final class NDFormat {
                 } else {
                     int intMax = 0, fracMax = 0;
                     for (long i : shown) {
-                        double v = d[(int) i];
+                        double v = d.d(i);
                         if (!Double.isFinite(v)) continue;
                         String[] ip = positional(v).split("\\.", -1);
                         intMax = Math.max(intMax, ip[0].length());
@@ -215,7 +233,7 @@ final class NDFormat {
         }
 
         @Override String format(long index) {
-            double v = d[(int) index];
+            double v = d.d(index);
             if (!Double.isFinite(v)) {
                 String s = Double.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
                 return pad(s, padLeft + padRight + 1);
