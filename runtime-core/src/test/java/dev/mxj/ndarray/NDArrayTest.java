@@ -112,12 +112,36 @@ class NDArrayTest {
     void inPlaceAndAddToRequests() {
         NDArray x = NDArray.array(new float[] {1, 2});
         NDArray y = NDArray.array(new float[] {10, 20});
+        Imperative.invoke1("_test_add", new NDArray[] {x, y}, null, null).waitToRead();
+        assertEquals(dev.mxj.device.OpReq.WRITE, TestOps.LAST_REQ);
         NDArray r = Imperative.invoke1("_test_add", new NDArray[] {x, y}, null, x); // out aliases an input: INPLACE
+        r.waitToRead();
+        assertEquals(dev.mxj.device.OpReq.INPLACE, TestOps.LAST_REQ);
         assertSame(x, r);
         assertArrayEquals(new float[] {11, 22}, x.toFloatArray());
         NDArray acc = NDArray.array(new float[] {100, 100});
         Imperative.invoke("_test_add", new NDArray[] {x, y}, null, new NDArray[] {acc}, true);
         assertArrayEquals(new float[] {121, 142}, acc.toFloatArray());
+        assertEquals(dev.mxj.device.OpReq.ADD, TestOps.LAST_REQ);
+    }
+
+    @Test
+    void variadicCountsMutatedInputsAndTempSpace() {
+        NDArray a = NDArray.array(new float[] {1, 2}), b = NDArray.array(new float[] {10, 20}), c = NDArray.array(new float[] {100, 200});
+        assertArrayEquals(new float[] {111, 222}, Imperative.invoke1("_test_sum_n", new NDArray[] {a, b, c}, null, null).toFloatArray());
+        assertArrayEquals(new float[] {11, 22}, Imperative.invoke1("_test_sum_n", new NDArray[] {a, null, b}, null, null).toFloatArray(),
+                "null inputs are dropped and num_args counts the rest");
+        var cpu = dev.mxj.Devices.device(Context.cpu());
+        NDArray.waitAll();
+        long before = cpu.memoryStats().bytesInUse();
+        NDArray out = Imperative.invoke1("_test_bump", new NDArray[] {a}, null, null);
+        NDArray after = Imperative.invoke1("_test_add", new NDArray[] {a, a}, null, null); // ordered after the mutation
+        assertArrayEquals(new float[] {1, 2}, out.toFloatArray());
+        assertArrayEquals(new float[] {2, 3}, a.toFloatArray());
+        assertArrayEquals(new float[] {4, 6}, after.toFloatArray());
+        assertEquals(4096, TestOps.LAST_TEMP_BYTES);
+        NDArray.waitAll();
+        assertEquals(before + 2 * 64, cpu.memoryStats().bytesInUse(), "temp space went back to the pool; only the two outputs remain");
     }
 
     @Test
