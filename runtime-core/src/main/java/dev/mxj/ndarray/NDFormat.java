@@ -12,7 +12,8 @@ import java.math.RoundingMode;
  * followed by {@code <NDArray 2x3 @cpu(0)>}. Implements numpy's layout rules from their
  * documented behaviour: shortest round-trip digits per element type, decimal points aligned,
  * scientific notation when values span more than three orders of magnitude or reach 1e8,
- * {@code ...} for large arrays, wrapping at the line width.
+ * {@code ...} for large arrays, wrapping at the line width. The switch to scientific notation at
+ * 1e8 is that of numpy 1.x, which MXNet 1.9 ran with (numpy 2.3 lowered it for float16/float32).
  */
 final class NDFormat {
     static final int PRECISION = 8, THRESHOLD = 1000, EDGE_ITEMS = 3, LINE_WIDTH = 75;
@@ -284,7 +285,7 @@ final class NDFormat {
             b = b.stripTrailingZeros();
             if (b.scale() < 0) b = b.setScale(0);
             String s = b.toPlainString();
-            if (v < 0 && !s.startsWith("-")) s = "-" + s; // keep the sign of -0.0 and of values rounding to 0
+            if (Double.doubleToRawLongBits(v) < 0 && !s.startsWith("-")) s = "-" + s; // -0.0, and values rounding to 0
             return s.contains(".") ? s : s + ".";
         }
 
@@ -294,6 +295,10 @@ final class NDFormat {
             String sign = (v < 0 || (v == 0 && 1 / v < 0)) ? "-" : "";
             if (b.signum() == 0) return sign + "0." + "0".repeat(minFrac) + "e+00";
             b = b.round(new java.math.MathContext(maxFrac + 1, RoundingMode.HALF_EVEN)).stripTrailingZeros();
+            if (b.precision() < minFrac + 1) {
+                // numpy pads with further digits of the exact binary value, not with zeros
+                b = new BigDecimal(v).abs().round(new java.math.MathContext(minFrac + 1, RoundingMode.HALF_EVEN));
+            }
             String digits = b.unscaledValue().toString();
             int exponent = digits.length() - 1 - b.scale();
             String frac = digits.substring(1);

@@ -227,6 +227,13 @@ class NDArrayTest {
         String wrapped = NDArray.arange(30).toString();
         assertEquals("\n[ 0.  1.  2.  3.  4.  5.  6.  7.  8.  9. 10. 11. 12. 13. 14. 15. 16. 17.\n"
                 + " 18. 19. 20. 21. 22. 23. 24. 25. 26. 27. 28. 29.]\n<NDArray 30 @cpu(0)>", wrapped);
+        assertEquals("\n[-0.  1.]\n<NDArray 2 @cpu(0)>", NDArray.array(new float[] {-0f, 1}).toString());
+        // scientific mantissas are padded with further exact digits, as numpy's dragon4 does
+        assertEquals("\n[-6.6519469e-06  1.0425134e-05]\n<NDArray 2 @cpu(0)>",
+                NDArray.array(new double[] {-6.6519469e-06, 1.0425134e-05}, Shape.of(2), DType.FLOAT32, Context.cpu()).toString());
+        assertEquals("\n[ 268.  -957.5 1475. ]\n<NDArray 3 @cpu(0)>",
+                NDArray.array(new double[] {268, -957.5, 1475}, Shape.of(3), DType.FLOAT16, Context.cpu()).toString());
+        assertEquals("\n[-128  127]\n<NDArray 2 @cpu(0)>", NDArray.array(new byte[] {-128, 127}).toString());
         String three = NDArray.zeros(2, 1, 2).toString();
         assertEquals("\n[[[0. 0.]]\n\n [[0. 0.]]]\n<NDArray 2x1x2 @cpu(0)>", three);
     }
