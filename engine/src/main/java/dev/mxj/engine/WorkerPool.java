@@ -52,6 +52,8 @@ final class WorkerPool {
     static final class Worker extends Thread {
         final WorkerPool pool;
         volatile boolean parked;
+        /** Whether this worker is included in {@link #searching}; only the worker itself touches it. */
+        boolean counted = true;   // submit() counts a worker it starts
 
         Worker(WorkerPool pool, String name) {
             super(name);
@@ -110,34 +112,39 @@ final class WorkerPool {
 
     /** Next operation for {@code w}; spins, then parks when idle. Null once shut down and drained. */
     private OprBlock take(Worker w) {
-        boolean counted = true;   // started or woken workers were counted as searching by submit()
         for (;;) {
             synchronized (this) {
                 OprBlock b = ready.poll();
                 if (b != null) {
                     queued = ready.size();
-                    if (counted) searching.decrementAndGet();
+                    stopSearching(w);
                     return b;
                 }
                 if (shutdown) {
-                    if (counted) searching.decrementAndGet();
+                    stopSearching(w);
                     return null;
                 }
             }
-            if (!counted) {
+            if (!w.counted) {
                 searching.incrementAndGet();
-                counted = true;
+                w.counted = true;
             }
             if (spin()) continue;
             synchronized (this) {
                 if (!ready.isEmpty() || shutdown) continue;
-                searching.decrementAndGet();
-                counted = false;
+                stopSearching(w);
                 w.parked = true;
                 parked.addFirst(w);   // LIFO: the most recently active worker has the warmest caches
             }
             while (w.parked) LockSupport.park(this);
-            counted = true;
+            w.counted = true;         // submit() counted us as searching when it woke us
+        }
+    }
+
+    private void stopSearching(Worker w) {
+        if (w.counted) {
+            searching.decrementAndGet();
+            w.counted = false;
         }
     }
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Error semantics, run on the naive engine (the reference) and on the threaded engine with and
  * without inline dispatch: all three must behave the same.
  */
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class EngineErrorTest {
     private static final ExecContext CPU = ExecContext.CPU;
     private static final Var[] NONE = {};
