@@ -139,7 +139,11 @@ final class ThreadedVar implements Var {
         Node n = queue[head];
         queue[head] = null;
         head = (head + 1) & (queue.length - 1);
-        size--;
+        if (--size == 0 && queue.length > 64) {   // a burst is over: do not keep its big arrays per var
+            queue = null;
+            queueWrites = null;
+            head = 0;
+        }
         return n;
     }
 

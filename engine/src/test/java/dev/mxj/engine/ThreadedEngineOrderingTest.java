@@ -341,6 +341,52 @@ class ThreadedEngineOrderingTest {
         }
     }
 
+    /** More than 16 vars with duplicates takes the allocating path (canonical sets, sorted lock order). */
+    @Test
+    void largeOverlappingVarSetsFromManyThreads() throws Exception {
+        for (boolean inline : new boolean[] {true, false}) {
+            try (Engine e = Engines4Test.threaded(inline, 2)) {
+                int nVars = 24;
+                Var[] vars = new Var[nVars];
+                for (int i = 0; i < nVars; i++) vars[i] = e.newVar();
+                long[] cells = new long[nVars];
+                Thread[] pushers = new Thread[3];
+                int perThread = 3_000;
+                for (int t = 0; t < pushers.length; t++) {
+                    int seed = t;
+                    pushers[t] = new Thread(() -> {
+                        java.util.Random r = new java.util.Random(seed);
+                        for (int i = 0; i < perThread; i++) {
+                            Var[] reads = new Var[12];
+                            for (int k = 0; k < reads.length; k++) reads[k] = vars[r.nextInt(nVars)];
+                            int w1 = r.nextInt(nVars), w2 = r.nextInt(nVars);
+                            Var[] writes = new Var[10];
+                            for (int k = 0; k < writes.length; k++) writes[k] = vars[k % 2 == 0 ? w1 : w2];
+                            e.push(rc -> {
+                                cells[w1]++;
+                                if (w2 != w1) cells[w2]++;
+                            }, CPU, reads, writes);
+                        }
+                    });
+                    pushers[t].start();
+                }
+                for (Thread t : pushers) t.join();
+                e.waitForAll();
+                long[] expected = new long[nVars];
+                for (int t = 0; t < pushers.length; t++) {
+                    java.util.Random r = new java.util.Random(t);
+                    for (int i = 0; i < perThread; i++) {
+                        for (int k = 0; k < 12; k++) r.nextInt(nVars);
+                        int w1 = r.nextInt(nVars), w2 = r.nextInt(nVars);
+                        expected[w1]++;
+                        if (w2 != w1) expected[w2]++;
+                    }
+                }
+                org.junit.jupiter.api.Assertions.assertArrayEquals(expected, cells);
+            }
+        }
+    }
+
     static void sleep(long ms) {
         try {
             Thread.sleep(ms);
