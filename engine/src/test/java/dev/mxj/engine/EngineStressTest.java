@@ -35,13 +35,22 @@ class EngineStressTest {
     private static final int VARS = THREADS * OWN + SHARED;
     private static final ExecContext CPU = ExecContext.CPU;
 
-    @Test void inlineNoErrors() throws Exception { check(true, 60_000, 0, 0.001, 1); }
+    @Test void inlineNoErrors() throws Exception { check(options(true), 60_000, 0, 0.001, 1); }
 
-    @Test void asyncNoErrors() throws Exception { check(false, 40_000, 0, 0.001, 2); }
+    @Test void asyncNoErrors() throws Exception { check(options(false), 40_000, 0, 0.001, 2); }
 
-    @Test void inlineWithErrors() throws Exception { check(true, 20_000, 0.002, 0.03, 3); }
+    @Test void inlineWithErrors() throws Exception { check(options(true), 20_000, 0.002, 0.03, 3); }
 
-    @Test void asyncWithErrors() throws Exception { check(false, 20_000, 0.002, 0.03, 4); }
+    @Test void asyncWithErrors() throws Exception { check(options(false), 20_000, 0.002, 0.03, 4); }
+
+    /** Without spinning every hand-off parks and unparks: where a lost wake-up would show up as a hang. */
+    @Test void asyncNoSpinning() throws Exception { check(options(false).withSpinNanos(0), 15_000, 0.001, 0.01, 5); }
+
+    @Test void inlineNoSpinning() throws Exception { check(options(true).withSpinNanos(0), 15_000, 0.001, 0.01, 6); }
+
+    private static EngineOptions options(boolean inline) {
+        return EngineOptions.defaults().withInline(inline).withCpuWorkers(2);
+    }
 
     /** Kinds of operation. */
     private static final int SYNC = 0, ASYNC_INLINE = 1, ASYNC_DEFERRED = 2, SHARED_ADD = 3;
@@ -163,7 +172,7 @@ class EngineStressTest {
         return new Outcome(cells.clone(), errors, logs);
     }
 
-    private static void check(boolean inline, int opsPerThread, double failRate, double waitRate, long seed) throws Exception {
+    private static void check(EngineOptions options, int opsPerThread, double failRate, double waitRate, long seed) throws Exception {
         List<List<Op>> programs = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) programs.add(generate(t, opsPerThread, failRate, waitRate, seed));
         ExecutorService completer = Executors.newSingleThreadExecutor();
@@ -180,7 +189,7 @@ class EngineStressTest {
 
             Outcome actual;
             long t0 = System.nanoTime();
-            try (Engine engine = Engines4Test.threaded(inline, 2)) {
+            try (Engine engine = new ThreadedEngine(options)) {
                 Var[] vars = newVars(engine);
                 long[] cells = new long[VARS];
                 List<List<String>> logs = new ArrayList<>();
@@ -202,8 +211,8 @@ class EngineStressTest {
                 }
             }
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            System.out.printf("stress inline=%s failRate=%s: %d ops from %d threads in %d ms%n",
-                    inline, failRate, THREADS * opsPerThread, THREADS, ms);
+            System.out.printf("stress inline=%s spin=%dus failRate=%s: %d ops from %d threads in %d ms%n",
+                    options.inline(), options.spinNanos() / 1000, failRate, THREADS * opsPerThread, THREADS, ms);
 
             for (int t = 0; t < THREADS; t++) assertSameLog(t, expected.logs.get(t), actual.logs.get(t));
             int own = THREADS * OWN;
