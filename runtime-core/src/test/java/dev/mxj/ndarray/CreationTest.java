@@ -67,8 +67,7 @@ class CreationTest {
         assertEquals(DType.INT32, z.dtype());
         assertArrayEquals(new int[] {0, 0, 0}, z.toIntArray());
         assertArrayEquals(new int[] {1, 1, 1}, o.toIntArray());
-        assertArrayEquals(new int[] {4, 5, 6}, Nd.copy(x).toIntArray());
-        assertArrayEquals(new int[] {4, 5, 6}, Imperative.invoke1("identity", new NDArray[] {x}, null, null).toIntArray());
+        assertArrayEquals(new int[] {4, 5, 6}, Nd.copyto(x).toIntArray());
     }
 
     @Test

@@ -154,10 +154,10 @@ class NDArrayTest {
         OperatorException e2 = assertThrows(OperatorException.class, () -> Imperative.invoke("_test_add", new NDArray[] {a}, null, null));
         assertTrue(e2.getMessage().contains("_test_add") && e2.getMessage().contains("expected 2 inputs"), e2.getMessage());
         OperatorException e3 = assertThrows(OperatorException.class,
-                () -> Imperative.invoke("_copy", new NDArray[] {a}, null, new NDArray[] {NDArray.zeros(3)}));
-        assertTrue(e3.getMessage().contains("_copy") && e3.getMessage().contains("(3,)"), e3.getMessage());
+                () -> Imperative.invoke("zeros_like", new NDArray[] {a}, null, new NDArray[] {NDArray.zeros(3)}));
+        assertTrue(e3.getMessage().contains("zeros_like") && e3.getMessage().contains("(3,)"), e3.getMessage());
         OperatorException e4 = assertThrows(OperatorException.class,
-                () -> Imperative.invoke("_copy", new NDArray[] {a}, null, new NDArray[] {NDArray.zeros(Shape.of(2, 2), DType.INT32, Context.cpu())}));
+                () -> Imperative.invoke("zeros_like", new NDArray[] {a}, null, new NDArray[] {NDArray.zeros(Shape.of(2, 2), DType.INT32, Context.cpu())}));
         assertTrue(e4.getMessage().contains("dtype"), e4.getMessage());
         assertThrows(dev.mxj.op.UnknownOperatorException.class, () -> Imperative.invoke("no_such_op", null, null, null));
         assertArrayEquals(new float[] {1, 2, 3, 4}, a.toFloatArray());

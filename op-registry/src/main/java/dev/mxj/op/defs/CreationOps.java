@@ -14,12 +14,13 @@ import dev.mxj.op.graph.Gradient;
 import java.util.List;
 
 /**
- * Array creation (MXNet 1.9 {@code src/operator/tensor/init_op.cc}) and the copy operators.
+ * Array creation (MXNet 1.9 {@code src/operator/tensor/init_op.cc}) and {@code _copyto}.
  *
  * <p>Names and parameters are MXNet's registered ones: {@code _zeros}, {@code _ones},
  * {@code _full}, {@code _arange}, {@code _linspace}, {@code _eye} (each with {@code ctx} and
  * {@code dtype}; {@code ctx} is only read by imperative calls), {@code zeros_like},
- * {@code ones_like}, {@code _copy} (alias {@code identity}) and {@code _copyto}. Front ends
+ * {@code ones_like} and {@code _copyto} (the copy behind {@code NDArray.copyto}; the element-wise
+ * {@code _copy}/{@code identity} belongs to the unary math family, as in MXNet). Front ends
  * expose them as {@code zeros}, {@code ones}, ... as MXNet's Python wrappers do.
  *
  * <p>Shape semantics: a {@code shape} of {@code ()} is "not given" (MXNet's legacy shape
@@ -116,15 +117,6 @@ public final class CreationOps {
                 .zeroGradient()
                 .register(r);
 
-        OpDef.builder("_copy")
-                .alias("identity")
-                .doc("Returns a copy of the input.\n\nFrom:src/operator/tensor/elemwise_unary_op_basic.cc")
-                .family("creation")
-                .inputs("data").inferShape(ShapeRules.SAME).inferType(TypeRules.SAME)
-                .inplace(0, 0)
-                .gradient(COPY_GRADIENT)
-                .register(r);
-
         OpDef.builder("_copyto")
                 .doc("Copy the input into the output array, which may live on another device (NDArray.copyto).")
                 .family("creation")
@@ -133,8 +125,8 @@ public final class CreationOps {
                 .register(r);
     }
 
-    /** d(copy x)/dx: the incoming gradient, copied. */
-    private static final Gradient COPY_GRADIENT = g -> List.of(g.op("_copy", g.outGrad(0)));
+    /** d(copy x)/dx: the incoming gradient, copied (with _copyto itself, so this family needs no other). */
+    private static final Gradient COPY_GRADIENT = g -> List.of(g.op("_copyto", g.outGrad(0)));
 
     private static Param shapeParam() {
         return Param.intTupleParam("shape").defaultValue(new long[0]).min(0).doc("The shape of the output");

@@ -11,7 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * CPU kernels of the creation family ({@link CreationOps}) and the copy operators. Values are
+ * CPU kernels of the creation family ({@link CreationOps}), {@code _copyto} included. Values are
  * computed in double and stored with a C-style cast to the output type (float16 through
  * {@link Float#floatToFloat16}), which is what MXNet's kernels do per element.
  */
@@ -33,7 +33,6 @@ public final class CreationKernels {
         t.add("_arange", (ctx, a, in, req, out) -> arange(a, out[0], req[0]));
         t.add("_linspace", (ctx, a, in, req, out) -> linspace(a, out[0], req[0]));
         t.add("_eye", (ctx, a, in, req, out) -> eye(a, out[0], req[0]));
-        t.add("_copy", (ctx, a, in, req, out) -> copy(in[0], out[0], req[0]));
         t.add("_copyto", (ctx, a, in, req, out) -> copy(in[0], out[0], req[0]));
     }
 
