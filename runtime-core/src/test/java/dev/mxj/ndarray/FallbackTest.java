@@ -34,6 +34,16 @@ class FallbackTest {
     }
 
     @Test
+    void arraysOnTheDeviceSaveAndLoad(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        NDArray z = NDArray.array(new float[] {1, 2, 3}, Shape.of(3), ACC);
+        java.nio.file.Path f = dir.resolve("acc.params");
+        NDArray.save(f, java.util.List.of(z));
+        NDArray back = NDArray.load(f).arrays().get(0);
+        assertEquals(Context.cpu(), back.context(), "a device type MXNet does not know is saved as host memory");
+        assertArrayEquals(new float[] {1, 2, 3}, back.toFloatArray());
+    }
+
+    @Test
     void missingKernelFallsBackToCpuWithOneWarning() {
         List<LogRecord> records = new ArrayList<>();
         Handler h = new Handler() {
