@@ -42,6 +42,7 @@ public record HostArray(Shape shape, DType dtype, double[] data) {
         return switch (t) {
             case FLOAT32 -> (float) v;
             case FLOAT16 -> Float.float16ToFloat(Float.floatToFloat16((float) v));
+            case BOOL -> v != 0 ? 1 : 0;
             default -> v;
         };
     }
