@@ -1,11 +1,214 @@
 package dev.mxj.cpu.kernels;
 
+import dev.mxj.device.Elements;
 import dev.mxj.device.KernelTable;
+import dev.mxj.device.OpContext;
+import dev.mxj.device.OpReq;
+import dev.mxj.device.Storage;
+import dev.mxj.device.Tensor;
+import dev.mxj.op.Attrs;
+import dev.mxj.op.DType;
 
-/** CPU kernel family; to be filled by its owner. */
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.random.RandomGenerator;
+import java.util.random.RandomGeneratorFactory;
+
+/**
+ * CPU kernels of the random operators. Element-wise samplers split the output into fixed
+ * chunks, each with its own generator seeded in order from the device generator: the result
+ * depends only on that generator's seed, not on the thread count.
+ */
 public final class RandomKernels {
     private RandomKernels() {}
 
+    /** Elements per independently seeded chunk. */
+    private static final int CHUNK = 1 << 14;
+    private static final RandomGeneratorFactory<RandomGenerator> CHUNK_GENERATORS = RandomGeneratorFactory.of("L64X128MixRandom");
+
+    /** One draw of a distribution (a double, for every float output dtype). */
+    @FunctionalInterface
+    private interface Draw {
+        double next(RandomGenerator g);
+    }
+
+    @FunctionalInterface
+    private interface DrawFactory {
+        Draw of(Attrs a);
+    }
+
     public static void register(KernelTable t) {
+        reg(t, "uniform", a -> {
+            double lo = a.getDouble("low"), hi = a.getDouble("high");
+            return g -> lo + (hi - lo) * g.nextDouble();
+        });
+        reg(t, "normal", a -> {
+            double loc = a.getDouble("loc"), scale = a.getDouble("scale");
+            return g -> loc + scale * g.nextGaussian();
+        });
+        reg(t, "gamma", a -> {
+            double alpha = a.getDouble("alpha"), beta = a.getDouble("beta");
+            return g -> Samplers.gamma(g, alpha) * beta;
+        });
+        reg(t, "exponential", a -> {
+            double lam = a.getDouble("lam");
+            return g -> -Math.log1p(-g.nextDouble()) / lam;
+        });
+        reg(t, "poisson", a -> {
+            double lam = a.getDouble("lam");
+            return g -> Samplers.poisson(g, lam);
+        });
+        reg(t, "negative_binomial", a -> {
+            double k = a.getInt("k"), p = a.getDouble("p");
+            return g -> k == 0 || p == 1 ? 0 : Samplers.poisson(g, Samplers.gamma(g, k) * (1 - p) / p);
+        });
+        reg(t, "generalized_negative_binomial", a -> {
+            double mu = a.getDouble("mu"), alpha = a.getDouble("alpha");
+            return g -> Samplers.poisson(g, alpha == 0 || mu == 0 ? mu : Samplers.gamma(g, 1 / alpha) * alpha * mu);
+        });
+        t.add("_random_randint", RandomKernels::randint);
+        t.add("_sample_multinomial", RandomKernels::multinomial);
+        t.add("_backward_sample_multinomial", RandomKernels::multinomialBackward);
+        t.add("_shuffle", RandomKernels::shuffle);
+    }
+
+    private static void reg(KernelTable t, String dist, DrawFactory f) {
+        dev.mxj.device.Kernel k = (ctx, a, in, req, out) -> sample(ctx, f.of(a), upperBound(a), req[0], out[0]);
+        t.add("_random_" + dist, k);
+        t.add("_random_" + dist + "_like", k);
+    }
+
+    /** uniform's exclusive bound, enforced after rounding to the output dtype; +inf otherwise. */
+    private static double upperBound(Attrs a) {
+        return a.op().name().startsWith("_random_uniform") && a.getDouble("high") > a.getDouble("low") ? a.getDouble("high") : Double.POSITIVE_INFINITY;
+    }
+
+    /** Fill out with draws; chunk c uses a generator seeded by the c-th long of the device generator. */
+    private static void sample(OpContext ctx, Draw d, double bound, OpReq req, Tensor out) {
+        long n = out.size(), chunks = (n + CHUNK - 1) / CHUNK;
+        long[] seeds = new long[Math.toIntExact(chunks)];
+        RandomGenerator rng = ctx.random();
+        for (int c = 0; c < seeds.length; c++) seeds[c] = rng.nextLong();
+        DType t = out.dtype();
+        try (ReqOut o = ReqOut.of(out, req)) {
+            if (o == null) return;
+            MemorySegment s = o.seg();
+            CpuParallel.forRange(chunks, 1, (from, to) -> {
+                for (long c = from; c < to; c++) {
+                    RandomGenerator g = CHUNK_GENERATORS.create(seeds[(int) c]);
+                    for (long i = c * CHUNK, e = Math.min(n, i + CHUNK); i < e; i++) {
+                        double v = d.next(g);
+                        while (quantize(t, v) >= bound) v = d.next(g);
+                        if (t == DType.FLOAT32) s.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) v);
+                        else Elements.set(s, t, i, v);
+                    }
+                }
+            });
+        }
+    }
+
+    private static double quantize(DType t, double v) {
+        return switch (t) {
+            case FLOAT32 -> (float) v;
+            case FLOAT16 -> Float.float16ToFloat(Float.floatToFloat16((float) v));
+            default -> v;
+        };
+    }
+
+    private static void randint(OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
+        long lo = a.getLong("low"), hi = a.getLong("high"), n = out[0].size(), chunks = (n + CHUNK - 1) / CHUNK;
+        long[] seeds = new long[Math.toIntExact(chunks)];
+        for (int c = 0; c < seeds.length; c++) seeds[c] = ctx.random().nextLong();
+        boolean i64 = out[0].dtype() == DType.INT64;
+        try (ReqOut o = ReqOut.of(out[0], req[0])) {
+            if (o == null) return;
+            MemorySegment s = o.seg();
+            CpuParallel.forRange(chunks, 1, (from, to) -> {
+                for (long c = from; c < to; c++) {
+                    RandomGenerator g = CHUNK_GENERATORS.create(seeds[(int) c]);
+                    for (long i = c * CHUNK, e = Math.min(n, i + CHUNK); i < e; i++) {
+                        long v = g.nextLong(lo, hi);
+                        if (i64) s.setAtIndex(ValueLayout.JAVA_LONG, i, v);
+                        else s.setAtIndex(ValueLayout.JAVA_INT, i, (int) v);
+                    }
+                }
+            });
+        }
+    }
+
+    /**
+     * Per distribution (last axis of data, K categories), draw M samples by inverting the
+     * cumulative sums with uniform draws taken in order from the device generator.
+     */
+    private static void multinomial(OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
+        Tensor p = in[0];
+        long kk = p.shape().dim(-1), dists = p.size() / kk, m = out[0].size() / dists;
+        DType pt = p.dtype(), st = out[0].dtype();
+        ReqOut so = ReqOut.of(out[0], req[0]);
+        ReqOut lo = out.length > 1 ? ReqOut.of(out[1], req[1]) : null;
+        try {
+            RandomGenerator g = ctx.random();
+            double[] cum = new double[(int) kk];
+            MemorySegment ps = p.segment();
+            for (long d = 0; d < dists; d++) {
+                double acc = 0;
+                for (int c = 0; c < kk; c++) cum[c] = acc += Elements.get(ps, pt, d * kk + c);
+                for (long j = 0; j < m; j++) {
+                    double u = g.nextDouble();
+                    int lo2 = 0, hi2 = (int) kk;  // first category whose cumulative probability reaches u
+                    while (lo2 < hi2) {
+                        int mid = (lo2 + hi2) >>> 1;
+                        if (cum[mid] < u) lo2 = mid + 1; else hi2 = mid;
+                    }
+                    int c = (int) Math.min(lo2, kk - 1);
+                    long pos = d * m + j;
+                    if (so != null) Elements.set(so.seg(), st, pos, c);
+                    if (lo != null) Elements.set(lo.seg(), pt, pos, Math.log(Elements.get(ps, pt, d * kk + c)));
+                }
+            }
+        } finally {
+            if (so != null) so.close();
+            if (lo != null) lo.close();
+        }
+    }
+
+    /** d log p[s] / d p = 1 / p[s] at each drawn category s, times out_grad. */
+    private static void multinomialBackward(OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
+        if (req[0] == OpReq.NULL) return;
+        Tensor g = in[0], p = in[1], s = in[2];
+        long kk = p.shape().dim(-1), dists = p.size() / kk, m = g.size() / dists;
+        DType t = out[0].dtype();
+        MemorySegment dst = out[0].segment();
+        if (req[0] != OpReq.ADD) dst.fill((byte) 0);
+        for (long d = 0; d < dists; d++) {
+            for (long j = 0; j < m; j++) {
+                long c = IndexingKernels.index(s.segment(), s.dtype(), d * m + j), pos = d * kk + c;
+                double v = Elements.get(g.segment(), t, d * m + j) / Elements.get(p.segment(), p.dtype(), pos);
+                Elements.set(dst, t, pos, Elements.get(dst, t, pos) + v);
+            }
+        }
+    }
+
+    /** Fisher-Yates over the rows (first axis), swapping whole rows through temp space. */
+    private static void shuffle(OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
+        long rows = in[0].shape().dim(0), row = rows == 0 ? 0 : in[0].size() / rows;
+        int es = in[0].dtype().byteSize();
+        try (ReqOut o = ReqOut.of(out[0], req[0])) {
+            if (o == null) return;
+            MemorySegment s = o.seg();
+            Strided.copy(in[0].segment(), 0, s, 0, in[0].size(), es);
+            if (rows < 2) return;
+            long rb = row * es;
+            Storage tmp = ctx.tempSpace(Math.max(1, rb));
+            MemorySegment buf = tmp.hostSegment();
+            RandomGenerator g = ctx.random();
+            for (long i = rows - 1; i > 0; i--) {
+                long j = g.nextLong(i + 1);
+                if (j == i) continue;
+                MemorySegment.copy(s, i * rb, buf, 0, rb);
+                MemorySegment.copy(s, j * rb, s, i * rb, rb);
+                MemorySegment.copy(buf, 0, s, j * rb, rb);
+            }
+        }
     }
 }
