@@ -51,9 +51,9 @@ public final class DevicePlugins {
                 if (!it.hasNext()) break;
                 p = it.next();
             } catch (ServiceConfigurationError e) {
-                LOG.warning("skipping a device plugin that cannot be loaded (" + source + "): " + e.getMessage());
+                LOG.warning("skipping a device plugin that cannot be loaded (" + source + "): " + describe(e));
                 String key = "broken:" + found.size();
-                found.put(key, new PluginInfo("?", null, Availability.unavailable(e.getMessage()), source));
+                found.put(key, new PluginInfo("?", null, Availability.unavailable(describe(e)), source));
                 continue;
             }
             DevicePlugin plugin;
@@ -61,7 +61,7 @@ public final class DevicePlugins {
                 plugin = p.get();
             } catch (Throwable e) {
                 found.put(p.type().getName(), new PluginInfo(p.type().getName(), null,
-                        Availability.unavailable("provider constructor failed: " + e), source));
+                        Availability.unavailable("provider constructor failed: " + describe(e)), source));
                 continue;
             }
             String type = plugin.deviceType();
@@ -77,10 +77,17 @@ public final class DevicePlugins {
                 a = plugin.probe();
                 if (a == null) a = Availability.unavailable("probe returned nothing");
             } catch (Throwable e) {
-                a = Availability.unavailable("probe failed: " + e);
+                a = Availability.unavailable("probe failed: " + describe(e));
             }
             found.put(type, new PluginInfo(type, plugin, a, source));
         }
+    }
+
+    /** The error and its causes in one line: the root cause is usually what a user can act on. */
+    static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder(e.toString());
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) sb.append("; caused by ").append(c);
+        return sb.toString();
     }
 
     private static List<URL> jarsIn(String path) {

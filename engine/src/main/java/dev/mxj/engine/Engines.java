@@ -39,4 +39,12 @@ public final class Engines {
                     + "' (MXJ_ENGINE_TYPE / MXNET_ENGINE_TYPE): expected NaiveEngine or ThreadedEngine");
         };
     }
+
+    /**
+     * A new threaded engine with an explicit CPU worker count and inline dispatch on or off
+     * (tests, benchmarks); the other settings come from the environment.
+     */
+    public static Engine createThreaded(int cpuWorkers, boolean inline) {
+        return new ThreadedEngine(EngineOptions.fromEnvironment().withCpuWorkers(cpuWorkers).withInline(inline));
+    }
 }
