@@ -34,6 +34,7 @@ class RandomReproducibilityTest {
             "_random_poisson_like | like=8",
             "_sample_multinomial | probs; shape=(20,); get_prob=True",
             "_shuffle | rows=30",
+            "_sample_normal | params2; shape=(10,)",
     })
     void sameSeedSameValues(String op, String spec) {
         List<HostArray> a = run(op, spec, 7), b = run(op, spec, 7), c = run(op, spec, 8);
@@ -53,6 +54,10 @@ class RandomReproducibilityTest {
                     double[] v = new double[n];
                     for (int i = 0; i < n; i++) v[i] = i;
                     inputs.add(HostArray.of(Shape.of(n), DType.FLOAT32, v));
+                }
+                case "params2" -> {
+                    inputs.add(HostArray.f32(Shape.of(3), 0, 1, 2));
+                    inputs.add(HostArray.f32(Shape.of(3), 1, 2, 3));
                 }
                 case "probs" -> inputs.add(HostArray.f32(Shape.of(2, 3), 0.2, 0.3, 0.5, 0.6, 0.3, 0.1));
                 default -> params.put(p[0], p[1]);

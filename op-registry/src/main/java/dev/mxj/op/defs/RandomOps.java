@@ -9,8 +9,10 @@ import dev.mxj.op.Resource;
 import dev.mxj.op.Shape;
 import dev.mxj.op.ShapeFn;
 import dev.mxj.op.ShapeRules;
+import dev.mxj.op.TypeException;
 import dev.mxj.op.TypeFn;
 import dev.mxj.op.TypeRules;
+import dev.mxj.op.graph.NodeEntry;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +30,7 @@ public final class RandomOps {
     private static final String FAMILY = "random";
 
     /** A distribution: its parameters (name, default, doc) and the check MXNet applies to them. */
-    private record Dist(String name, String[] aliases, String doc, Param[] params, Check check, boolean integer) {}
+    private record Dist(String name, String[] aliases, String doc, Param[] params, Check check, boolean integer, String[] sampleInputs) {}
 
     @FunctionalInterface
     private interface Check {
@@ -41,40 +43,47 @@ public final class RandomOps {
                     "Draws samples uniformly from [low, high).",
                     new Param[] {Param.floatParam("low").defaultValue(0.0).doc("Lower bound of the distribution."),
                             Param.floatParam("high").defaultValue(1.0).doc("Upper bound of the distribution.")},
-                    a -> a.getDouble("high") < a.getDouble("low") ? "low must be less than or equal to high" : null, false),
+                    a -> a.getDouble("high") < a.getDouble("low") ? "low must be less than or equal to high" : null, false,
+                    new String[] {"low", "high"}),
             new Dist("normal", new String[] {"normal", "random_normal"},
                     "Draws samples from a normal distribution with mean loc and standard deviation scale.",
                     new Param[] {Param.floatParam("loc").defaultValue(0.0).doc("Mean of the distribution."),
                             Param.floatParam("scale").defaultValue(1.0).doc("Standard deviation of the distribution.")},
-                    a -> a.getDouble("scale") <= 0 ? "scale must be positive" : null, false),
+                    a -> a.getDouble("scale") <= 0 ? "scale must be positive" : null, false,
+                    new String[] {"mu", "sigma"}),
             new Dist("gamma", new String[] {"random_gamma"},
                     "Draws samples from a gamma distribution with shape alpha and scale beta (mean alpha * beta).",
                     new Param[] {Param.floatParam("alpha").defaultValue(1.0).doc("Alpha (shape) of the gamma distribution."),
                             Param.floatParam("beta").defaultValue(1.0).doc("Beta (scale) of the gamma distribution.")},
-                    a -> a.getDouble("alpha") <= 0 || a.getDouble("beta") <= 0 ? "alpha and beta must be positive" : null, false),
+                    a -> a.getDouble("alpha") <= 0 || a.getDouble("beta") <= 0 ? "alpha and beta must be positive" : null, false,
+                    new String[] {"alpha", "beta"}),
             new Dist("exponential", new String[] {"random_exponential"},
                     "Draws samples from an exponential distribution with rate lam (mean 1 / lam).",
                     new Param[] {Param.floatParam("lam").defaultValue(1.0).doc("Lambda (rate) of the exponential distribution.")},
-                    a -> a.getDouble("lam") <= 0 ? "lam must be positive" : null, false),
+                    a -> a.getDouble("lam") <= 0 ? "lam must be positive" : null, false,
+                    new String[] {"lam"}),
             new Dist("poisson", new String[] {"random_poisson"},
                     "Draws samples from a Poisson distribution with rate lam; samples are integers stored in a float dtype.",
                     new Param[] {Param.floatParam("lam").defaultValue(1.0).doc("Lambda (rate) of the Poisson distribution.")},
-                    a -> a.getDouble("lam") < 0 ? "lam must be non-negative" : null, false),
+                    a -> a.getDouble("lam") < 0 ? "lam must be non-negative" : null, false,
+                    new String[] {"lam"}),
             new Dist("negative_binomial", new String[] {"random_negative_binomial"},
                     "Draws the number of failures before k successes with success probability p (mean k (1 - p) / p).",
                     new Param[] {Param.intParam("k").defaultValue(1).doc("Limit of unsuccessful experiments."),
                             Param.floatParam("p").defaultValue(1.0).doc("Success probability in each experiment.")},
-                    a -> a.getInt("k") < 0 || a.getDouble("p") <= 0 || a.getDouble("p") > 1 ? "k must be non-negative and p in (0, 1]" : null, false),
+                    a -> a.getInt("k") < 0 || a.getDouble("p") <= 0 || a.getDouble("p") > 1 ? "k must be non-negative and p in (0, 1]" : null, false,
+                    new String[] {"k", "p"}),
             new Dist("generalized_negative_binomial", new String[] {"random_generalized_negative_binomial"},
                     "Draws from a negative binomial with mean mu and dispersion alpha (variance mu + alpha * mu^2).",
                     new Param[] {Param.floatParam("mu").defaultValue(1.0).doc("Mean of the distribution."),
                             Param.floatParam("alpha").defaultValue(1.0).doc("Alpha (dispersion) of the distribution.")},
-                    a -> a.getDouble("mu") < 0 || a.getDouble("alpha") < 0 ? "mu and alpha must be non-negative" : null, false),
+                    a -> a.getDouble("mu") < 0 || a.getDouble("alpha") < 0 ? "mu and alpha must be non-negative" : null, false,
+                    new String[] {"mu", "alpha"}),
             new Dist("randint", new String[] {"random_randint"},
                     "Draws integers uniformly from [low, high).",
                     new Param[] {Param.longParam("low").required().doc("Lower bound of the distribution."),
                             Param.longParam("high").required().doc("Upper bound of the distribution (exclusive).")},
-                    a -> a.getLong("high") <= a.getLong("low") ? "low must be less than high" : null, true));
+                    a -> a.getLong("high") <= a.getLong("low") ? "low must be less than high" : null, true, null));
 
     public static void register(OpRegistry r) {
         for (Dist d : DISTS) {
@@ -102,13 +111,27 @@ public final class RandomOps {
                     .inferShape(checked(d, ShapeRules.SAME))
                     .inferType((a, in, out) -> {
                         if (in[0] != null && !in[0].isFloating()) {
-                            throw new dev.mxj.op.TypeException("Operator " + a.op().name() + ": data must have a float dtype, got " + in[0]);
+                            throw new TypeException("Operator " + a.op().name() + ": data must have a float dtype, got " + in[0]);
                         }
                         return TypeRules.SAME.infer(a, in, out);
                     })
                     .zeroGradient();
             for (Param p : d.params()) like.param(copy(p));
             like.register(r);
+
+            String[] ins = d.sampleInputs();
+            OpDef.builder("_sample_" + d.name()).family(FAMILY).alias("sample_" + d.name())
+                    .doc(d.doc() + " Concurrent sampling: the inputs " + String.join(" and ", ins) + " hold one parameter set per "
+                            + "element, and `shape` samples are drawn from each, so the output has shape input.shape + shape. "
+                            + "Parameters are not validated per element (as in MXNet).")
+                    .inputs(ins)
+                    .param(Param.intTupleParam("shape").defaultValue(new long[0]).min(1).doc("Samples drawn per parameter set."))
+                    .param(Param.enumParam("dtype", "float32", "float64", "float16").optional().doc("Output dtype; None means float32."))
+                    .resources(Resource.RANDOM)
+                    .inferShape(RandomOps::multiSampleShape)
+                    .inferType(RandomOps::multiSampleType)
+                    .zeroGradient()
+                    .register(r);
         }
 
         OpDef.builder("_sample_multinomial").alias("sample_multinomial").family(FAMILY)
@@ -123,13 +146,13 @@ public final class RandomOps {
                 .resources(Resource.RANDOM)
                 .inferShape(RandomOps::multinomialShape)
                 .inferType((a, in, out) -> {
-                    if (in[0] != null && !in[0].isFloating()) throw new dev.mxj.op.TypeException("Operator _sample_multinomial: probabilities must have a float dtype, got " + in[0]);
+                    if (in[0] != null && !in[0].isFloating()) throw new TypeException("Operator _sample_multinomial: probabilities must have a float dtype, got " + in[0]);
                     TypeRules.assign(a, out, 0, DType.parse(a.getString("dtype")), "output");
                     if (out.length > 1 && in[0] != null) TypeRules.assign(a, out, 1, in[0], "output log_prob");
                     return in[0] != null;
                 })
                 .gradient(g -> {
-                    List<dev.mxj.op.graph.NodeEntry> res = new ArrayList<>();
+                    List<NodeEntry> res = new ArrayList<>();
                     res.add(g.attrs().getBool("get_prob") ? g.op("_backward_sample_multinomial", g.outGrad(1), g.input(0), g.output(0)) : null);
                     return res;
                 })
@@ -186,10 +209,41 @@ public final class RandomOps {
             DType want = a.has("dtype") ? DType.parse(a.getString("dtype")) : null;
             DType t = want != null ? want : out[0] != null ? out[0] : integer ? DType.INT32 : DType.FLOAT32;
             boolean ok = integer ? t == DType.INT32 || t == DType.INT64 : t.isFloating();
-            if (!ok) throw new dev.mxj.op.TypeException("Operator " + a.op().name() + ": output dtype must be " + (integer ? "int32 or int64" : "float16, float32 or float64") + ", got " + t);
+            if (!ok) throw new TypeException("Operator " + a.op().name() + ": output dtype must be " + (integer ? "int32 or int64" : "float16, float32 or float64") + ", got " + t);
             TypeRules.assign(a, out, 0, t, "output");
             return true;
         };
+    }
+
+    /** Parameter arrays share one float dtype; the output dtype is chosen as for the scalar samplers. */
+    private static boolean multiSampleType(Attrs a, DType[] in, DType[] out) {
+        DType t = null;
+        for (DType x : in) {
+            if (x == null) continue;
+            if (t != null && x != t) throw new TypeException("Operator " + a.op().name() + ": parameter arrays must share one dtype, got " + Arrays.toString(in));
+            t = x;
+        }
+        if (t == null) return false;
+        if (!t.isFloating()) throw new TypeException("Operator " + a.op().name() + ": parameters must have a float dtype, got " + t);
+        for (int i = 0; i < in.length; i++) TypeRules.assign(a, in, i, t, "input " + i);
+        return sampleType(false).infer(a, in, out);
+    }
+
+    /** Inputs share one shape P; the output is P + shape. */
+    private static boolean multiSampleShape(Attrs a, Shape[] in, Shape[] out) {
+        Shape p = null;
+        for (Shape s : in) {
+            if (s == null) continue;
+            Shape m = Shape.merge(p, s);
+            if (m == null) throw ShapeRules.error(a, "all parameter arrays must have the same shape, got " + Arrays.toString(in));
+            p = m;
+        }
+        if (!ShapeRules.known(p)) return false;
+        for (int i = 0; i < in.length; i++) ShapeRules.assign(a, in, i, p, "input " + i);
+        long[] s = a.getLongs("shape"), od = Arrays.copyOf(p.dims(), p.ndim() + s.length);
+        System.arraycopy(s, 0, od, p.ndim(), s.length);
+        ShapeRules.assign(a, out, 0, Shape.of(od), "output");
+        return true;
     }
 
     private static boolean multinomialShape(Attrs a, Shape[] in, Shape[] out) {

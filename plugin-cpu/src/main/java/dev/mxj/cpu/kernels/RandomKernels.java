@@ -1,6 +1,7 @@
 package dev.mxj.cpu.kernels;
 
 import dev.mxj.device.Elements;
+import dev.mxj.device.Kernel;
 import dev.mxj.device.KernelTable;
 import dev.mxj.device.OpContext;
 import dev.mxj.device.OpReq;
@@ -26,81 +27,79 @@ public final class RandomKernels {
     private static final int CHUNK = 1 << 14;
     private static final RandomGeneratorFactory<RandomGenerator> CHUNK_GENERATORS = RandomGeneratorFactory.of("L64X128MixRandom");
 
-    /** One draw of a distribution (a double, for every float output dtype). */
+    /** One draw of a distribution with parameters (p1, p2); one-parameter distributions ignore p2. */
     @FunctionalInterface
-    private interface Draw {
-        double next(RandomGenerator g);
+    private interface Sampler {
+        double draw(RandomGenerator g, double p1, double p2);
     }
 
-    @FunctionalInterface
-    private interface DrawFactory {
-        Draw of(Attrs a);
-    }
+    /** A distribution: its sampler and the names of its scalar parameters in the _random_X operators. */
+    private record Dist(String name, Sampler sampler, String p1, String p2) {}
+
+    private static final Dist[] DISTS = {
+            new Dist("uniform", (g, lo, hi) -> lo + (hi - lo) * g.nextDouble(), "low", "high"),
+            new Dist("normal", (g, mu, sigma) -> mu + sigma * g.nextGaussian(), "loc", "scale"),
+            new Dist("gamma", (g, alpha, beta) -> Samplers.gamma(g, alpha) * beta, "alpha", "beta"),
+            new Dist("exponential", (g, lam, unused) -> -Math.log1p(-g.nextDouble()) / lam, "lam", null),
+            new Dist("poisson", (g, lam, unused) -> Samplers.poisson(g, lam), "lam", null),
+            new Dist("negative_binomial", (g, k, p) -> k == 0 || p == 1 ? 0 : Samplers.poisson(g, Samplers.gamma(g, k) * (1 - p) / p), "k", "p"),
+            new Dist("generalized_negative_binomial",
+                    (g, mu, alpha) -> Samplers.poisson(g, alpha == 0 || mu == 0 ? mu : Samplers.gamma(g, 1 / alpha) * alpha * mu), "mu", "alpha"),
+    };
 
     public static void register(KernelTable t) {
-        reg(t, "uniform", a -> {
-            double lo = a.getDouble("low"), hi = a.getDouble("high");
-            return g -> lo + (hi - lo) * g.nextDouble();
-        });
-        reg(t, "normal", a -> {
-            double loc = a.getDouble("loc"), scale = a.getDouble("scale");
-            return g -> loc + scale * g.nextGaussian();
-        });
-        reg(t, "gamma", a -> {
-            double alpha = a.getDouble("alpha"), beta = a.getDouble("beta");
-            return g -> Samplers.gamma(g, alpha) * beta;
-        });
-        reg(t, "exponential", a -> {
-            double lam = a.getDouble("lam");
-            return g -> -Math.log1p(-g.nextDouble()) / lam;
-        });
-        reg(t, "poisson", a -> {
-            double lam = a.getDouble("lam");
-            return g -> Samplers.poisson(g, lam);
-        });
-        reg(t, "negative_binomial", a -> {
-            double k = a.getInt("k"), p = a.getDouble("p");
-            return g -> k == 0 || p == 1 ? 0 : Samplers.poisson(g, Samplers.gamma(g, k) * (1 - p) / p);
-        });
-        reg(t, "generalized_negative_binomial", a -> {
-            double mu = a.getDouble("mu"), alpha = a.getDouble("alpha");
-            return g -> Samplers.poisson(g, alpha == 0 || mu == 0 ? mu : Samplers.gamma(g, 1 / alpha) * alpha * mu);
-        });
+        for (Dist d : DISTS) {
+            Kernel scalar = (ctx, a, in, req, out) -> {
+                double p1 = a.getDouble(d.p1), p2 = d.p2 == null ? 0 : a.getDouble(d.p2);
+                sample(ctx, d, req[0], out[0], (i, v) -> v[0] = p1, (i, v) -> v[1] = p2);
+            };
+            t.add("_random_" + d.name, scalar);
+            t.add("_random_" + d.name + "_like", scalar);
+            t.add("_sample_" + d.name, (ctx, a, in, req, out) -> {
+                long per = out[0].size() / Math.max(1, in[0].size());
+                Tensor x = in[0], y = in.length > 1 ? in[1] : in[0];
+                sample(ctx, d, req[0], out[0],
+                        (i, v) -> v[0] = Elements.get(x.segment(), x.dtype(), i / per),
+                        (i, v) -> v[1] = Elements.get(y.segment(), y.dtype(), i / per));
+            });
+        }
         t.add("_random_randint", RandomKernels::randint);
         t.add("_sample_multinomial", RandomKernels::multinomial);
         t.add("_backward_sample_multinomial", RandomKernels::multinomialBackward);
         t.add("_shuffle", RandomKernels::shuffle);
     }
 
-    private static void reg(KernelTable t, String dist, DrawFactory f) {
-        dev.mxj.device.Kernel k = (ctx, a, in, req, out) -> sample(ctx, f.of(a), upperBound(a), req[0], out[0]);
-        t.add("_random_" + dist, k);
-        t.add("_random_" + dist + "_like", k);
+    /** Reads the parameter of output element i into v[0] or v[1]. */
+    @FunctionalInterface
+    private interface ParamSource {
+        void read(long i, double[] v);
     }
 
-    /** uniform's exclusive bound, enforced after rounding to the output dtype; +inf otherwise. */
-    private static double upperBound(Attrs a) {
-        return a.op().name().startsWith("_random_uniform") && a.getDouble("high") > a.getDouble("low") ? a.getDouble("high") : Double.POSITIVE_INFINITY;
-    }
-
-    /** Fill out with draws; chunk c uses a generator seeded by the c-th long of the device generator. */
-    private static void sample(OpContext ctx, Draw d, double bound, OpReq req, Tensor out) {
+    /**
+     * Fill out with draws; chunk c uses a generator seeded by the c-th long of the device
+     * generator. Uniform samples that round up to `high` in the output dtype are redrawn.
+     */
+    private static void sample(OpContext ctx, Dist d, OpReq req, Tensor out, ParamSource p1, ParamSource p2) {
         long n = out.size(), chunks = (n + CHUNK - 1) / CHUNK;
         long[] seeds = new long[Math.toIntExact(chunks)];
         RandomGenerator rng = ctx.random();
         for (int c = 0; c < seeds.length; c++) seeds[c] = rng.nextLong();
         DType t = out.dtype();
+        boolean uniform = d.name.equals("uniform");
         try (ReqOut o = ReqOut.of(out, req)) {
             if (o == null) return;
             MemorySegment s = o.seg();
             CpuParallel.forRange(chunks, 1, (from, to) -> {
+                double[] v = new double[2];
                 for (long c = from; c < to; c++) {
                     RandomGenerator g = CHUNK_GENERATORS.create(seeds[(int) c]);
                     for (long i = c * CHUNK, e = Math.min(n, i + CHUNK); i < e; i++) {
-                        double v = d.next(g);
-                        while (quantize(t, v) >= bound) v = d.next(g);
-                        if (t == DType.FLOAT32) s.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) v);
-                        else Elements.set(s, t, i, v);
+                        p1.read(i, v);
+                        p2.read(i, v);
+                        double x = d.sampler.draw(g, v[0], v[1]);
+                        while (uniform && v[1] > v[0] && quantize(t, x) >= v[1]) x = d.sampler.draw(g, v[0], v[1]);
+                        if (t == DType.FLOAT32) s.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) x);
+                        else Elements.set(s, t, i, x);
                     }
                 }
             });

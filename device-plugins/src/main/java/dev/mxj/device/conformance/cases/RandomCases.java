@@ -63,6 +63,38 @@ public final class RandomCases {
             c.add(params(OpCase.forward("_random_" + d.name + "_like"), d.params).input(HostArray.of(Shape.of(N), DType.FLOAT64, new double[N])).deviceDependent()
                     .check((in, out) -> checkStats(d, out.get(0), Shape.of(N), DType.FLOAT64)));
         }
+        for (Dist d : DISTS) {
+            // _sample_X: the same parameters given per element, twice, with 2000 samples each
+            OpCase m = params(OpCase.forward("_sample_" + d.name), "shape=(2000,)").deviceDependent();
+            for (String kv : d.params.split(";")) {
+                double v = Double.parseDouble(kv.substring(kv.indexOf('=') + 1).trim());
+                m.input(HostArray.f32(Shape.of(2), v, v));
+            }
+            c.add(m.check((in, out) -> checkStats(d, out.get(0), Shape.of(2, 2000), DType.FLOAT32)));
+        }
+        c.add(params(OpCase.forward("sample_uniform"), "shape=(2, 500); dtype=float64").input(f32(dims(2), 0, 10)).input(f32(dims(2), 1, 11))
+                .deviceDependent().check((in, out) -> {
+                    expect(out.get(0).shape().equals(Shape.of(2, 2, 500)) && out.get(0).dtype() == DType.FLOAT64, "shape/dtype " + out.get(0));
+                    double[] v = out.get(0).data();
+                    for (int i = 0; i < v.length; i++) {
+                        double lo = i < 1000 ? 0 : 10;
+                        expect(v[i] >= lo && v[i] < lo + 1, "sample " + v[i] + " of set " + i / 1000 + " outside [" + lo + ", " + (lo + 1) + ")");
+                    }
+                }));
+        for (Dist d : DISTS) {
+            if (d.name.equals("gamma") && d.params.startsWith("alpha=0.5")) continue;  // one set of errors per operator
+            if (d.name.equals("poisson") && d.params.equals("lam=30")) continue;
+            int nin = d.params.split(";").length;
+            HostArray[] ints = new HostArray[nin], floats = new HostArray[nin], mismatched = new HostArray[nin];
+            for (int i = 0; i < nin; i++) {
+                ints[i] = arr(DType.INT32, dims(2), 1, 2);
+                floats[i] = f32(dims(2), 1, 2);
+                mismatched[i] = f32(dims(2 + i), new double[2 + i]);
+            }
+            c.add(err("_sample_" + d.name, "", TypeException.class, "float dtype", ints));
+            c.add(err("_sample_" + d.name, "shape=(0,)", ParameterException.class, "shape", floats));
+            if (nin == 2) c.add(err("_sample_" + d.name, "", ShapeException.class, "same shape", mismatched));
+        }
         for (String[] b : BAD) {
             c.add(err("_random_" + b[0], b[1] + "; shape=(2,)", ShapeException.class, b[2]));
             c.add(err("_random_" + b[0] + "_like", b[1], ShapeException.class, b[2], f32(dims(2), 0, 0)));
