@@ -9,10 +9,11 @@ import dev.mxj.op.Shape;
 import dev.mxj.op.ShapeRules;
 import dev.mxj.op.TypeRules;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import static dev.mxj.op.defs.ShapeFamilySupport.grads;
+import static dev.mxj.op.defs.ShapeFamilySupport.perInput;
 import static dev.mxj.op.defs.ShapeFamilySupport.shapeOfInput;
 import static dev.mxj.op.defs.ShapeFamilySupport.typeOfFirst;
 
@@ -39,7 +40,7 @@ public final class IndexingOps {
                 .param(Param.enumParam("mode", "raise", "wrap", "clip").defaultValue("clip").doc("How out-of-bound indices behave."))
                 .inferShape(IndexingOps::takeShape)
                 .inferType(typeOfFirst())
-                .gradient(g -> grads(g, g.op("_backward_take", g.attrs().givenAsStrings(), g.outGrad(0), g.input(1), g.input(0)), null))
+                .gradient(g -> perInput(g.op("_backward_take", g.attrs().givenAsStrings(), g.outGrad(0), g.input(1), g.input(0)), null))
                 .register(r);
 
         op("_backward_take")
@@ -63,7 +64,7 @@ public final class IndexingOps {
                 .param(Param.enumParam("mode", "wrap", "clip").defaultValue("clip").doc("How out-of-bound indices behave."))
                 .inferShape(IndexingOps::pickShape)
                 .inferType(typeOfFirst())
-                .gradient(g -> grads(g, g.op("_backward_pick", g.attrs().givenAsStrings(), g.outGrad(0), g.input(1), g.input(0)), null))
+                .gradient(g -> perInput(g.op("_backward_pick", g.attrs().givenAsStrings(), g.outGrad(0), g.input(1), g.input(0)), null))
                 .register(r);
 
         op("_backward_pick")
@@ -88,7 +89,7 @@ public final class IndexingOps {
                     return true;
                 })
                 .inferType(typeOfFirst())
-                .gradient(g -> grads(g, g.op("_backward_gather_nd", Map.of(), g.outGrad(0), g.input(1), g.input(0)), null))
+                .gradient(g -> perInput(g.op("_backward_gather_nd", Map.of(), g.outGrad(0), g.input(1), g.input(0)), null))
                 .register(r);
 
         op("_backward_gather_nd")
@@ -99,8 +100,8 @@ public final class IndexingOps {
                 .param(Param.intTupleParam("shape").optional().doc("Shape of the output; None takes the shape of input `like`."))
                 .inferShape((a, in, out) -> scatterShape(a, in, out, a.isNone("shape") ? in[2] : a.getShape("shape")))
                 .inferType(typeOfFirst())
-                .gradient(g -> g.numInputs() == 2 ? grads(g, g.op("gather_nd", g.outGrad(0), g.input(1)), null)
-                        : grads(g, g.op("gather_nd", g.outGrad(0), g.input(1)), null, null))
+                .gradient(g -> g.numInputs() == 2 ? perInput(g.op("gather_nd", g.outGrad(0), g.input(1)), null)
+                        : perInput(g.op("gather_nd", g.outGrad(0), g.input(1)), null, null))
                 .backwardOf("gather_nd")
                 .register(r);
 
@@ -112,7 +113,7 @@ public final class IndexingOps {
                 .param(Param.intTupleParam("shape").required().doc("Shape of the output."))
                 .inferShape((a, in, out) -> scatterShape(a, in, out, a.getShape("shape")))
                 .inferType(typeOfFirst())
-                .gradient(g -> grads(g, g.op("gather_nd", g.outGrad(0), g.input(1)), null))
+                .gradient(g -> perInput(g.op("gather_nd", g.outGrad(0), g.input(1)), null))
                 .register(r);
 
         op("one_hot")
@@ -125,7 +126,7 @@ public final class IndexingOps {
                 .param(Param.floatParam("off_value").defaultValue(0.0).doc("Value elsewhere."))
                 .param(Param.dtypeParam("dtype").defaultValue(DType.FLOAT32).doc("DType of the output."))
                 .inferShape(ShapeFamilySupport.unary((a, s) -> {
-                    long[] d = s.dims(), o = java.util.Arrays.copyOf(d, d.length + 1);
+                    long[] d = s.dims(), o = Arrays.copyOf(d, d.length + 1);
                     o[d.length] = a.getLong("depth");
                     return Shape.of(o);
                 }))

@@ -7,7 +7,6 @@ import dev.mxj.op.ShapeFn;
 import dev.mxj.op.ShapeRules;
 import dev.mxj.op.TypeFn;
 import dev.mxj.op.TypeRules;
-import dev.mxj.op.graph.GradContext;
 import dev.mxj.op.graph.Gradient;
 import dev.mxj.op.graph.NodeEntry;
 
@@ -62,9 +61,6 @@ final class ShapeFamilySupport {
         };
     }
 
-    /** Output dtype fixed, inputs unconstrained. */
-    static TypeFn fixedType(DType t) { return TypeRules.fixedOutput(t); }
-
     /** Gradient of a pure reshape: the output gradient reshaped like the input. */
     static final Gradient RESHAPE_GRAD = g -> List.of(g.op("reshape_like", g.outGrad(0), g.input(0)));
 
@@ -81,8 +77,8 @@ final class ShapeFamilySupport {
         };
     }
 
-    /** Nulls for every input: no gradient flows (indices) while the op itself stays differentiable in others. */
-    static List<NodeEntry> grads(GradContext g, NodeEntry... perInput) {
-        return new ArrayList<>(Arrays.asList(perInput));
+    /** One gradient entry per input; null entries (indices, shape donors, conditions) get no gradient. */
+    static List<NodeEntry> perInput(NodeEntry... grads) {
+        return new ArrayList<>(Arrays.asList(grads));
     }
 }

@@ -9,6 +9,8 @@ import dev.mxj.op.Shape;
 import dev.mxj.op.ShapeFn;
 import dev.mxj.op.ShapeRules;
 import dev.mxj.op.TypeRules;
+import dev.mxj.op.graph.GradContext;
+import dev.mxj.op.graph.Gradient;
 import dev.mxj.op.graph.Node;
 import dev.mxj.op.graph.NodeEntry;
 
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 import static dev.mxj.op.defs.ShapeFamilySupport.RESHAPE_GRAD;
 import static dev.mxj.op.defs.ShapeFamilySupport.backwardOp;
@@ -103,7 +106,7 @@ public final class ShapeOps {
                 .inferShape(ShapeOps::reshapeLikeShape)
                 .inferType(typeOfFirst())
                 .inplace(0, 0)
-                .gradient(g -> ShapeFamilySupport.grads(g, g.op("reshape_like", g.outGrad(0), g.input(0)), null))
+                .gradient(g -> ShapeFamilySupport.perInput(g.op("reshape_like", g.outGrad(0), g.input(0)), null))
                 .register(r);
 
         op("shape_array")
@@ -113,7 +116,7 @@ public final class ShapeOps {
                     ShapeRules.assign(a, out, 0, Shape.of(in[0].ndim()), "output");
                     return true;
                 })
-                .inferType(ShapeFamilySupport.fixedType(DType.INT64))
+                .inferType(TypeRules.fixedOutput(DType.INT64))
                 .zeroGradient()
                 .register(r);
 
@@ -123,7 +126,7 @@ public final class ShapeOps {
                     ShapeRules.assign(a, out, 0, Shape.of(1), "output");
                     return ShapeRules.known(in[0]);
                 })
-                .inferType(ShapeFamilySupport.fixedType(DType.INT64))
+                .inferType(TypeRules.fixedOutput(DType.INT64))
                 .zeroGradient()
                 .register(r);
     }
@@ -455,7 +458,7 @@ public final class ShapeOps {
     }
 
     /** The gradient of a split joins the output gradients again: stack when the axis was squeezed, else Concat. */
-    private static List<NodeEntry> splitGradient(dev.mxj.op.graph.GradContext g) {
+    private static List<NodeEntry> splitGradient(GradContext g) {
         int n = g.node().numOutputs();
         NodeEntry[] grads = new NodeEntry[n];
         for (int i = 0; i < n; i++) grads[i] = g.outGrad(i);
@@ -555,7 +558,7 @@ public final class ShapeOps {
     }
 
     /** Backward of a view-like op: output shaped like the donor, out_grad checked against the forward output. */
-    private static ShapeFn backwardOfView(java.util.function.BiFunction<Attrs, Shape, Shape> forward) {
+    private static ShapeFn backwardOfView(BiFunction<Attrs, Shape, Shape> forward) {
         return (a, in, out) -> {
             if (!ShapeRules.known(in[1])) return false;
             ShapeRules.assign(a, in, 0, forward.apply(a, in[1]), "input out_grad");
@@ -643,13 +646,16 @@ public final class ShapeOps {
 
     // ------------------------------------------------------------------ broadcasts
 
+    /** The gradient of every broadcast: out_grad summed back to the input's shape. */
+    private static final Gradient BROADCAST_GRAD = g -> List.of(g.op("_broadcast_backward", g.outGrad(0), g.input(0)));
+
     private static void broadcasts(OpRegistry r) {
         op("broadcast_to")
                 .doc("Broadcasts axes of size 1 to a new shape; 0 keeps the input's size. "
                         + "Example: broadcast_to([[1, 2, 3]], shape=(2, 0)) = [[1, 2, 3], [1, 2, 3]].")
                 .param(Param.intTupleParam("shape").defaultValue(new long[0]).doc("The target shape; 0 keeps the input dimension."))
                 .inferShape(unary(ShapeMath::broadcastTo))
-                .gradient(backwardOp("_broadcast_backward", new int[] {0}, 0))
+                .gradient(BROADCAST_GRAD)
                 .register(r);
 
         op("broadcast_axis").alias("broadcast_axes")
@@ -658,7 +664,7 @@ public final class ShapeOps {
                 .param(Param.intTupleParam("axis").defaultValue(new long[0]).doc("The axes to broadcast."))
                 .param(Param.intTupleParam("size").defaultValue(new long[0]).doc("Target sizes of those axes."))
                 .inferShape(unary(ShapeMath::broadcastAxis))
-                .gradient(backwardOp("_broadcast_backward", new int[] {0}, 0))
+                .gradient(BROADCAST_GRAD)
                 .register(r);
 
         op("broadcast_like")
@@ -673,15 +679,12 @@ public final class ShapeOps {
                     return true;
                 })
                 .inferType(typeOfFirst())
-                .gradient(g -> ShapeFamilySupport.grads(g, g.op("_broadcast_backward", g.outGrad(0), g.input(0)), null))
+                .gradient(g -> ShapeFamilySupport.perInput(BROADCAST_GRAD.apply(g).get(0), null))
                 .register(r);
 
         op("_broadcast_backward")
                 .doc("Gradient of the broadcast operators: sums out_grad over the broadcast axes down to data's shape.")
                 .inputs("out_grad", "data")
-                .param(Param.intTupleParam("shape").defaultValue(new long[0]).doc("Ignored (broadcast_to's parameter)."))
-                .param(Param.intTupleParam("axis").defaultValue(new long[0]).doc("Ignored (broadcast_axis's parameter)."))
-                .param(Param.intTupleParam("size").defaultValue(new long[0]).doc("Ignored (broadcast_axis's parameter)."))
                 .inferShape((a, in, out) -> {
                     if (!ShapeRules.known(in[0]) || !ShapeRules.known(in[1])) return false;
                     Shape g = in[0], d = in[1];
@@ -715,7 +718,7 @@ public final class ShapeOps {
                 })
                 .gradient(g -> {
                     Node b = g.node("_backward_where", Map.of(), g.outGrad(0), g.input(0));
-                    return ShapeFamilySupport.grads(g, null, b.output(0), b.output(1));
+                    return ShapeFamilySupport.perInput(null, b.output(0), b.output(1));
                 })
                 .register(r);
 

@@ -8,6 +8,7 @@ import dev.mxj.op.Param;
 import dev.mxj.op.Shape;
 import dev.mxj.op.ShapeRules;
 import dev.mxj.op.TypeRules;
+import dev.mxj.op.graph.NodeEntry;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +51,7 @@ public final class SortOps {
                     return valueType(a, in, out);
                 })
                 .gradient(g -> List.of(g.op("_backward_topk",
-                        Map.of("axis", dev.mxj.op.Param.format(g.attrs().get("axis")), "k", 0, "ret_typ", "value", "is_ascend", g.attrs().getBool("is_ascend")),
+                        Map.of("axis", Param.format(g.attrs().get("axis")), "k", 0, "ret_typ", "value", "is_ascend", g.attrs().getBool("is_ascend")),
                         g.outGrad(0), g.output(1), g.input(0))))
                 .register(r);
 
@@ -86,7 +87,7 @@ public final class SortOps {
                 .inferType(SortOps::topkType)
                 .gradient(g -> {
                     String rt = g.attrs().getString("ret_typ");
-                    List<dev.mxj.op.graph.NodeEntry> res = new ArrayList<>();
+                    List<NodeEntry> res = new ArrayList<>();
                     if (rt.equals("value") || rt.equals("both")) {
                         res.add(g.op("_backward_topk", g.attrs().givenAsStrings(), g.outGrad(0), g.output(1), g.input(0)));
                     } else {

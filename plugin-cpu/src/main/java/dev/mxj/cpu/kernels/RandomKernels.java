@@ -143,8 +143,8 @@ public final class RandomKernels {
         Tensor p = in[0];
         long kk = p.shape().dim(-1), dists = p.size() / kk, m = out[0].size() / dists;
         DType pt = p.dtype(), st = out[0].dtype();
-        ReqOut so = ReqOut.of(out[0], req[0]);
-        ReqOut lo = out.length > 1 ? ReqOut.of(out[1], req[1]) : null;
+        ReqOut samples = ReqOut.of(out[0], req[0]);
+        ReqOut logProb = out.length > 1 ? ReqOut.of(out[1], req[1]) : null;
         try {
             RandomGenerator g = ctx.random();
             double[] cum = new double[(int) kk];
@@ -154,20 +154,20 @@ public final class RandomKernels {
                 for (int c = 0; c < kk; c++) cum[c] = acc += Elements.get(ps, pt, d * kk + c);
                 for (long j = 0; j < m; j++) {
                     double u = g.nextDouble();
-                    int lo2 = 0, hi2 = (int) kk;  // first category whose cumulative probability reaches u
-                    while (lo2 < hi2) {
-                        int mid = (lo2 + hi2) >>> 1;
-                        if (cum[mid] < u) lo2 = mid + 1; else hi2 = mid;
+                    int low = 0, high = (int) kk;  // the first category whose cumulative probability reaches u
+                    while (low < high) {
+                        int mid = (low + high) >>> 1;
+                        if (cum[mid] < u) low = mid + 1; else high = mid;
                     }
-                    int c = (int) Math.min(lo2, kk - 1);
+                    int c = (int) Math.min(low, kk - 1);
                     long pos = d * m + j;
-                    if (so != null) Elements.set(so.seg(), st, pos, c);
-                    if (lo != null) Elements.set(lo.seg(), pt, pos, Math.log(Elements.get(ps, pt, d * kk + c)));
+                    if (samples != null) Elements.set(samples.seg(), st, pos, c);
+                    if (logProb != null) Elements.set(logProb.seg(), pt, pos, Math.log(Elements.get(ps, pt, d * kk + c)));
                 }
             }
         } finally {
-            if (so != null) so.close();
-            if (lo != null) lo.close();
+            if (samples != null) samples.close();
+            if (logProb != null) logProb.close();
         }
     }
 

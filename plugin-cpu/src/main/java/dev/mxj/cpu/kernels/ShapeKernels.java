@@ -3,6 +3,7 @@ package dev.mxj.cpu.kernels;
 import dev.mxj.device.Elements;
 import dev.mxj.device.Kernel;
 import dev.mxj.device.KernelTable;
+import dev.mxj.device.OpContext;
 import dev.mxj.device.OpReq;
 import dev.mxj.device.Tensor;
 import dev.mxj.op.Attrs;
@@ -12,6 +13,7 @@ import dev.mxj.op.defs.ShapeMath;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 import static dev.mxj.cpu.kernels.Strided.contiguous;
 
@@ -35,7 +37,7 @@ public final class ShapeKernels {
         t.add("slice_like", (ctx, a, in, req, out) -> sliceForward(ShapeMath.sliceLike(a, in[0].shape(), in[1].shape()), in[0], req[0], out[0]));
         t.add("_backward_slice", (ctx, a, in, req, out) -> sliceBackward(ShapeMath.slice(a, in[1].shape()), in[0], req[0], out[0]));
         t.add("_backward_slice_axis", (ctx, a, in, req, out) -> sliceBackward(ShapeMath.sliceAxis(a, in[1].shape()), in[0], req[0], out[0]));
-        t.add("_backward_slice_like", (ctx, a, in, req, out) -> sliceBackward(likeRange(a, in[1].shape(), in[0].shape()), in[0], req[0], out[0]));
+        t.add("_backward_slice_like", (ctx, a, in, req, out) -> sliceBackward(originRange(in[1].shape(), in[0].shape()), in[0], req[0], out[0]));
 
         t.add("repeat", (ctx, a, in, req, out) -> { long[][] v = repeatView(a, in[0].shape()); view(in[0], req[0], out[0], 0, v[0], v[1]); });
         t.add("_backward_repeat", (ctx, a, in, req, out) -> { long[][] v = repeatView(a, in[1].shape()); adjoint(in[0], req[0], out[0], 0, v[0], v[1]); });
@@ -69,7 +71,7 @@ public final class ShapeKernels {
     // ------------------------------------------------------------------ views
 
     /** Same bytes, new shape (Reshape and friends); a no-op when run in place. */
-    private static void identity(dev.mxj.device.OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
+    private static void identity(OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
         if (req[0] == OpReq.NULL) return;
         if (req[0] == OpReq.ADD) ReqOut.add(out[0].segment(), in[0].segment(), out[0].dtype(), out[0].size());
         else Strided.copy(in[0].segment(), 0, out[0].segment(), 0, out[0].size(), out[0].dtype().byteSize());
@@ -96,7 +98,7 @@ public final class ShapeKernels {
         view(in, req, out, 0, out.shape().dims(), st);
     }
 
-    private static void swapAxis(dev.mxj.device.OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
+    private static void swapAxis(OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
         int n = in[0].shape().ndim();
         int[] axes = new int[n];
         for (int i = 0; i < n; i++) axes[i] = i;
@@ -133,9 +135,9 @@ public final class ShapeKernels {
     }
 
     /** _backward_slice_like: the region is the out_grad's extent at the origin. */
-    private static ShapeMath.SliceRange likeRange(Attrs a, Shape data, Shape grad) {
+    private static ShapeMath.SliceRange originRange(Shape data, Shape grad) {
         long[] step = new long[data.ndim()];
-        java.util.Arrays.fill(step, 1);
+        Arrays.fill(step, 1);
         return new ShapeMath.SliceRange(new long[data.ndim()], step, grad);
     }
 
@@ -167,7 +169,7 @@ public final class ShapeKernels {
         return new long[][] {dims, st};
     }
 
-    private static void reverse(dev.mxj.device.OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
+    private static void reverse(OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
         long[] d = in[0].shape().dims(), s = contiguous(d);
         long off = 0;
         for (long x : a.getLongs("axis")) {
@@ -219,7 +221,7 @@ public final class ShapeKernels {
         });
     }
 
-    private static void concat(dev.mxj.device.OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
+    private static void concat(OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
         Shape os = out[0].shape();
         int ax = ShapeMath.axis(a, "dim", a.getInt("dim"), os.ndim());
         long[] blocks = new long[in.length];
@@ -229,11 +231,11 @@ public final class ShapeKernels {
         }
     }
 
-    private static void stack(dev.mxj.device.OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
+    private static void stack(OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
         Shape is = in[0].shape();
         int ax = ShapeMath.axis(a, "axis", a.getInt("axis"), is.ndim() + 1);
         long[] blocks = new long[in.length];
-        java.util.Arrays.fill(blocks, is.prod(ax, is.ndim()));
+        Arrays.fill(blocks, is.prod(ax, is.ndim()));
         try (ReqOut o = ReqOut.of(out[0], req[0])) {
             if (o != null) join(in, is.prod(0, ax), blocks, o.seg(), out[0].dtype().byteSize());
         }
@@ -251,7 +253,7 @@ public final class ShapeKernels {
     }
 
     /** Gradient of Concat: split out_grad into pieces shaped like the forward inputs. */
-    private static void concatBackward(dev.mxj.device.OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
+    private static void concatBackward(OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
         Shape gs = in[0].shape();
         int ax = ShapeMath.axis(a, "dim", a.getInt("dim"), gs.ndim());
         long[] blocks = new long[out.length];
@@ -281,7 +283,7 @@ public final class ShapeKernels {
 
     // ------------------------------------------------------------------ value kernels
 
-    private static void clip(dev.mxj.device.OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
+    private static void clip(OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
         double lo = a.getDouble("a_min"), hi = a.getDouble("a_max");
         DType t = in[0].dtype();
         long n = in[0].size();
@@ -305,7 +307,7 @@ public final class ShapeKernels {
         }
     }
 
-    private static void clipBackward(dev.mxj.device.OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
+    private static void clipBackward(OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
         double lo = a.getDouble("a_min"), hi = a.getDouble("a_max");
         DType t = out[0].dtype();
         try (ReqOut o = ReqOut.of(out[0], req[0])) {
@@ -318,7 +320,7 @@ public final class ShapeKernels {
         }
     }
 
-    private static void where(dev.mxj.device.OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
+    private static void where(OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
         Tensor c = in[0];
         int es = out[0].dtype().byteSize();
         long n = out[0].size();
@@ -336,7 +338,7 @@ public final class ShapeKernels {
         }
     }
 
-    private static void whereBackward(dev.mxj.device.OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
+    private static void whereBackward(OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
         Tensor g = in[0], c = in[1];
         int es = g.dtype().byteSize();
         long n = g.size(), row = n / Math.max(1, c.size());
