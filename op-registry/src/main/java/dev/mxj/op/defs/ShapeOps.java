@@ -434,11 +434,20 @@ public final class ShapeOps {
     }
 
     private static boolean splitShape(Attrs a, Shape[] in, Shape[] out) {
-        if (!ShapeRules.known(in[0])) return false;
+        boolean squeeze = a.getBool("squeeze_axis");
+        if (!ShapeRules.known(in[0])) {
+            // SliceChannel's parts are equal, so one known output gives the input (as MXNet back-calculates)
+            Shape o = out.length > 0 ? out[0] : null;
+            if (!a.op().name().equals("SliceChannel") || !ShapeRules.known(o)) return false;
+            int n = a.getInt("num_outputs"), rank = o.ndim() + (squeeze ? 1 : 0);
+            int ax = ShapeMath.axis(a, "axis", a.getInt("axis"), rank);
+            long[] d = new long[rank];
+            for (int i = 0, j = 0; i < rank; i++) d[i] = squeeze && i == ax ? n : i == ax ? o.dim(j++) * n : o.dim(j++);
+            ShapeRules.assign(a, in, 0, Shape.of(d), "input data");
+        }
         Shape s = in[0];
         int ax = ShapeMath.axis(a, "axis", a.getInt("axis"), s.ndim());
         long[] bounds = ShapeMath.splitBounds(a, s, ax);
-        boolean squeeze = a.getBool("squeeze_axis");
         for (int i = 0; i < out.length; i++) {
             long len = bounds[i + 1] - bounds[i];
             if (squeeze && len != 1) {
