@@ -30,7 +30,7 @@ public final class IndexingOps {
     private static OpDef.Builder op(String name) { return OpDef.builder(name).family(FAMILY); }
 
     public static void register(OpRegistry r) {
-        op("take")
+        op("take").alias("_npi_take")
                 .doc("Takes slices of `a` along `axis` at the given indices; the result has shape "
                         + "a.shape[:axis] + indices.shape + a.shape[axis+1:]. Out-of-range indices are clipped (mode='clip'), "
                         + "wrapped around (mode='wrap') or rejected (mode='raise'). Example: take([[1, 2], [3, 4], [5, 6]], [[0, 1], [1, 2]]) "
@@ -54,7 +54,7 @@ public final class IndexingOps {
                 .register(r);
 
         op("pick")
-                .alias("choose_element_0index")
+                .alias("choose_element_0index", "_npx_pick")
                 .doc("Picks one element along `axis` per position of `index`: for a (d0, d1) input and axis=1, "
                         + "output[i] = data[i, index[i]]. Out-of-range indices are clipped (mode='clip') or wrapped (mode='wrap'). "
                         + "Example: pick([[1, 2], [3, 4], [5, 6]], [0, 1, 0], axis=1) = [1, 4, 5].")
@@ -78,7 +78,7 @@ public final class IndexingOps {
                 .backwardOf("pick")
                 .register(r);
 
-        op("gather_nd")
+        op("gather_nd").alias("_npi_gather_nd", "_npx_gather_nd")
                 .doc("Gathers elements or slices of data (X_0, ..., X_{N-1}) at indices of shape (M, Y_0, ..., Y_{K-1}); the result "
                         + "has shape (Y_0, ..., Y_{K-1}, X_M, ..., X_{N-1}). Negative indices count from the end. "
                         + "Example: gather_nd([[0, 1], [2, 3]], [[1, 1, 0], [0, 1, 0]]) = [2, 3, 0].")
@@ -116,7 +116,7 @@ public final class IndexingOps {
                 .gradient(g -> perInput(g.op("gather_nd", g.outGrad(0), g.input(1)), null))
                 .register(r);
 
-        op("one_hot")
+        op("one_hot").alias("_npx_one_hot")
                 .doc("One-hot encodes indices: the output has shape indices.shape + (depth,), on_value at each index and "
                         + "off_value elsewhere (rows of out-of-range indices are all off_value). "
                         + "Example: one_hot([1, 0, 2], 3) = [[0, 1, 0], [1, 0, 0], [0, 0, 1]].")

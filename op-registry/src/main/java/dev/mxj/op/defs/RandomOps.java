@@ -79,7 +79,7 @@ public final class RandomOps {
                             Param.floatParam("alpha").defaultValue(1.0).doc("Alpha (dispersion) of the distribution.")},
                     a -> a.getDouble("mu") < 0 || a.getDouble("alpha") < 0 ? "mu and alpha must be non-negative" : null, false,
                     new String[] {"mu", "alpha"}),
-            new Dist("randint", new String[] {"random_randint"},
+            new Dist("randint", new String[] {"random_randint", "_npi_random_randint"},
                     "Draws integers uniformly from [low, high).",
                     new Param[] {Param.longParam("low").required().doc("Lower bound of the distribution."),
                             Param.longParam("high").required().doc("Upper bound of the distribution (exclusive).")},
@@ -170,7 +170,7 @@ public final class RandomOps {
                 .backwardOf("_sample_multinomial")
                 .register(r);
 
-        OpDef.builder("_shuffle").alias("shuffle").family(FAMILY)
+        OpDef.builder("_shuffle").alias("shuffle", "_npi_shuffle").family(FAMILY)
                 .doc("Randomly permutes the input along its first axis; each sub-array (row) keeps its order.")
                 .resources(Resource.RANDOM, Resource.TEMP_SPACE)
                 .inferShape((a, in, out) -> {

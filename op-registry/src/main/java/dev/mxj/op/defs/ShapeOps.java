@@ -67,7 +67,7 @@ public final class ShapeOps {
                 .gradient(RESHAPE_GRAD)
                 .register(r);
 
-        op("Flatten").alias("flatten")
+        op("Flatten").alias("flatten", "_npx_batch_flatten")
                 .doc("Flattens the input to 2-D: (d1, d2*...*dk). A 1-D input (d1,) becomes (d1, 1).")
                 .inferShape(unary((a, s) -> {
                     if (s.ndim() == 0) throw ShapeRules.error(a, "cannot flatten a 0-dimensional array");
@@ -77,7 +77,7 @@ public final class ShapeOps {
                 .gradient(RESHAPE_GRAD)
                 .register(r);
 
-        op("expand_dims")
+        op("expand_dims").alias("_npi_expand_dims")
                 .doc("Inserts a new axis of size 1 at position `axis`, which may range over [-ndim-1, ndim].")
                 .param(Param.intParam("axis").required().doc("Position of the new axis, in [-ndim-1, ndim]."))
                 .inferShape(ShapeOps::expandDimsShape)
@@ -94,7 +94,7 @@ public final class ShapeOps {
                 .gradient(RESHAPE_GRAD)
                 .register(r);
 
-        op("reshape_like")
+        op("reshape_like").alias("_npx_reshape_like")
                 .doc("Reshapes lhs to the shape of rhs, or replaces lhs dimensions [lhs_begin, lhs_end) by rhs dimensions "
                         + "[rhs_begin, rhs_end). Example: lhs (30, 7), rhs (15, 2, 4), lhs_begin=0, lhs_end=1, rhs_begin=0, "
                         + "rhs_end=2 gives (15, 2, 7).")
@@ -109,7 +109,7 @@ public final class ShapeOps {
                 .gradient(g -> ShapeFamilySupport.perInput(g.op("reshape_like", g.outGrad(0), g.input(0)), null))
                 .register(r);
 
-        op("shape_array")
+        op("shape_array").alias("_npx_shape_array")
                 .doc("Returns the shape of the input as a 1-D int64 array: shape_array of a (2, 4) array is [2, 4].")
                 .inferShape((a, in, out) -> {
                     if (in[0] == null || !in[0].isRankKnown()) return false;
@@ -241,7 +241,7 @@ public final class ShapeOps {
                 })
                 .register(r);
 
-        op("SwapAxis").alias("swapaxes")
+        op("SwapAxis").alias("swapaxes", "_npi_swapaxes")
                 .doc("Interchanges two axes: swapaxes of shape (1, 3) with dim1=0, dim2=1 gives shape (3, 1).")
                 .param(Param.intParam("dim1").defaultValue(0).doc("The first axis to swap."))
                 .param(Param.intParam("dim2").defaultValue(0).doc("The second axis to swap."))
@@ -363,7 +363,7 @@ public final class ShapeOps {
                 .gradient(ShapeOps::splitGradient)
                 .register(r);
 
-        op("_split_v2")
+        op("_split_v2").alias("_npi_split")
                 .doc("Splits an array along `axis` at the given indices (which start with 0) or into `sections` "
                         + "near-equal parts (the first parts one larger). Example: (3, 2, 1) with axis=0, indices=(0, 1) gives "
                         + "(1, 2, 1) and (2, 2, 1).")
@@ -481,7 +481,7 @@ public final class ShapeOps {
     // ------------------------------------------------------------------ slices
 
     private static void slices(OpRegistry r) {
-        op("slice").alias("crop")
+        op("slice").alias("crop", "_npx_slice", "_npi_slice")
                 .doc("Slices a region: for each leading axis i, elements begin[i], begin[i]+step[i], ... before end[i]. "
                         + "Entries may be None (whole axis, or from the end for negative steps) and negative (from the end). "
                         + "Example: x of shape (3, 4), begin=(0, 1), end=(2, 4) gives the (2, 3) block; begin=(None,), end=(None,), "
@@ -548,7 +548,7 @@ public final class ShapeOps {
                 .backwardOf("slice_like")
                 .register(r);
 
-        op("clip")
+        op("clip").alias("_npi_clip")
                 .doc("Limits values to [a_min, a_max]: clip([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 1, 8) = [1, 1, 2, 3, 4, 5, 6, 7, 8, 8]. "
                         + "The gradient passes where a_min <= x <= a_max.")
                 .param(Param.floatParam("a_min").required().doc("Minimum value."))
@@ -579,7 +579,7 @@ public final class ShapeOps {
     // ------------------------------------------------------------------ repeat, tile, reverse
 
     private static void repeatTileReverse(OpRegistry r) {
-        op("repeat")
+        op("repeat").alias("_np_repeat")
                 .doc("Repeats each element `repeats` times along `axis`, or of the flattened input when axis is None. "
                         + "Example: repeat([[1, 2], [3, 4]], repeats=2, axis=1) = [[1, 1, 2, 2], [3, 3, 4, 4]].")
                 .param(Param.intParam("repeats").required().min(0).doc("Number of repetitions of each element."))
@@ -598,7 +598,7 @@ public final class ShapeOps {
                 .backwardOf("repeat")
                 .register(r);
 
-        op("tile")
+        op("tile").alias("_npi_tile")
                 .doc("Repeats the whole array `reps` times per axis; reps and the input rank are aligned from the right, "
                         + "padding the shorter with ones. Example: tile of shape (2, 3) with reps=(2, 1, 2) gives (2, 2, 6).")
                 .param(Param.intTupleParam("reps").required().min(1).doc("Repetitions per axis (positive)."))

@@ -38,7 +38,7 @@ public final class SortOps {
     }
 
     public static void register(OpRegistry r) {
-        op("sort")
+        op("sort").alias("_npi_sort")
                 .doc("Returns a sorted copy along `axis` (None: of the flattened input). "
                         + "Example: sort([[1, 4], [3, 1]]) = [[1, 4], [1, 3]]; with is_ascend=False = [[4, 1], [3, 1]].")
                 .param(axisParam())
@@ -55,7 +55,7 @@ public final class SortOps {
                         g.outGrad(0), g.output(1), g.input(0))))
                 .register(r);
 
-        op("argsort")
+        op("argsort").alias("_npi_argsort")
                 .doc("Returns the indices that sort the input along `axis` (None: of the flattened input). "
                         + "Example: argsort([[0.3, 0.2, 0.4], [0.1, 0.3, 0.2]]) = [[1, 0, 2], [0, 2, 1]].")
                 .param(axisParam())
@@ -69,7 +69,7 @@ public final class SortOps {
                 .zeroGradient()
                 .register(r);
 
-        op("topk")
+        op("topk").alias("_npx_topk")
                 .doc("Returns the top k elements along `axis` (None: of the flattened input), largest first unless is_ascend: "
                         + "their indices (ret_typ='indices'), values ('value'), both, or a 0/1 mask of the input's shape ('mask'). "
                         + "k <= 0 means all. Example: topk([[0.3, 0.2, 0.4], [0.1, 0.3, 0.2]], ret_typ='value', k=2) = [[0.4, 0.3], [0.3, 0.2]].")
