@@ -62,6 +62,16 @@ class MovementKernelsTest {
     }
 
     @Test
+    void accumulatesLargeParallelOutputs() {
+        HostArray x = random(DType.FLOAT32, 256, 300), base = random(DType.FLOAT32, 300, 256);
+        var attrs = RUNNER.attrs("transpose", Map.of(), 1);
+        HostArray got = RUNNER.run(attrs, List.of(x), false, 1, List.of(base)).output(0);
+        double[] want = naiveTranspose(x, new int[] {1, 0});
+        for (int i = 0; i < want.length; i++) want[i] = (float) (want[i] + base.data()[i]);
+        assertValues("transpose with OpReq.ADD", want, got);
+    }
+
+    @Test
     void stridedSliceWithNegativeStep() {
         HostArray x = random(DType.FLOAT32, 300, 400);
         HostArray got = run("slice", Map.of("begin", "(1, 399)", "end", "(299, 0)", "step", "(3, -2)"), x);

@@ -23,7 +23,7 @@ final class ReqOut implements AutoCloseable {
     private ReqOut(Tensor target, OpReq req) {
         this.target = target;
         if (req == OpReq.ADD) {
-            arena = Arena.ofConfined();
+            arena = Arena.ofShared();  // parallel kernels write it from pool threads
             seg = arena.allocate(Math.max(1, target.byteSize()), 64).asSlice(0, target.byteSize());
         } else {
             arena = null;
