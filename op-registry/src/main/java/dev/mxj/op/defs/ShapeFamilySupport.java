@@ -45,17 +45,15 @@ final class ShapeFamilySupport {
     }
 
     /**
-     * Outputs take input 0's dtype (bidirectionally); inputs listed in {@code tied} must have it
-     * too, the others (indices, shape donors, conditions) may have any dtype.
+     * Outputs take input 0's dtype (bidirectionally); the other inputs (indices, shape donors,
+     * conditions) may have any dtype.
      */
-    static TypeFn typeOfFirst(int... tied) {
+    static TypeFn typeOfFirst() {
         return (a, in, out) -> {
             DType t = in[0];
             for (DType o : out) if (t == null && o != null) t = o;
-            for (int i : tied) if (t == null && in[i] != null) t = in[i];
             if (t == null) return false;
             TypeRules.assign(a, in, 0, t, "input 0");
-            for (int i : tied) TypeRules.assign(a, in, i, t, "input " + i);
             for (int i = 0; i < out.length; i++) TypeRules.assign(a, out, i, t, "output " + i);
             return TypeRules.allKnown(in);
         };
@@ -64,15 +62,14 @@ final class ShapeFamilySupport {
     /** Gradient of a pure reshape: the output gradient reshaped like the input. */
     static final Gradient RESHAPE_GRAD = g -> List.of(g.op("reshape_like", g.outGrad(0), g.input(0)));
 
-    /** {@code op(outGrad, donors...)} with the forward attributes, one entry per input (null for non-data inputs). */
-    static Gradient backwardOp(String op, int[] donors, int... gradInputs) {
+    /**
+     * The gradient {@code op(out_grad, data)} with the forward attributes, for input 0; the other
+     * inputs (shape_like and the like) get none. {@code data} only donates its shape.
+     */
+    static Gradient backwardOp(String op) {
         return g -> {
-            NodeEntry[] ins = new NodeEntry[donors.length + 1];
-            ins[0] = g.outGrad(0);
-            for (int i = 0; i < donors.length; i++) ins[i + 1] = g.input(donors[i]);
-            NodeEntry r = g.op(op, g.attrs().givenAsStrings(), ins);
             List<NodeEntry> out = new ArrayList<>(Arrays.asList(new NodeEntry[g.numInputs()]));
-            for (int i : gradInputs) out.set(i, r);
+            out.set(0, g.op(op, g.attrs().givenAsStrings(), g.outGrad(0), g.input(0)));
             return out;
         };
     }

@@ -490,7 +490,7 @@ public final class ShapeOps {
                 .param(Param.stringParam("end").required().doc("Tuple of int or None: end index (exclusive) per axis."))
                 .param(Param.stringParam("step").defaultValue("()").doc("Tuple of int or None: step per axis (default 1; may be negative)."))
                 .inferShape(unary((a, s) -> ShapeMath.slice(a, s).out()))
-                .gradient(backwardOp("_backward_slice", new int[] {0}, 0))
+                .gradient(backwardOp("_backward_slice"))
                 .register(r);
 
         op("_backward_slice")
@@ -511,7 +511,7 @@ public final class ShapeOps {
                 .param(Param.longParam("begin").required().doc("Start index; negative counts from the end."))
                 .param(Param.longParam("end").required().optional().doc("End index (exclusive), negative counts from the end; None for the end."))
                 .inferShape(unary((a, s) -> ShapeMath.sliceAxis(a, s).out()))
-                .gradient(backwardOp("_backward_slice_axis", new int[] {0}, 0))
+                .gradient(backwardOp("_backward_slice_axis"))
                 .register(r);
 
         op("_backward_slice_axis")
@@ -536,7 +536,7 @@ public final class ShapeOps {
                     return true;
                 })
                 .inferType(typeOfFirst())
-                .gradient(backwardOp("_backward_slice_like", new int[] {0}, 0))
+                .gradient(backwardOp("_backward_slice_like"))
                 .register(r);
 
         op("_backward_slice_like")
@@ -585,7 +585,7 @@ public final class ShapeOps {
                 .param(Param.intParam("repeats").required().min(0).doc("Number of repetitions of each element."))
                 .param(Param.intParam("axis").optional().doc("Axis to repeat along; None repeats the flattened input."))
                 .inferShape(unary(ShapeMath::repeat))
-                .gradient(backwardOp("_backward_repeat", new int[] {0}, 0))
+                .gradient(backwardOp("_backward_repeat"))
                 .register(r);
 
         op("_backward_repeat")
@@ -603,7 +603,7 @@ public final class ShapeOps {
                         + "padding the shorter with ones. Example: tile of shape (2, 3) with reps=(2, 1, 2) gives (2, 2, 6).")
                 .param(Param.intTupleParam("reps").required().min(1).doc("Repetitions per axis (positive)."))
                 .inferShape(unary(ShapeMath::tile))
-                .gradient(backwardOp("_backward_tile", new int[] {0}, 0))
+                .gradient(backwardOp("_backward_tile"))
                 .register(r);
 
         op("_backward_tile")
@@ -638,7 +638,7 @@ public final class ShapeOps {
                 .param(Param.intTupleParam("pad_width").required().doc("(before_1, after_1, ..., before_N, after_N); the first four must be 0."))
                 .param(Param.floatParam("constant_value").defaultValue(0.0).doc("Value for constant padding."))
                 .inferShape(unary(ShapeMath::pad))
-                .gradient(backwardOp("_backward_Pad", new int[] {0}, 0))
+                .gradient(backwardOp("_backward_Pad"))
                 .register(r);
 
         op("_backward_Pad")
