@@ -71,6 +71,35 @@ class MovementKernelsTest {
         assertValues("transpose with OpReq.ADD", want, got);
     }
 
+    /** Zero-size arrays pass through every kernel without work or errors (input shapes separated by spaces). */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "transpose | | 0,3",
+            "Concat | dim=0 | 0,3 2,3",
+            "slice | begin=(1,); end=(1,) | 3,2",
+            "tile | reps=(2, 1) | 2,0",
+            "Pad | mode=edge; pad_width=(0, 0, 0, 0, 0, 0, 1, 1) | 0,1,2,0",
+            "Pad | mode=constant; pad_width=(0, 0, 0, 0, 1, 0, 0, 0) | 1,1,1,0",
+            "take | | 4,0 0",
+            "sort | | 2,0",
+            "topk | axis=0; k=0; ret_typ=both | 0,3",
+            "one_hot | depth=4 | 0",
+            "_sample_multinomial | shape=(2,) | 0,3",
+            "_shuffle | | 0,2",
+            "broadcast_to | shape=(0, 3) | 1,3",
+            "repeat | repeats=0 | 2,3",
+    })
+    void zeroSizeArrays(String op, String params, String shapes) {
+        Map<String, Object> p = new java.util.LinkedHashMap<>();
+        if (params != null) for (String kv : params.split(";")) p.put(kv.split("=", 2)[0].trim(), kv.split("=", 2)[1].trim());
+        List<HostArray> in = new java.util.ArrayList<>();
+        for (String sh : shapes.trim().split(" ")) {
+            Shape s = Shape.of(Arrays.stream(sh.split(",")).mapToLong(Long::parseLong).toArray());
+            in.add(HostArray.of(s, DType.FLOAT32, new double[Math.toIntExact(s.size())]));
+        }
+        RUNNER.run(op, p, in, false, 1);
+    }
+
     @Test
     void stridedSliceWithNegativeStep() {
         HostArray x = random(DType.FLOAT32, 300, 400);

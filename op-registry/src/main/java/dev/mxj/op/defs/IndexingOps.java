@@ -144,6 +144,7 @@ public final class IndexingOps {
                     if (!ShapeRules.known(in[0]) || !ShapeRules.known(in[1])) return false;
                     Shape d = in[0];
                     if (d.ndim() < 2) throw ShapeRules.error(a, "data must have at least 2 dimensions, got " + d);
+                    if (d.dim(-1) == 0) throw ShapeRules.error(a, "data " + d + " has rows of length 0 to take from");
                     if (d.size() / d.dim(-1) != in[1].size()) {
                         throw ShapeRules.error(a, "indices " + in[1] + " must have one entry per row of data " + d + " (" + d.size() / d.dim(-1) + ")");
                     }

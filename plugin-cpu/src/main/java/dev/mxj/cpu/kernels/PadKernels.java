@@ -60,6 +60,7 @@ final class PadKernels {
         long[] last = maps[n - 1];
         try (ReqOut o = ReqOut.of(out[0], req[0])) {
             if (o == null) return;
+            if (os.size() == 0) return;
             MemorySegment src = in[0].segment(), dst = o.seg();
             long rows = os.size() / olen;
             CpuParallel.forRange(rows, Math.max(1, Strided.GRAIN_BYTES / (olen * es)), (from, to) -> {
@@ -95,9 +96,10 @@ final class PadKernels {
         DType t = out[0].dtype();
         long[] istr = Strided.contiguous(is.dims()), gd = gs.dims();
         long[] last = maps[n - 1];
-        long glen = gs.dim(n - 1), rows = gs.size() / glen;
+        long glen = gs.dim(n - 1), rows = glen == 0 ? 0 : gs.size() / glen;
         MemorySegment gseg = g.segment(), dst = out[0].segment();
         if (req[0] != OpReq.ADD) dst.fill((byte) 0);
+        if (gs.size() == 0) return;
         long[] idx = new long[n - 1], noStrides = new long[n - 1];
         for (long row = 0; row < rows; row++) {
             long base = rowBase(maps, idx, istr);

@@ -141,7 +141,7 @@ public final class RandomKernels {
      */
     private static void multinomial(OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
         Tensor p = in[0];
-        long kk = p.shape().dim(-1), dists = p.size() / kk, m = out[0].size() / dists;
+        long kk = p.shape().dim(-1), dists = p.size() / kk, m = dists == 0 ? 0 : out[0].size() / dists;
         DType pt = p.dtype(), st = out[0].dtype();
         ReqOut samples = ReqOut.of(out[0], req[0]);
         ReqOut logProb = out.length > 1 ? ReqOut.of(out[1], req[1]) : null;
@@ -175,7 +175,7 @@ public final class RandomKernels {
     private static void multinomialBackward(OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
         if (req[0] == OpReq.NULL) return;
         Tensor g = in[0], p = in[1], s = in[2];
-        long kk = p.shape().dim(-1), dists = p.size() / kk, m = g.size() / dists;
+        long kk = p.shape().dim(-1), dists = p.size() / kk, m = dists == 0 ? 0 : g.size() / dists;
         DType t = out[0].dtype();
         MemorySegment dst = out[0].segment();
         if (req[0] != OpReq.ADD) dst.fill((byte) 0);
