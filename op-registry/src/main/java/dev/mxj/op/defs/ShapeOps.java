@@ -504,6 +504,37 @@ public final class ShapeOps {
                 .backwardOf("slice")
                 .register(r);
 
+        op("_slice_assign").alias("_crop_assign", "_npi_slice_assign")
+                .doc("Returns lhs with the region slice(lhs, begin, end, step) replaced by rhs, whose shape must be that "
+                        + "region's (NDArray's x[region] = y). Example: _slice_assign(zeros((2, 3)), [[1, 2]], begin=(1, 1), "
+                        + "end=(2, 3)) = [[0, 0, 0], [0, 1, 2]].")
+                .inputs("lhs", "rhs")
+                .param(Param.stringParam("begin").required().doc("Tuple of int or None: start index per axis."))
+                .param(Param.stringParam("end").required().doc("Tuple of int or None: end index (exclusive) per axis."))
+                .param(Param.stringParam("step").defaultValue("()").doc("Tuple of int or None: step per axis (default 1; may be negative)."))
+                .inferShape((a, in, out) -> {
+                    if (!ShapeRules.known(in[0])) return false;
+                    ShapeRules.assign(a, in, 1, ShapeMath.slice(a, in[0]).out(), "input rhs");
+                    ShapeRules.assign(a, out, 0, in[0], "output");
+                    return ShapeRules.known(in[1]);
+                })
+                .inplace(0, 0)
+                .register(r);
+
+        op("_slice_assign_scalar").alias("_crop_assign_scalar", "_npi_slice_assign_scalar")
+                .doc("Returns data with the region slice(data, begin, end, step) set to `scalar` (NDArray's x[region] = c). "
+                        + "Example: _slice_assign_scalar(zeros((2, 3)), scalar=5, begin=(None, 2), end=(None, None)) = [[0, 0, 5], [0, 0, 5]].")
+                .param(Param.floatParam("scalar").defaultValue(0.0).doc("The value to assign."))
+                .param(Param.stringParam("begin").required().doc("Tuple of int or None: start index per axis."))
+                .param(Param.stringParam("end").required().doc("Tuple of int or None: end index (exclusive) per axis."))
+                .param(Param.stringParam("step").defaultValue("()").doc("Tuple of int or None: step per axis (default 1; may be negative)."))
+                .inferShape(unary((a, s) -> {
+                    ShapeMath.slice(a, s);  // validates begin/end/step
+                    return s;
+                }))
+                .inplace(0, 0)
+                .register(r);
+
         op("slice_axis")
                 .doc("Slices [begin, end) along one axis; negative indices count from the end and end=None means the end. "
                         + "Example: x of shape (3, 4), axis=1, begin=1, end=-1 gives shape (3, 2).")

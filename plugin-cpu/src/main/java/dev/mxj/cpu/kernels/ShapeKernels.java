@@ -33,6 +33,8 @@ public final class ShapeKernels {
         t.add("space_to_depth", (ctx, a, in, req, out) -> blockShuffle(a, in[0], req[0], out[0], false));
 
         t.add("slice", (ctx, a, in, req, out) -> sliceForward(ShapeMath.slice(a, in[0].shape()), in[0], req[0], out[0]));
+        t.add("_slice_assign", (ctx, a, in, req, out) -> sliceAssign(a, in[0], in[1], 0, req[0], out[0]));
+        t.add("_slice_assign_scalar", (ctx, a, in, req, out) -> sliceAssign(a, in[0], null, a.getDouble("scalar"), req[0], out[0]));
         t.add("slice_axis", (ctx, a, in, req, out) -> sliceForward(ShapeMath.sliceAxis(a, in[0].shape()), in[0], req[0], out[0]));
         t.add("slice_like", (ctx, a, in, req, out) -> sliceForward(ShapeMath.sliceLike(a, in[0].shape(), in[1].shape()), in[0], req[0], out[0]));
         t.add("_backward_slice", (ctx, a, in, req, out) -> sliceBackward(ShapeMath.slice(a, in[1].shape()), in[0], req[0], out[0]));
@@ -125,6 +127,21 @@ public final class ShapeKernels {
         long off = 0;
         for (int i = 0; i < is.length; i++) { off += r.begin()[i] * is[i]; st[i] = r.step()[i] * is[i]; }
         view(in, req, out, off, r.out().dims(), st);
+    }
+
+    /** out = data with its slice region overwritten by rhs, or by the scalar when rhs is null. */
+    private static void sliceAssign(Attrs a, Tensor data, Tensor rhs, double scalar, OpReq req, Tensor out) {
+        ShapeMath.SliceRange r = ShapeMath.slice(a, data.shape());
+        long[] is = contiguous(data.shape().dims()), st = new long[is.length];
+        long off = 0;
+        for (int i = 0; i < is.length; i++) { off += r.begin()[i] * is[i]; st[i] = r.step()[i] * is[i]; }
+        int es = data.dtype().byteSize();
+        try (ReqOut o = ReqOut.of(out, req)) {
+            if (o == null) return;
+            Strided.copy(data.segment(), 0, o.seg(), 0, data.size(), es);
+            Strided.scatter(rhs == null ? null : rhs.segment(), rhs == null ? Strided.bitsOf(data.dtype(), scalar) : 0,
+                    r.out().dims(), o.seg(), off, st, es);
+        }
     }
 
     private static void sliceBackward(ShapeMath.SliceRange r, Tensor g, OpReq req, Tensor out) {

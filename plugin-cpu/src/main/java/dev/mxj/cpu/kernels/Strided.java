@@ -218,6 +218,32 @@ final class Strided {
         });
     }
 
+    /**
+     * dst[dstOff + index(k)] = src[k] over the row-major enumeration k of {@code dims}, or the bit
+     * pattern {@code fillBits} when src is null (slice assignment). Strides must not alias.
+     */
+    static void scatter(MemorySegment src, long fillBits, long[] dims, MemorySegment dst, long dstOff, long[] strides, int es) {
+        for (long d : dims) if (d == 0) return;
+        View v = simplify(dims, strides);
+        int r = v.dims.length;
+        if (r == 0) {
+            setBits(dst, es, dstOff, src == null ? fillBits : getBits(src, es, 0));
+            return;
+        }
+        long len = v.dims[r - 1], last = v.strides[r - 1], rows = v.size() / len;
+        CpuParallel.forRange(rows, Math.max(1, GRAIN_BYTES / (len * es)), (from, to) -> {
+            long[] idx = unravel(from, v.dims, r - 1);
+            long off = dstOff + dot(idx, v.strides);
+            for (long row = from; row < to; row++) {
+                long s0 = row * len;
+                if (src == null && last == 1) fill(dst, es, off, len, fillBits);
+                else if (last == 1) MemorySegment.copy(src, s0 * es, dst, off * es, len * es);
+                else for (long k = 0; k < len; k++) setBits(dst, es, off + k * last, src == null ? fillBits : getBits(src, es, s0 + k));
+                off = advance(idx, v.dims, v.strides, r - 1, off);
+            }
+        });
+    }
+
     /** dst[dOff + k * dStride] += src[sOff + k] for k < n. */
     static void addRun(MemorySegment dst, long dOff, long dStride, MemorySegment src, long sOff, long n, DType t) {
         switch (t) {

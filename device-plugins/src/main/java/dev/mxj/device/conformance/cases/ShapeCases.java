@@ -172,6 +172,14 @@ public final class ShapeCases {
         c.add(err("slice", "begin=(0, x); end=(2, 3)", ShapeException.class, "expected a tuple of int or None", x));
         c.add(grad("slice", "begin=(None, 3); end=(None, 0); step=(2, -1)", dims(3, 4)));
 
+        c.add(fwd("_slice_assign", "begin=(1, 1); end=(2, 3)", seq(2, 3), f32(dims(1, 2), 7, 8)).expectValues(Shape.of(2, 3), 0, 1, 2, 3, 7, 8));
+        c.add(fwd("_crop_assign", "begin=(None, 3); end=(None, None); step=(2, -2)", seq(DType.INT32, 3, 4), arr(DType.INT32, dims(2, 2), -1, -2, -3, -4))
+                .expect(arr(DType.INT32, dims(3, 4), 0, -2, 2, -1, 4, 5, 6, 7, 8, -4, 10, -3)));
+        c.add(err("_slice_assign", "begin=(0,); end=(1,)", ShapeException.class, "input rhs", seq(2, 3), seq(2, 3)));
+        c.add(fwd("_slice_assign_scalar", "scalar=5; begin=(None, 2); end=(None, None)", seq(2, 3)).expectValues(Shape.of(2, 3), 0, 1, 5, 3, 4, 5));
+        c.add(fwd("_crop_assign_scalar", "scalar=-1; begin=(-1,); end=(None,); step=(-2,)", seq(DType.FLOAT16, 3)).expect(arr(DType.FLOAT16, dims(3), -1, 1, -1)));
+        c.add(err("_slice_assign_scalar", "begin=(0,); end=(1,); step=(0,)", ShapeException.class, "step[0] cannot be 0", seq(2, 3)));
+
         c.add(fwd("slice_axis", "axis=1; begin=1; end=-1", x).expectValues(Shape.of(3, 2), 1, 2, 5, 6, 9, 10));
         c.add(fwd("slice_axis", "axis=0; begin=-2; end=None", x).expectValues(Shape.of(2, 4), 4, 5, 6, 7, 8, 9, 10, 11));
         c.add(err("slice_axis", "axis=1; begin=3; end=1", ShapeException.class, "empty or invalid range", x));
