@@ -116,16 +116,4 @@ public final class MathRules {
         }
         return done && TypeRules.allKnown(out);
     };
-
-    /**
-     * Output shaped like input {@code like}; the other inputs must be shaped so too (backward
-     * operators taking (ograd, data[, out]) of an element-wise op), except {@code free} ones.
-     */
-    public static ShapeFn outputLike(int like) {
-        return (attrs, in, out) -> {
-            ShapeRules.assign(attrs, out, 0, in[like], "output 0");
-            ShapeRules.assign(attrs, in, like, out[0], "input " + like);
-            return ShapeRules.known(in[like]) && ShapeRules.allKnown(in) && ShapeRules.known(out[0]);
-        };
-    }
 }
