@@ -130,13 +130,13 @@ public final class ElementwiseBinaryOps {
         }
         op.register(r);
         if (grad == Grad.FUSED || broadcast && grad != Grad.ZERO) {
-            OpDef.builder(backward).family(family).backwardOf(name)
+            OpDef.Builder bw = OpDef.builder(backward).family(family).backwardOf(name)
                     .doc("Gradient of " + name + ": (lhs gradient, rhs gradient) from (ograd, lhs, rhs)"
                             + (broadcast ? ", summed over the broadcast axes." : "."))
                     .inputs("ograd", "lhs", "rhs").outputs("lhs_grad", "rhs_grad")
-                    .inferShape(MathRules.BINARY_BACKWARD).inferType(MathRules.BINARY_BACKWARD_TYPE)
-                    .resources(Resource.TEMP_SPACE)
-                    .register(r);
+                    .inferShape(MathRules.BINARY_BACKWARD).inferType(MathRules.BINARY_BACKWARD_TYPE);
+            if (broadcast) bw.resources(Resource.TEMP_SPACE); // the full-size gradient before summing over broadcast axes
+            bw.register(r);
         }
     }
 
