@@ -200,6 +200,7 @@ final class ReduceEngine {
 
     /** Fold {@code len} contiguous input elements from {@code off}. */
     private static double foldRun(Kind kind, MemorySegment is, DType it, long off, long len, double[] v) {
+        if (kind == Kind.SUM && it == DType.FLOAT32) return sumF32(is, off, len);
         double acc = kind.init;
         for (long i = 0; i < len; i += v.length) {
             int n = (int) Math.min(v.length, len - i);
@@ -208,6 +209,22 @@ final class ReduceEngine {
             acc = merge(kind, acc, part);
         }
         return acc;
+    }
+
+    private static final java.lang.foreign.ValueLayout.OfFloat F32 = java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
+    /** The hottest reduction without staging through a double block: float32 read, double accumulated. */
+    private static double sumF32(MemorySegment is, long off, long len) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        long i = 0;
+        for (; i + 3 < len; i += 4) {
+            s0 += is.getAtIndex(F32, off + i);
+            s1 += is.getAtIndex(F32, off + i + 1);
+            s2 += is.getAtIndex(F32, off + i + 2);
+            s3 += is.getAtIndex(F32, off + i + 3);
+        }
+        for (; i < len; i++) s0 += is.getAtIndex(F32, off + i);
+        return (s0 + s1) + (s2 + s3);
     }
 
     /**
@@ -226,6 +243,7 @@ final class ReduceEngine {
         for (long x : redDims) perOut *= x;
         long grain = Math.max(1, Elementwise.GRAIN / (perOut * Math.min(row, Blocks.BLOCK)));
         long finalPerOut = perOut;
+        boolean sumF32 = kind == Kind.SUM && it == DType.FLOAT32;
         CpuParallel.forRange(rowsOut * tilesPerRow, grain, (t0, t1) -> {
             double[] v = new double[Blocks.BLOCK], acc = new double[Blocks.BLOCK];
             long[] ridx = new long[redDims.length];
@@ -237,8 +255,13 @@ final class ReduceEngine {
                 Arrays.fill(ridx, 0);
                 long roff = 0;
                 for (long r = 0; r < finalPerOut; r++) {
-                    Blocks.load(is, it, base + roff, 1, v, n);
-                    foldRows(kind, acc, v, n);
+                    if (sumF32) {
+                        long p = base + roff;
+                        for (int j = 0; j < n; j++) acc[j] += is.getAtIndex(F32, p + j);
+                    } else {
+                        Blocks.load(is, it, base + roff, 1, v, n);
+                        foldRows(kind, acc, v, n);
+                    }
                     for (int q = redDims.length - 1; q >= 0; q--) {
                         roff += redStrides[q];
                         if (++ridx[q] < redDims[q]) break;
