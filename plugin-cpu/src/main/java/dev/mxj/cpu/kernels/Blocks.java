@@ -4,6 +4,7 @@ import dev.mxj.op.DType;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * Moves runs of elements of any dtype to and from {@code double[]} blocks: the general kernel
@@ -27,7 +28,7 @@ final class Blocks {
     /** {@code dst[i] = seg[off + i * stride]} for i in [0, n); stride 0 broadcasts one element. */
     static void load(MemorySegment seg, DType t, long off, long stride, double[] dst, int n) {
         if (stride == 0) {
-            java.util.Arrays.fill(dst, 0, n, get(seg, t, off));
+            Arrays.fill(dst, 0, n, get(seg, t, off));
             return;
         }
         switch (t) {

@@ -6,6 +6,7 @@ import dev.mxj.op.DType;
 import dev.mxj.op.Shape;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 
@@ -87,8 +88,8 @@ final class Elementwise {
         if (fast != null && !add && at == DType.FLOAT32 && bt == DType.FLOAT32 && ot == DType.FLOAT32 && (sa != 0 || sb != 0)) {
             CpuParallel.forRange(plan.size, GRAIN, (from, to) -> plan.rows(from, to, Integer.MAX_VALUE, (o, offs, n) -> {
                 if (sa != 0 && sb != 0) F32Loops.vv(fast, as, offs[0], bs, offs[1], os, o, n);
-                else if (sa != 0) F32Loops.vs(fast, as, offs[0], bs.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, offs[1]), os, o, n);
-                else F32Loops.sv(fast, as.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, offs[0]), bs, offs[1], os, o, n);
+                else if (sa != 0) F32Loops.vs(fast, as, offs[0], bs.getAtIndex(ValueLayout.JAVA_FLOAT, offs[1]), os, o, n);
+                else F32Loops.sv(fast, as.getAtIndex(ValueLayout.JAVA_FLOAT, offs[0]), bs, offs[1], os, o, n);
             }));
             return;
         }

@@ -6,6 +6,7 @@ import dev.mxj.device.KernelTable;
 import dev.mxj.device.OpContext;
 import dev.mxj.device.OpReq;
 import dev.mxj.device.Tensor;
+import dev.mxj.op.Attrs;
 import dev.mxj.op.DType;
 import dev.mxj.op.Shape;
 
@@ -117,7 +118,7 @@ public final class ElementwiseBinaryKernels {
     }
 
     /** The scalar as the kernel's compute dtype holds it (MXNet's {@code DType(alpha)}: truncated for integer outputs). */
-    private static double scalar(dev.mxj.op.Attrs a, DType out) { return Blocks.cast(out, a.getDouble("scalar")); }
+    private static double scalar(Attrs a, DType out) { return Blocks.cast(out, a.getDouble("scalar")); }
 
     /**
      * One input's gradient: f(ograd, lhs, rhs) at the output shape, summed over the axes the

@@ -7,8 +7,6 @@ import dev.mxj.device.Tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.function.DoubleUnaryOperator;
 
-import static dev.mxj.cpu.kernels.SpecialFunctions.digamma;
-
 /**
  * CPU kernels of the unary element-wise operators and their {@code _backward_X}: one table row
  * per operator with its function, the derivative its backward multiplies ograd by (of the
@@ -60,7 +58,7 @@ public final class ElementwiseUnaryKernels {
         u("softsign", x -> x / (1 + Math.abs(x)), x -> 1 / ((1 + Math.abs(x)) * (1 + Math.abs(x)))),
         u("erf", SpecialFunctions::erf, x -> 2 / Math.sqrt(Math.PI) * Math.exp(-x * x)),
         u("erfinv", SpecialFunctions::erfinv, y -> 0.5 * Math.sqrt(Math.PI) * Math.exp(y * y)),
-        u("gamma", SpecialFunctions::gamma, x -> SpecialFunctions.gamma(x) * digamma(x)),
+        u("gamma", SpecialFunctions::gamma, x -> SpecialFunctions.gamma(x) * SpecialFunctions.digamma(x)),
         u("gammaln", SpecialFunctions::lgamma, SpecialFunctions::digamma),
         u("floor", Math::floor, null),
         u("ceil", Math::ceil, null),

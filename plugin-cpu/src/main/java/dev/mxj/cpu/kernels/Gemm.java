@@ -7,6 +7,7 @@ import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * Row-major GEMM on host memory: {@code C = op(A) op(B)} (or {@code C += ...}), where op(A) is
@@ -115,7 +116,7 @@ final class Gemm {
                 for (int r = 0; r < rows; r++) {
                     long i = i0 + r; // row i of op(A): contiguous, or column i of the stored (k, m) matrix
                     Blocks.load(a, t, ta ? ao + i : ao + i * K, ta ? m : 1, arow[r], K);
-                    java.util.Arrays.fill(crow[r], 0);
+                    Arrays.fill(crow[r], 0);
                 }
                 for (int p0 = 0; p0 < K; p0 += KB) {
                     int p1 = Math.min(K, p0 + KB);

@@ -5,6 +5,7 @@ import dev.mxj.device.Tensor;
 import dev.mxj.op.DType;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
@@ -211,7 +212,7 @@ final class ReduceEngine {
         return acc;
     }
 
-    private static final java.lang.foreign.ValueLayout.OfFloat F32 = java.lang.foreign.ValueLayout.JAVA_FLOAT;
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
 
     /** The hottest reduction without staging through a double block: float32 read, double accumulated. */
     private static double sumF32(MemorySegment is, long off, long len) {

@@ -2,6 +2,8 @@ package dev.mxj.cpu.kernels;
 
 import dev.mxj.op.Shape;
 
+import java.util.Arrays;
+
 /**
  * Iteration plan for element-wise work with NumPy-style broadcasting: the output index space
  * compacted (size-1 dimensions dropped, neighbours merged where every operand is contiguous or
@@ -60,9 +62,9 @@ final class StridedPlan {
             dims[0] = 1; // a single element: one row of length 1, every stride 0
             m = 1;
         }
-        long[] fd = java.util.Arrays.copyOf(dims, m);
+        long[] fd = Arrays.copyOf(dims, m);
         long[][] fs = new long[ins.length][];
-        for (int k = 0; k < ins.length; k++) fs[k] = java.util.Arrays.copyOf(s[k], m);
+        for (int k = 0; k < ins.length; k++) fs[k] = Arrays.copyOf(s[k], m);
         return new StridedPlan(fd, fs, out.size());
     }
 

@@ -5,6 +5,7 @@ import dev.mxj.device.conformance.OpCase;
 import dev.mxj.op.DType;
 import dev.mxj.op.Shape;
 import dev.mxj.op.ShapeException;
+import dev.mxj.op.TypeException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -110,7 +111,7 @@ public final class LinalgCases {
         c.add(OpCase.error("dot").randomInput(2, 3).randomInput(4, 5).fails(ShapeException.class, "dot shape error"));
         c.add(OpCase.error("dot").label("transposed vector").param("transpose_a", true).randomInput(3).randomInput(3).fails(ShapeException.class, "transpose"));
         c.add(OpCase.error("dot").label("dtype mismatch").randomInput(2, 3).input(HostArray.of(Shape.of(3, 2), DType.FLOAT64, new double[6]))
-                .fails(dev.mxj.op.TypeException.class, "dtype"));
+                .fails(TypeException.class, "dtype"));
         c.add(OpCase.error("batch_dot").randomInput(2, 3).randomInput(3, 2).fails(ShapeException.class, "N >= 3"));
         c.add(OpCase.error("batch_dot").label("batch mismatch").randomInput(2, 2, 3).randomInput(3, 3, 2).fails(ShapeException.class, "batch"));
         c.add(OpCase.error("batch_dot").label("inner mismatch").randomInput(2, 2, 3).randomInput(2, 4, 2).fails(ShapeException.class, "shape mismatch"));

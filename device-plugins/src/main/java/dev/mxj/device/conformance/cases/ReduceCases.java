@@ -8,6 +8,7 @@ import dev.mxj.op.Shape;
 import dev.mxj.op.ShapeException;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -92,7 +93,7 @@ public final class ReduceCases {
         int n = 200_000;
         double tenth = (float) 0.1;
         double[] big = new double[n];
-        java.util.Arrays.fill(big, tenth);
+        Arrays.fill(big, tenth);
         c.add(OpCase.forward("sum").label("accuracy").input(HostArray.of(Shape.of(n), DType.FLOAT32, big)).expectValues(Shape.of(1), n * tenth).tol(1e-7, 0));
         c.add(OpCase.forward("mean").label("accuracy").input(HostArray.of(Shape.of(n / 4, 4), DType.FLOAT32, big)).param("axis", 0)
                 .expectValues(Shape.of(4), tenth, tenth, tenth, tenth).tol(1e-7, 0));

@@ -4,6 +4,7 @@ import dev.mxj.device.conformance.HostArray;
 import dev.mxj.op.DType;
 import dev.mxj.op.Shape;
 
+import java.util.Arrays;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 
@@ -84,7 +85,7 @@ final class RefMath {
         long outSize = 1;
         for (int i = 0; i < n; i++) if (!reduced[i]) outSize *= d[i];
         double[] acc = new double[Math.toIntExact(outSize)];
-        java.util.Arrays.fill(acc, init);
+        Arrays.fill(acc, init);
         long[] idx = new long[n];
         for (int e = 0; e < x.data().length; e++) {
             long rem = e;
@@ -121,7 +122,7 @@ final class RefMath {
     }
 
     static double[] concat(double[] a, double[] b) {
-        double[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        double[] r = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;
     }
