@@ -93,8 +93,8 @@ public final class ElementwiseBinaryKernels {
             t.add(b.bcast, fwd);
             if (b.dl != null) {
                 Kernel bwd = (ctx, a, in, req, out) -> {
-                    grad(ctx, in[0], in[1], in[2], out[0], req[0], b.dl);
-                    grad(ctx, in[0], in[1], in[2], out[1], req[1], b.dr);
+                    grad(ctx, in[0], in[1], in[2], out[0], req[0], b.dl, linear(b, true));
+                    grad(ctx, in[0], in[1], in[2], out[1], req[1], b.dr, linear(b, false));
                 };
                 t.add("_backward_" + b.bcast, bwd);
                 if (!b.elem.equals("elemwise_add") && !b.elem.equals("elemwise_sub")) {
@@ -124,19 +124,35 @@ public final class ElementwiseBinaryKernels {
      * One input's gradient: f(ograd, lhs, rhs) at the output shape, summed over the axes the
      * input was broadcast along (through a float64 scratch buffer) when its shape differs.
      */
-    private static void grad(OpContext ctx, Tensor og, Tensor l, Tensor r, Tensor g, OpReq req, Fn3 f) {
+    /** For add and sub the gradient is ograd times a constant (1 or -1), else 0 (not linear). */
+    private static double linear(B b, boolean lhs) {
+        if (b.elem.equals("elemwise_add")) return 1;
+        if (b.elem.equals("elemwise_sub")) return lhs ? 1 : -1;
+        return 0;
+    }
+
+    private static void grad(OpContext ctx, Tensor og, Tensor l, Tensor r, Tensor g, OpReq req, Fn3 f, double linear) {
         if (Elementwise.skip(req, g)) return;
         Shape os = og.shape();
+        if (linear != 0 && !g.shape().equals(os)) { // sum ograd over the broadcast axes directly, no scratch copy (bias gradients)
+            ReduceEngine.reduce(ReduceEngine.Kind.SUM, og, broadcastMask(os, g.shape()), g, req, linear, false);
+            return;
+        }
         if (g.shape().equals(os)) {
             Elementwise.map3(og, l, r, g, req, f);
             return;
         }
         Tensor full = new Tensor(ctx.tempSpace(os.size() * 8), 0, os, DType.FLOAT64);
         Elementwise.map3(og, l, r, full, OpReq.WRITE, f);
-        int n = os.ndim(), off = n - g.shape().ndim();
+        ReduceEngine.reduce(ReduceEngine.Kind.SUM, full, broadcastMask(os, g.shape()), g, req, 1, false);
+    }
+
+    /** The axes of {@code out} along which an operand of shape {@code in} was broadcast (right-aligned). */
+    private static boolean[] broadcastMask(Shape out, Shape in) {
+        int n = out.ndim(), off = n - in.ndim();
         boolean[] mask = new boolean[n];
-        for (int i = 0; i < n; i++) mask[i] = i < off || g.shape().dim(i - off) == 1;
-        ReduceEngine.reduce(ReduceEngine.Kind.SUM, full, mask, g, req, 1, false);
+        for (int i = 0; i < n; i++) mask[i] = i < off || in.dim(i - off) == 1;
+        return mask;
     }
 
     private static void addN(Tensor[] in, Tensor out, OpReq req) {
