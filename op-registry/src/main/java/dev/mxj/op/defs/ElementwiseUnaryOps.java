@@ -106,6 +106,10 @@ public final class ElementwiseUnaryOps {
         return OpDef.builder(name).family("elemwise").inputs("data").inferShape(ShapeRules.SAME).inferType(MathRules.SAME_NUMERIC).inplace(0, 0);
     }
 
+    /**
+     * Cast and its backward declare no in-place option although MXNet does: sharing memory is
+     * only valid when both dtypes have the same width, which a static in-place hint cannot say.
+     */
     private static void registerCast(OpRegistry r) {
         OpDef.builder("Cast").alias("cast").family("elemwise")
                 .doc("Casts every element to dtype, as a C cast: floats to integers truncate toward zero, to bool test != 0.")
