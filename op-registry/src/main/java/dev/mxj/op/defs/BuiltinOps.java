@@ -16,5 +16,8 @@ public final class BuiltinOps {
         CreationOps.register(r);
         SortOps.register(r);
         RandomOps.register(r);
+        NeuralNetworkOps.register(r);
+        ConvolutionOps.register(r);
+        OptimizerOps.register(r);
     }
 }

@@ -16,5 +16,8 @@ public final class CpuKernels {
         CreationKernels.register(t);
         SortKernels.register(t);
         RandomKernels.register(t);
+        NeuralNetworkKernels.register(t);
+        ConvolutionKernels.register(t);
+        OptimizerKernels.register(t);
     }
 }

@@ -20,6 +20,9 @@ public final class BuiltinCases {
         all.addAll(CreationCases.cases());
         all.addAll(SortCases.cases());
         all.addAll(RandomCases.cases());
+        all.addAll(NeuralNetworkCases.cases());
+        all.addAll(ConvolutionCases.cases());
+        all.addAll(OptimizerCases.cases());
         return all;
     }
 }

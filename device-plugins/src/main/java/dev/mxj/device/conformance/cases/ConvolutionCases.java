@@ -1,0 +1,16 @@
+package dev.mxj.device.conformance.cases;
+
+import dev.mxj.device.conformance.OpCase;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Test cases of the Convolution operator family; to be filled by its owner. */
+public final class ConvolutionCases {
+    private ConvolutionCases() {}
+
+    public static List<OpCase> cases() {
+        List<OpCase> c = new ArrayList<>();
+        return c;
+    }
+}
