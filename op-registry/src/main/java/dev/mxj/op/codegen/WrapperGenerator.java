@@ -128,7 +128,8 @@ public final class WrapperGenerator {
             for (String in : d.inputNames(sample)) inputs.add(in);
         }
         Set<String> used = new HashSet<>();
-        used.add("out");
+        used.add("out");    // the generated out parameter
+        used.add("params"); // the generated local holding the parameter map
         List<String> javaInputs = new ArrayList<>();
         if (variadic) {
             javaInputs.add(unique("data", used));
@@ -287,16 +288,16 @@ public final class WrapperGenerator {
         if (args.isEmpty()) {
             params = "null";
         } else {
-            sb.append("        java.util.Map<String, Object> p = new java.util.HashMap<>();\n");
+            sb.append("        java.util.Map<String, Object> params = new java.util.HashMap<>();\n");
             for (Arg a : args) {
                 String v = a.convert != null ? a.convert : a.java;
                 if (a.required && !a.type.equals("String") && !a.type.equals("Context") && !a.type.equals("DType") && !a.type.endsWith("[]")) {
-                    sb.append("        p.put(\"").append(a.mx).append("\", ").append(v).append(");\n");
+                    sb.append("        params.put(\"").append(a.mx).append("\", ").append(v).append(");\n");
                 } else {
-                    sb.append("        if (").append(a.java).append(" != null) p.put(\"").append(a.mx).append("\", ").append(v).append(");\n");
+                    sb.append("        if (").append(a.java).append(" != null) params.put(\"").append(a.mx).append("\", ").append(v).append(");\n");
                 }
             }
-            params = "p";
+            params = "params";
         }
         String name = escape(op.def.name());
         if (op.multiOutput) {

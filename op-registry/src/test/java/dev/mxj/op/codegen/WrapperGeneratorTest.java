@@ -48,6 +48,8 @@ class WrapperGeneratorTest {
         OpDef.builder("topk").outputs("values", "indices").numVisibleOutputs(a -> 2).register(r);
         OpDef.builder("toString").register(r);
         OpDef.builder("zeros_like").register(r);
+        OpDef.builder("_sample_thing").inputs("k", "p").param(Param.floatParam("params").optional())
+                .param(Param.intTupleParam("shape").defaultValue(new long[0])).register(r); // names of generated locals
         OpDef.builder("_random_uniform").inputs().param(Param.intTupleParam("shape").defaultValue(new long[0]))
                 .param(Param.stringParam("ctx").defaultValue("")).inferShape(ShapeRules.SAME).inferType(TypeRules.FROM_DTYPE_PARAM).register(r);
         return r;
