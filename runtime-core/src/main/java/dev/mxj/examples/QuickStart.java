@@ -16,10 +16,6 @@ import java.util.Map;
 /**
  * The Java quick start: build arrays, compute, save them in MXNet's {@code .params} format,
  * load them back and print them. Run with {@code ./mxj quickstart [file.params]}.
- *
- * <p>It uses the creation operators, views, in-place assignment and dtype conversion, which is
- * what the runtime provides on its own; arithmetic such as {@code dot}/{@code relu}/{@code sum}
- * comes with the math operator family and is used here once that family is part of the build.
  */
 public final class QuickStart {
     private QuickStart() {}
@@ -28,20 +24,28 @@ public final class QuickStart {
         Path file = args.length > 0 ? Path.of(args[0]) : Files.createTempFile("mxj-quickstart", ".params");
         try (NDScope scope = NDScope.open()) {            // frees every array created inside
             Context ctx = Context.defaultContext();
-            NDArray x = NDArray.array(new float[][] {{1, 2, 3}, {4, 5, 6}}, ctx);
+            NDArray x = NDArray.array(new float[][] {{1, -2, 3}, {-4, 5, -6}}, ctx);
             System.out.println("x on " + x.context() + ":" + x);
 
-            NDArray grid = NDArray.arange(0, 12, 1).reshape(3, 4);  // a view of the arange result
-            grid.at(1).set(NDArray.linspace(0, 1, 4));               // row 1 = [0, 1/3, 2/3, 1] in place
-            grid.slice(2, 3).set(-1);                                // the last row filled with -1
+            // compute: operations are queued on the engine and run asynchronously
+            NDArray w = NDArray.arange(0, 6, 1).reshape(3, 2).sub(2.5);   // [[-2.5 -1.5] [-0.5 0.5] [1.5 2.5]]
+            NDArray hidden = x.dot(w).relu();                              // generated operator methods
+            NDArray total = hidden.sum();
+            NDArray scaled = hidden.mul(total.rdiv(1));                    // broadcast of a (1,) array
+            System.out.println("relu(x . w) =" + hidden);
+            System.out.println("sum = " + total.asScalar());               // asScalar waits for the result
+
+            NDArray grid = NDArray.zeros(3, 4);
+            grid.at(1).set(NDArray.linspace(0, 1, 4));                     // a row view, written in place
+            grid.slice(2, 3).addi(-1);
             NDArray identity = Nd.eye(3, 0L, 0L, ctx, DType.FLOAT64);
-            NDArray counts = grid.asType(DType.INT32);               // C-style conversion to integers
 
             Map<String, NDArray> params = new LinkedHashMap<>();
             params.put("x", x);
+            params.put("hidden", hidden);
+            params.put("scaled", scaled);
             params.put("grid", grid);
             params.put("identity", identity);
-            params.put("counts", counts);
             NDArray.save(file, params);
             System.out.println("saved " + params.keySet() + " to " + file + " (" + Files.size(file) + " bytes)");
 

@@ -26,11 +26,15 @@ class QuickStartTest {
         }
         String out = buf.toString();
         assertTrue(Files.size(f) > 0);
-        assertTrue(out.contains("x on cpu(0):\n[[1. 2. 3.]\n [4. 5. 6.]]\n<NDArray 2x3 @cpu(0)>"), out);
-        assertTrue(out.contains("grid =\n[[ 0.          1.          2.          3.        ]\n"
+        assertTrue(out.contains("x on cpu(0):\n[[ 1. -2.  3.]\n [-4.  5. -6.]]\n<NDArray 2x3 @cpu(0)>"), out);
+        // x . w = [[3, 5], [-1.5, -6.5]] -> relu
+        assertTrue(out.contains("relu(x . w) =\n[[3. 5.]\n [0. 0.]]\n<NDArray 2x2 @cpu(0)>"), out);
+        assertTrue(out.contains("sum = 8.0"), out);
+        assertTrue(out.contains("hidden =\n[[3. 5.]\n [0. 0.]]\n<NDArray 2x2 @cpu(0)>"), out);
+        assertTrue(out.contains("scaled =\n[[0.375 0.625]\n [0.    0.   ]]\n<NDArray 2x2 @cpu(0)>"), out);
+        assertTrue(out.contains("grid =\n[[ 0.          0.          0.          0.        ]\n"
                 + " [ 0.          0.33333334  0.6666667   1.        ]\n"
                 + " [-1.         -1.         -1.         -1.        ]]\n<NDArray 3x4 @cpu(0)>"), out);
-        assertTrue(out.contains("counts =\n[[ 0  1  2  3]\n [ 0  0  0  1]\n [-1 -1 -1 -1]]\n<NDArray 3x4 @cpu(0)>"), out);
         assertTrue(out.contains("identity =\n[[1. 0. 0.]\n [0. 1. 0.]\n [0. 0. 1.]]\n<NDArray 3x3 @cpu(0)>"), out);
     }
 }
