@@ -3,14 +3,464 @@ package dev.mxj.cpu.kernels;
 import dev.mxj.device.OpContext;
 import dev.mxj.device.Tensor;
 import dev.mxj.op.DType;
+import org.bytedeco.dnnl.dnnl_engine;
+import org.bytedeco.dnnl.dnnl_exec_arg_t;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc;
+import org.bytedeco.dnnl.dnnl_post_ops;
+import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_primitive_attr;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.dnnl.dnnl_stream;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
 
-/** oneDNN convolution (stub). */
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+/**
+ * Float32 convolution on oneDNN (the JavaCPP preset's C API, on the tensors' own memory).
+ * oneDNN's fast kernels want blocked layouts, so each problem is planned once — primitives
+ * created with "any" formats, plus reorders between the plain NC[D]HW arrays mxj holds and the
+ * layouts oneDNN chose — and the plan is cached by geometry. Blocked copies, the scratchpad
+ * (user-managed, so concurrent calls never share one) and accumulation buffers come from the
+ * kernel's temp space. OpReq.ADD is a sum post-op on the reorder back to the plain layout.
+ *
+ * <p>Loaded lazily on the first convolution; when the native library cannot load, one warning
+ * is logged and the Java path serves every call. {@code MXJ_CPU_DNNL} (or the system property
+ * {@code mxj.cpu.dnnl}) chooses: {@code auto} (default: oneDNN for float32 problems of at least
+ * {@link #MIN_MACS} multiply-adds, where it beats im2col + OpenBLAS), {@code off}, or
+ * {@code force} (every float32 problem; used by tests). oneDNN threads with OpenMP:
+ * OMP_NUM_THREADS sets its thread count.
+ */
 final class Dnnl {
     private Dnnl() {}
 
-    static boolean useFor(ConvGeom g, DType t) { return false; }
+    private static final System.Logger LOG = System.getLogger(Dnnl.class.getName());
+    /** Smaller problems run faster on the Java path (planning and reorders dominate). */
+    static final double MIN_MACS = 4e6;
+    private static final int MAX_PLANS = 256;
 
-    static boolean forward(ConvGeom g, Tensor x, Tensor w, Tensor bias, Tensor y, boolean add, OpContext ctx) { return false; }
+    private static volatile String MODE = mode();
 
-    static boolean backward(ConvGeom g, Tensor dy, Tensor x, Tensor w, Tensor dx, boolean dxAdd, Tensor dw, boolean dwAdd, Tensor db, OpContext ctx) { return false; }
+    /** Run {@code body} with another mode ("auto", "off", "force"); for tests. */
+    static void withMode(String mode, Runnable body) {
+        String old = MODE;
+        MODE = mode;
+        try {
+            body.run();
+        } finally {
+            MODE = old;
+        }
+    }
+
+    private static String mode() {
+        String v = System.getProperty("mxj.cpu.dnnl", System.getenv("MXJ_CPU_DNNL"));
+        v = v == null ? "auto" : v.trim().toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "0", "off", "false", "no" -> "off";
+            case "force", "always" -> "force";
+            default -> "auto";
+        };
+    }
+
+    /** The engine, created on first use; null when oneDNN is unavailable. */
+    private static final class Lib {
+        static final dnnl_engine ENGINE = load();
+
+        private static dnnl_engine load() {
+            try {
+                Loader.load(org.bytedeco.dnnl.global.dnnl.class);
+                dnnl_engine e = new dnnl_engine();
+                check(dnnl_engine_create(e, dnnl_cpu, 0), "dnnl_engine_create");
+                return e;
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.WARNING, "oneDNN could not be loaded (" + t + "); convolutions use the Java im2col + GEMM path");
+                return null;
+            }
+        }
+    }
+
+    private static final ThreadLocal<dnnl_stream> STREAM = ThreadLocal.withInitial(() -> {
+        dnnl_stream s = new dnnl_stream();
+        check(dnnl_stream_create(s, Lib.ENGINE, dnnl_stream_default_flags), "dnnl_stream_create");
+        return s;
+    });
+
+    private static final ConcurrentHashMap<String, Plan> PLANS = new ConcurrentHashMap<>();
+    /** Problems run on oneDNN, and problems it declined (for tests and diagnostics). */
+    static final java.util.concurrent.atomic.LongAdder EXECUTED = new java.util.concurrent.atomic.LongAdder(), DECLINED = new java.util.concurrent.atomic.LongAdder();
+
+    static boolean available() { return !MODE.equals("off") && Lib.ENGINE != null; }
+
+    /** Whether the native library loaded (whatever the mode). */
+    static boolean loaded() { return Lib.ENGINE != null; }
+
+    /** Whether oneDNN should run this problem. */
+    static boolean useFor(ConvGeom g, DType t) {
+        if (t != DType.FLOAT32 || MODE.equals("off")) return false;
+        if (MODE.equals("auto") && g.macs() < MIN_MACS) return false;
+        return available();
+    }
+
+    private static void check(int status, String what) {
+        if (status != dnnl_success) throw new IllegalStateException("oneDNN " + what + " failed with status " + status);
+    }
+
+    // ------------------------------------------------------------------ public entry points
+
+    /** y (+)= conv(x, w) + bias. Returns false (having written nothing) when oneDNN cannot run it. */
+    static boolean forward(ConvGeom g, Tensor x, Tensor w, Tensor bias, Tensor y, boolean add, OpContext ctx) {
+        Plan p = plan(g, "F" + (bias != null ? "b" : "") + (add ? "+" : ""), () -> Plan.forward(g, bias != null, add));
+        if (p == null) return false;
+        p.run(ctx, x, w, bias, y, null, null, null, null);
+        return true;
+    }
+
+    /**
+     * The convolution's gradients: dx (+)= data gradient (when dx is given, from dy and w),
+     * dw (+)= weight gradient (when dw is given, from x and dy), db = bias gradient (when given,
+     * written, never accumulated; requires dw). Returns false, having written nothing, when oneDNN
+     * cannot run it.
+     */
+    static boolean backward(ConvGeom g, Tensor dy, Tensor x, Tensor w, Tensor dx, boolean dxAdd, Tensor dw, boolean dwAdd, Tensor db, OpContext ctx) {
+        if (dx == null && dw == null) return true;
+        String key = "B" + (dx != null ? (dxAdd ? "D+" : "D") : "") + (dw != null ? (dwAdd ? "W+" : "W") : "") + (db != null ? "b" : "");
+        Plan p = plan(g, key, () -> Plan.backward(g, dx != null, dxAdd, dw != null, dwAdd, db != null));
+        if (p == null) return false;
+        p.run(ctx, x, w, null, null, dy, dx, dw, db);
+        return true;
+    }
+
+    private interface PlanMaker { Plan make(); }
+
+    private static final Plan FAILED = new Plan();
+
+    private static Plan plan(ConvGeom g, String kind, PlanMaker maker) {
+        String key = kind + "|" + g.n() + "," + g.inC() + "," + g.outC() + "," + g.groups() + "," + g.nd() + ","
+                + java.util.Arrays.toString(g.in()) + java.util.Arrays.toString(g.out()) + java.util.Arrays.toString(g.k())
+                + java.util.Arrays.toString(g.s()) + java.util.Arrays.toString(g.d()) + java.util.Arrays.toString(g.p());
+        Plan p = PLANS.get(key);
+        if (p == null) {
+            try {
+                p = maker.make();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "oneDNN declined " + key + ": " + e.getMessage());
+                p = FAILED;
+            }
+            if (PLANS.size() < MAX_PLANS) {
+                Plan prev = PLANS.putIfAbsent(key, p);
+                if (prev != null) {
+                    p.destroy();
+                    p = prev;
+                }
+            }
+            // beyond MAX_PLANS the plan is used once and left to its native objects' lifetime (rare: thousands of distinct shapes)
+        }
+        if (p == FAILED) {
+            DECLINED.increment();
+            return null;
+        }
+        EXECUTED.increment();
+        return p;
+    }
+
+    // ------------------------------------------------------------------ memory descriptors
+
+    private static long[] spatial(ConvGeom g, long[] v3) {
+        long[] r = new long[g.nd()];
+        System.arraycopy(v3, 3 - g.nd(), r, 0, g.nd());
+        return r;
+    }
+
+    private static long[] dims(long a, long b, long[] sp) {
+        long[] r = new long[2 + sp.length];
+        r[0] = a;
+        r[1] = b;
+        System.arraycopy(sp, 0, r, 2, sp.length);
+        return r;
+    }
+
+    private static dnnl_memory_desc md(long[] dims, int tag) {
+        dnnl_memory_desc m = new dnnl_memory_desc();
+        check(dnnl_memory_desc_create_with_tag(m, dims.length, dims, dnnl_f32, tag), "dnnl_memory_desc_create_with_tag");
+        return m;
+    }
+
+    private static int dataTag(int nd) { return nd == 1 ? dnnl_ncw : nd == 2 ? dnnl_nchw : dnnl_ncdhw; }
+
+    private static dnnl_memory_desc weightsMd(ConvGeom g, int tag) {
+        long[] k = spatial(g, g.k());
+        if (g.groups() == 1) return md(dims(g.outC(), g.inC(), k), tag == dnnl_format_tag_any ? tag : g.nd() == 1 ? dnnl_oiw : g.nd() == 2 ? dnnl_oihw : dnnl_oidhw);
+        long[] d = new long[3 + g.nd()];
+        d[0] = g.groups();
+        d[1] = g.outCg();
+        d[2] = g.inCg();
+        System.arraycopy(k, 0, d, 3, g.nd());
+        return md(d, tag == dnnl_format_tag_any ? tag : g.nd() == 1 ? dnnl_goiw : g.nd() == 2 ? dnnl_goihw : dnnl_goidhw);
+    }
+
+    /** Padding, strides and dilations in oneDNN's terms (dilation 0 = dense; right padding from the sizes). */
+    private record Geo(long[] strides, long[] dilates, long[] padL, long[] padR) {
+        static Geo of(ConvGeom g) {
+            int nd = g.nd();
+            long[] st = spatial(g, g.s()), dl = spatial(g, g.d()), pl = spatial(g, g.p()), pr = new long[nd];
+            for (int i = 0; i < nd; i++) {
+                dl[i] -= 1;
+                pr[i] = Math.max(0, g.padRight(3 - nd + i));
+            }
+            return new Geo(st, dl, pl, pr);
+        }
+    }
+
+    // ------------------------------------------------------------------ plans
+
+    /** A reorder between a user (plain) and an internal layout, or null when the layouts agree. */
+    private static dnnl_primitive reorder(dnnl_memory_desc from, dnnl_memory_desc to, boolean sum, List<Runnable> cleanup) {
+        if (!sum && dnnl_memory_desc_equal(from, to) == 1) return null;
+        dnnl_primitive_attr attr = null;
+        dnnl_post_ops ops = null;
+        if (sum) {
+            attr = new dnnl_primitive_attr();
+            check(dnnl_primitive_attr_create(attr), "dnnl_primitive_attr_create");
+            ops = new dnnl_post_ops();
+            check(dnnl_post_ops_create(ops), "dnnl_post_ops_create");
+            check(dnnl_post_ops_append_sum(ops, 1f, 0, dnnl_data_type_undef), "dnnl_post_ops_append_sum");
+            check(dnnl_primitive_attr_set_post_ops(attr, ops), "dnnl_primitive_attr_set_post_ops");
+        }
+        try {
+            dnnl_primitive_desc pd = new dnnl_primitive_desc();
+            check(dnnl_reorder_primitive_desc_create(pd, from, Lib.ENGINE, to, Lib.ENGINE, attr), "dnnl_reorder_primitive_desc_create");
+            dnnl_primitive prim = new dnnl_primitive();
+            check(dnnl_primitive_create(prim, pd), "dnnl_primitive_create(reorder)");
+            dnnl_primitive_desc_destroy(pd);
+            cleanup.add(() -> dnnl_primitive_destroy(prim));
+            return prim;
+        } finally {
+            if (ops != null) dnnl_post_ops_destroy(ops);
+            if (attr != null) dnnl_primitive_attr_destroy(attr);
+        }
+    }
+
+    private static dnnl_primitive_attr userScratchpad() {
+        dnnl_primitive_attr attr = new dnnl_primitive_attr();
+        check(dnnl_primitive_attr_create(attr), "dnnl_primitive_attr_create");
+        check(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user), "dnnl_primitive_attr_set_scratchpad_mode");
+        return attr;
+    }
+
+    /** One step: a primitive and its arguments, by role. */
+    private record Step(dnnl_primitive prim, int[] args, Buf[] bufs) {}
+
+    /** A buffer role: a user tensor (by index) or a temp buffer of a given size. */
+    private record Buf(int user, long tempBytes, dnnl_memory_desc md, int tempId) {}
+
+    private static final int X = 0, W = 1, B = 2, Y = 3, DY = 4, DX = 5, DW = 6, DB = 7;
+
+    /** A cached sequence of oneDNN steps over user tensors and temp buffers. */
+    private static final class Plan {
+        final List<Step> steps = new ArrayList<>();
+        final List<Long> temps = new ArrayList<>();
+        final List<Runnable> cleanup = new ArrayList<>();
+
+        Buf user(int which, dnnl_memory_desc md) { return new Buf(which, 0, md, -1); }
+
+        Buf temp(dnnl_memory_desc md) {
+            temps.add(Math.max(64, dnnl_memory_desc_get_size(md)));
+            return new Buf(-1, 0, md, temps.size() - 1);
+        }
+
+        /** A buffer in layout {@code internal} for user tensor {@code which} (copied in when the layouts differ). */
+        Buf input(int which, dnnl_memory_desc userMd, dnnl_memory_desc internal) {
+            dnnl_primitive r = reorder(userMd, internal, false, cleanup);
+            Buf u = user(which, userMd);
+            if (r == null) return u;
+            Buf t = temp(internal);
+            steps.add(new Step(r, new int[] {DNNL_ARG_FROM, DNNL_ARG_TO}, new Buf[] {u, t}));
+            return t;
+        }
+
+        /** Where a primitive writes user output {@code which}: the tensor itself, or a temp buffer reordered (and summed) into it afterwards. */
+        Buf output(int which, dnnl_memory_desc userMd, dnnl_memory_desc internal, boolean add, List<Step> after) {
+            if (!add && dnnl_memory_desc_equal(userMd, internal) == 1) return user(which, userMd);
+            Buf t = temp(internal);
+            after.add(new Step(reorder(internal, userMd, add, cleanup), new int[] {DNNL_ARG_FROM, DNNL_ARG_TO}, new Buf[] {t, user(which, userMd)}));
+            return t;
+        }
+
+        static dnnl_primitive_desc forwardPd(ConvGeom g, boolean bias, dnnl_primitive_attr attr) {
+            Geo geo = Geo.of(g);
+            long[] inS = spatial(g, g.in()), outS = spatial(g, g.out());
+            dnnl_memory_desc src = md(dims(g.n(), g.inC(), inS), dnnl_format_tag_any), wei = weightsMd(g, dnnl_format_tag_any);
+            dnnl_memory_desc dst = md(dims(g.n(), g.outC(), outS), dnnl_format_tag_any);
+            dnnl_memory_desc b = bias ? md(new long[] {g.outC()}, dnnl_x) : null;
+            dnnl_primitive_desc pd = new dnnl_primitive_desc();
+            try {
+                check(dnnl_convolution_forward_primitive_desc_create(pd, Lib.ENGINE, dnnl_forward_training, dnnl_convolution_direct, src, wei,
+                        b, dst, geo.strides(), geo.dilates(), geo.padL(), geo.padR(), attr), "dnnl_convolution_forward_primitive_desc_create");
+            } finally {
+                dnnl_memory_desc_destroy(src);
+                dnnl_memory_desc_destroy(wei);
+                dnnl_memory_desc_destroy(dst);
+                if (b != null) dnnl_memory_desc_destroy(b);
+            }
+            return pd;
+        }
+
+        Step primitive(dnnl_primitive_desc pd, int[] args, Buf[] bufs) {
+            dnnl_primitive prim = new dnnl_primitive();
+            check(dnnl_primitive_create(prim, pd), "dnnl_primitive_create");
+            cleanup.add(() -> dnnl_primitive_destroy(prim));
+            dnnl_memory_desc sp = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+            int[] a = java.util.Arrays.copyOf(args, args.length + 1);
+            Buf[] b = java.util.Arrays.copyOf(bufs, bufs.length + 1);
+            a[args.length] = DNNL_ARG_SCRATCHPAD;
+            b[bufs.length] = temp(sp);
+            return new Step(prim, a, b);
+        }
+
+        static Plan forward(ConvGeom g, boolean bias, boolean add) {
+            Plan p = new Plan();
+            dnnl_primitive_attr attr = userScratchpad();
+            try {
+                dnnl_primitive_desc pd = p.keepPd(forwardPd(g, bias, attr));
+                int tag = dataTag(g.nd());
+                dnnl_memory_desc xu = p.keep(md(dims(g.n(), g.inC(), spatial(g, g.in())), tag));
+                dnnl_memory_desc yu = p.keep(md(dims(g.n(), g.outC(), spatial(g, g.out())), tag));
+                dnnl_memory_desc wu = p.keep(weightsMd(g, 0));
+                Buf xs = p.input(X, xu, dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0));
+                Buf ws = p.input(W, wu, dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0));
+                List<Step> after = new ArrayList<>();
+                Buf ys = p.output(Y, yu, dnnl_primitive_desc_query_md(pd, dnnl_query_dst_md, 0), add, after);
+                if (bias) {
+                    dnnl_memory_desc bu = p.keep(md(new long[] {g.outC()}, dnnl_x));
+                    p.steps.add(p.primitive(pd, new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST},
+                            new Buf[] {xs, ws, p.user(B, bu), ys}));
+                } else {
+                    p.steps.add(p.primitive(pd, new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST}, new Buf[] {xs, ws, ys}));
+                }
+                p.steps.addAll(after);
+                return p;
+            } catch (RuntimeException e) {
+                p.destroy();
+                throw e;
+            } finally {
+                dnnl_primitive_attr_destroy(attr);
+            }
+        }
+
+        static Plan backward(ConvGeom g, boolean needDx, boolean dxAdd, boolean needDw, boolean dwAdd, boolean needDb) {
+            Plan p = new Plan();
+            dnnl_primitive_attr attr = userScratchpad();
+            try {
+                dnnl_primitive_desc hint = p.keepPd(forwardPd(g, needDb, null));
+                Geo geo = Geo.of(g);
+                int tag = dataTag(g.nd());
+                long[] inS = spatial(g, g.in()), outS = spatial(g, g.out());
+                dnnl_memory_desc xu = p.keep(md(dims(g.n(), g.inC(), inS), tag));
+                dnnl_memory_desc yu = p.keep(md(dims(g.n(), g.outC(), outS), tag));
+                dnnl_memory_desc wu = p.keep(weightsMd(g, 0));
+                dnnl_memory_desc xa = p.keep(md(dims(g.n(), g.inC(), inS), dnnl_format_tag_any));
+                dnnl_memory_desc ya = p.keep(md(dims(g.n(), g.outC(), outS), dnnl_format_tag_any));
+                dnnl_memory_desc wa = p.keep(weightsMd(g, dnnl_format_tag_any));
+                Buf dyData = null;
+                dnnl_memory_desc dyDataMd = null;
+                List<Step> after = new ArrayList<>();
+                if (needDx) {
+                    dnnl_primitive_desc pd = new dnnl_primitive_desc();
+                    check(dnnl_convolution_backward_data_primitive_desc_create(pd, Lib.ENGINE, dnnl_convolution_direct, xa, wa, ya,
+                            geo.strides(), geo.dilates(), geo.padL(), geo.padR(), hint, attr), "dnnl_convolution_backward_data_primitive_desc_create");
+                    p.keepPd(pd);
+                    dyDataMd = dnnl_primitive_desc_query_md(pd, dnnl_query_diff_dst_md, 0);
+                    dyData = p.input(DY, yu, dyDataMd);
+                    Buf ws = p.input(W, wu, dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0));
+                    Buf dxs = p.output(DX, xu, dnnl_primitive_desc_query_md(pd, dnnl_query_diff_src_md, 0), dxAdd, after);
+                    p.steps.add(p.primitive(pd, new int[] {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC}, new Buf[] {dyData, ws, dxs}));
+                }
+                if (needDw) {
+                    dnnl_memory_desc ba = needDb ? p.keep(md(new long[] {g.outC()}, dnnl_x)) : null;
+                    dnnl_primitive_desc pd = new dnnl_primitive_desc();
+                    check(dnnl_convolution_backward_weights_primitive_desc_create(pd, Lib.ENGINE, dnnl_convolution_direct, xa, wa, ba, ya,
+                            geo.strides(), geo.dilates(), geo.padL(), geo.padR(), hint, attr), "dnnl_convolution_backward_weights_primitive_desc_create");
+                    p.keepPd(pd);
+                    dnnl_memory_desc dyMd = dnnl_primitive_desc_query_md(pd, dnnl_query_diff_dst_md, 0);
+                    Buf dys = dyData != null && dnnl_memory_desc_equal(dyMd, dyDataMd) == 1 ? dyData : p.input(DY, yu, dyMd);
+                    Buf xs = p.input(X, xu, dnnl_primitive_desc_query_md(pd, dnnl_query_src_md, 0));
+                    Buf dws = p.output(DW, wu, dnnl_primitive_desc_query_md(pd, dnnl_query_diff_weights_md, 0), dwAdd, after);
+                    if (needDb) {
+                        p.steps.add(p.primitive(pd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS, DNNL_ARG_DIFF_BIAS},
+                                new Buf[] {xs, dys, dws, p.user(DB, ba)}));
+                    } else {
+                        p.steps.add(p.primitive(pd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS}, new Buf[] {xs, dys, dws}));
+                    }
+                }
+                p.steps.addAll(after);
+                return p;
+            } catch (RuntimeException e) {
+                p.destroy();
+                throw e;
+            } finally {
+                dnnl_primitive_attr_destroy(attr);
+            }
+        }
+
+        /** Primitive descriptors own the layouts queried from them: they live as long as the plan. */
+        dnnl_primitive_desc keepPd(dnnl_primitive_desc pd) {
+            cleanup.add(() -> dnnl_primitive_desc_destroy(pd));
+            return pd;
+        }
+
+        /** Memory descriptors the plan refers to until it is destroyed. */
+        dnnl_memory_desc keep(dnnl_memory_desc m) {
+            cleanup.add(() -> dnnl_memory_desc_destroy(m));
+            return m;
+        }
+
+        void destroy() {
+            for (Runnable r : cleanup) r.run();
+            cleanup.clear();
+        }
+
+        /** Execute every step with user tensors by role (null where unused) and fresh temp buffers. */
+        void run(OpContext ctx, Tensor x, Tensor w, Tensor b, Tensor y, Tensor dy, Tensor dx, Tensor dw, Tensor db) {
+            Tensor[] users = {x, w, b, y, dy, dx, dw, db};
+            long[] tempAddr = new long[temps.size()];
+            for (int i = 0; i < tempAddr.length; i++) tempAddr[i] = ctx.tempSpace(temps.get(i)).hostSegment().address();
+            dnnl_stream stream = STREAM.get();
+            List<dnnl_memory> mems = new ArrayList<>();
+            try (dnnl_exec_arg_t args = new dnnl_exec_arg_t(8)) {
+                for (Step s : steps) {
+                    for (int i = 0; i < s.args().length; i++) {
+                        Buf buf = s.bufs()[i];
+                        long addr;
+                        if (buf.user() >= 0) {
+                            MemorySegment seg = users[buf.user()].segment();
+                            addr = seg.address();
+                        } else {
+                            addr = tempAddr[buf.tempId()];
+                        }
+                        dnnl_memory m = new dnnl_memory();
+                        check(dnnl_memory_create(m, buf.md(), Lib.ENGINE, new Raw(addr)), "dnnl_memory_create");
+                        mems.add(m);
+                        args.position(i).arg(s.args()[i]).memory(m);
+                    }
+                    args.position(0);
+                    check(dnnl_primitive_execute(s.prim(), stream, s.args().length, args), "dnnl_primitive_execute");
+                }
+                check(dnnl_stream_wait(stream), "dnnl_stream_wait");
+            } finally {
+                for (dnnl_memory m : mems) dnnl_memory_destroy(m);
+            }
+        }
+    }
+
+    /** A JavaCPP pointer to memory owned elsewhere: no deallocator. */
+    private static final class Raw extends Pointer {
+        Raw(long address) { this.address = address; }
+    }
 }

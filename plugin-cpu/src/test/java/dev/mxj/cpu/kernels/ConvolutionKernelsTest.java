@@ -1,0 +1,121 @@
+package dev.mxj.cpu.kernels;
+
+import dev.mxj.cpu.CpuPlugin;
+import dev.mxj.device.Device;
+import dev.mxj.device.conformance.CaseVerifier;
+import dev.mxj.device.conformance.HostArray;
+import dev.mxj.device.conformance.OpCase;
+import dev.mxj.device.conformance.OpRunner;
+import dev.mxj.device.conformance.cases.ConvolutionCases;
+import dev.mxj.op.Attrs;
+import dev.mxj.op.DType;
+import dev.mxj.op.Shape;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The oneDNN path against the Java path: the catalogue's forward cases with oneDNN forced on,
+ * and forward/backward outputs of both paths compared under OpReq.WRITE and ADD on geometries
+ * that oneDNN handles with blocked layouts (strides, dilation, groups, 1-D, 3-D, deconvolution).
+ */
+class ConvolutionKernelsTest {
+    private static final Device CPU = new CpuPlugin().open(0);
+    private static final OpRunner RUNNER = new OpRunner(CPU);
+
+    @Test
+    void oneDnnLoadsHere() {
+        assertTrue(Dnnl.loaded(), "the oneDNN preset ships a linux-x86_64 library; it should load");
+    }
+
+    @Test
+    void catalogueForwardCasesOnOneDnn() {
+        CaseVerifier v = new CaseVerifier(RUNNER);
+        Dnnl.withMode("force", () -> {
+            for (OpCase c : ConvolutionCases.cases()) {
+                if (c.kind() == OpCase.Kind.FORWARD && c.checksOutputs()) v.verify(copyWithoutGrad(c));
+            }
+        });
+    }
+
+    /** The case's forward check only (the gradient check runs in float64, which is the Java path anyway). */
+    private static OpCase copyWithoutGrad(OpCase c) {
+        OpCase k = OpCase.forward(c.op()).params(c.params()).tol(1e-4, 1e-5);
+        for (HostArray h : c.inputs()) k.input(h);
+        for (int i = 0; i < c.expected().size(); i++) {
+            HostArray e = c.expected().get(i);
+            if (e == null) continue;
+            if (c.expectsDType(i)) k.expect(e);
+            else k.expectValues(e.shape(), e.data());
+        }
+        return k;
+    }
+
+    private static final String[][] GEOMETRIES = {
+            {"Convolution", "kernel=(3, 3); num_filter=16; pad=(1, 1)", "4, 8, 10, 10"},
+            {"Convolution", "kernel=(3, 3); num_filter=16; stride=(2, 2); no_bias=True", "2, 16, 11, 9"},
+            {"Convolution", "kernel=(3, 3); num_filter=16; dilate=(2, 2); pad=(2, 2); num_group=4", "2, 16, 9, 9"},
+            {"Convolution", "kernel=(5,); num_filter=8; stride=(2,); pad=(2,)", "3, 8, 40"},
+            {"Convolution", "kernel=(3, 3, 3); num_filter=8; pad=(1, 1, 1)", "1, 4, 6, 6, 6"},
+            {"Convolution", "kernel=(1, 1); num_filter=32", "2, 16, 7, 7"},
+            {"Deconvolution", "kernel=(4, 4); num_filter=8; stride=(2, 2); pad=(1, 1); adj=(1, 1); no_bias=False", "2, 16, 6, 6"},
+            {"Deconvolution", "kernel=(3, 3); num_filter=8; num_group=2", "2, 8, 7, 7"},
+    };
+
+    @Test
+    void oneDnnMatchesJavaForwardAndBackward() {
+        long declined = Dnnl.DECLINED.sum(), executed = Dnnl.EXECUTED.sum();
+        SplittableRandom rng = new SplittableRandom(5);
+        for (String[] g : GEOMETRIES) {
+            String[] ds = g[2].split(",\\s*");
+            long[] data = new long[ds.length];
+            for (int i = 0; i < ds.length; i++) data[i] = Long.parseLong(ds[i]);
+            Map<String, Object> params = new java.util.LinkedHashMap<>();
+            for (String kv : g[1].split(";")) {
+                int eq = kv.indexOf('=');
+                params.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+            }
+            Attrs fa = RUNNER.attrs(g[0], params, 3);
+            // shapes of weight and bias from the operator's own inference
+            int nIn = fa.op().numInputs(fa);
+            Shape[] in = new Shape[nIn];
+            in[0] = Shape.of(data);
+            fa.op().shapeFn().infer(fa, in, new Shape[1]);
+            List<HostArray> inputs = new ArrayList<>();
+            for (Shape s : in) inputs.add(HostArray.random(s, DType.FLOAT32, -1, 1, rng));
+            Shape out = fa.op().inferOutputShapes(fa, in)[0];
+            List<HostArray> bw = new ArrayList<>();
+            bw.add(HostArray.random(out, DType.FLOAT32, -1, 1, rng));
+            bw.addAll(inputs);
+            Attrs ba = RUNNER.attrs("_backward_" + g[0], params, bw.size());
+            for (boolean add : new boolean[] {false, true}) {
+                compare(g[0] + " " + g[1] + (add ? " ADD" : ""), fa, inputs, add, rng);
+                compare("_backward_" + g[0] + " " + g[1] + (add ? " ADD" : ""), ba, bw, add, rng);
+            }
+        }
+        assertEquals(declined, Dnnl.DECLINED.sum(), "oneDNN declined some geometries");
+        assertTrue(Dnnl.EXECUTED.sum() - executed >= 4L * GEOMETRIES.length, "oneDNN ran " + (Dnnl.EXECUTED.sum() - executed) + " problems");
+    }
+
+    private static void compare(String what, Attrs a, List<HostArray> inputs, boolean add, SplittableRandom rng) {
+        List<HostArray> init = null;
+        if (add) {
+            init = new ArrayList<>();
+            for (HostArray o : RUNNER.run(a, inputs, false, 1).outputs()) init.add(HostArray.random(o.shape(), o.dtype(), -1, 1, rng));
+        }
+        List<HostArray> base = init;
+        List<List<HostArray>> results = new ArrayList<>();
+        for (String mode : new String[] {"off", "force"}) {
+            Dnnl.withMode(mode, () -> results.add(RUNNER.run(a, inputs, false, 1, base).outputs()));
+        }
+        for (int i = 0; i < results.get(0).size(); i++) {
+            CaseVerifier.assertClose(what + " output " + i, results.get(1).get(i).data(), results.get(0).get(i).data(), 1e-4, 1e-4);
+        }
+    }
+}
