@@ -40,6 +40,7 @@ public final class ConvolutionOps {
         convolution(r);
         deconvolution(r);
         pooling(r);
+        SamplingOps.register(r);
     }
 
     // ------------------------------------------------------------------ shared pieces

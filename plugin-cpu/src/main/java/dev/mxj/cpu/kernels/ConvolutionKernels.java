@@ -6,7 +6,9 @@ import dev.mxj.device.OpReq;
 import dev.mxj.device.Tensor;
 import dev.mxj.op.Attrs;
 import dev.mxj.op.DType;
+import dev.mxj.op.Shape;
 import dev.mxj.op.defs.ConvParams;
+import dev.mxj.op.defs.SamplingOps;
 
 import java.lang.foreign.MemorySegment;
 
@@ -28,6 +30,14 @@ public final class ConvolutionKernels {
         t.add("_backward_Deconvolution", ConvolutionKernels::deconvBackward);
         t.add("Pooling", PoolingKernels::forward);
         t.add("_backward_Pooling", PoolingKernels::backward);
+        t.add("UpSampling", SamplingKernels::upSampling);
+        t.add("_backward_UpSampling", SamplingKernels::upSamplingBackward);
+        t.add("BilinearSampler", SamplingKernels::bilinearSampler);
+        t.add("_backward_BilinearSampler", SamplingKernels::bilinearSamplerBackward);
+        t.add("GridGenerator", SamplingKernels::gridGenerator);
+        t.add("_backward_GridGenerator", SamplingKernels::gridGeneratorBackward);
+        t.add("ROIPooling", SamplingKernels::roiPooling);
+        t.add("_backward_ROIPooling", SamplingKernels::roiPoolingBackward);
     }
 
     private static MemorySegment seg(Tensor t) { return t.segment(); }
@@ -70,34 +80,58 @@ public final class ConvolutionKernels {
     static void deconvForward(OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
         if (req[0] == OpReq.NULL) return;
         ConvParams cp = ConvParams.of(a);
-        ConvGeom g = ConvGeom.deconv(cp, in[0].shape(), out[0].shape());
-        DType t = in[0].dtype();
-        if (!(Dnnl.useFor(g, t) && Dnnl.backward(g, in[0], null, in[1], out[0], add(req[0]), null, false, null, ctx))) {
-            ConvJava.backward(g, t, null, seg(in[1]), seg(in[0]), seg(out[0]), add(req[0]), null, false, ctx);
+        deconvForward(ctx, ConvGeom.deconv(cp, in[0].shape(), out[0].shape()), in[0], in[1], cp.noBias ? null : in[2], req[0], out[0]);
+    }
+
+    private static void deconvForward(OpContext ctx, ConvGeom g, Tensor data, Tensor weight, Tensor bias, OpReq req, Tensor out) {
+        DType t = data.dtype();
+        if (!(Dnnl.useFor(g, t) && Dnnl.backward(g, data, null, weight, out, add(req), null, false, null, ctx))) {
+            ConvJava.backward(g, t, null, seg(weight), seg(data), seg(out), add(req), null, false, ctx);
         }
-        if (!cp.noBias) ConvJava.addChannelBias(t, seg(out[0]), g.n(), g.inC(), g.inSpatial(), seg(in[2]));
+        if (bias != null) ConvJava.addChannelBias(t, seg(out), g.n(), g.inC(), g.inSpatial(), seg(bias));
     }
 
     /** in: out_grad, data, weight[, bias]; out: data_grad, weight_grad[, bias_grad]. */
     static void deconvBackward(OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
         ConvParams cp = ConvParams.of(a);
-        ConvGeom g = ConvGeom.deconv(cp, in[1].shape(), in[0].shape());
-        DType t = in[1].dtype();
+        deconvBackward(ctx, ConvGeom.deconv(cp, in[1].shape(), in[0].shape()), in[0], in[1], in[2], req[0], out[0], req[1], out[1],
+                cp.noBias ? OpReq.NULL : req[2], cp.noBias ? null : out[2]);
+    }
+
+    private static void deconvBackward(OpContext ctx, ConvGeom g, Tensor gy, Tensor data, Tensor weight,
+                                       OpReq dxReq, Tensor dx, OpReq dwReq, Tensor dw, OpReq dbReq, Tensor db) {
+        DType t = data.dtype();
         boolean dnnl = Dnnl.useFor(g, t);
-        if (req[0] != OpReq.NULL) {
+        if (dxReq != OpReq.NULL) {
             // data_grad = conv(out_grad, weight)
-            if (!(dnnl && Dnnl.forward(g, in[0], in[2], null, out[0], add(req[0]), ctx))) {
-                ConvJava.forward(g, t, seg(in[0]), seg(in[2]), seg(out[0]), add(req[0]), ctx);
+            if (!(dnnl && Dnnl.forward(g, gy, weight, null, dx, add(dxReq), ctx))) {
+                ConvJava.forward(g, t, seg(gy), seg(weight), seg(dx), add(dxReq), ctx);
             }
         }
-        if (req[1] != OpReq.NULL) {
+        if (dwReq != OpReq.NULL) {
             // weight_grad = conv weight gradient with x = out_grad and dy = data
-            if (!(dnnl && Dnnl.backward(g, in[1], in[0], null, null, false, out[1], add(req[1]), null, ctx))) {
-                ConvJava.backward(g, t, seg(in[0]), null, seg(in[1]), null, false, seg(out[1]), add(req[1]), ctx);
+            if (!(dnnl && Dnnl.backward(g, data, gy, null, null, false, dw, add(dwReq), null, ctx))) {
+                ConvJava.backward(g, t, seg(gy), null, seg(data), null, false, seg(dw), add(dwReq), ctx);
             }
         }
-        if (!cp.noBias && req[2] != OpReq.NULL) {
-            ConvJava.channelSum(t, seg(in[0]), g.n(), g.inC(), g.inSpatial(), seg(out[2]), add(req[2]));
-        }
+        if (dbReq != OpReq.NULL) ConvJava.channelSum(t, seg(gy), g.n(), g.inC(), g.inSpatial(), seg(db), add(dbReq));
+    }
+
+    /** The depthwise deconvolution under bilinear UpSampling (MXNet's GetDeconvolutionParam). */
+    private static ConvGeom upSamplingGeom(Attrs a, Shape data) {
+        int scale = a.getInt("scale"), k = SamplingOps.bilinearKernel(scale), p = SamplingOps.bilinearPad(scale);
+        long n = data.dim(0), c = data.dim(1), h = data.dim(2), w = data.dim(3);
+        return new ConvGeom(2, n, c, c, c, new long[] {1, h * scale, w * scale}, new long[] {1, h, w}, new long[] {1, k, k},
+                new long[] {1, scale, scale}, new long[] {1, 1, 1}, new long[] {0, p, p});
+    }
+
+    /** in: data, weight; out: output. */
+    static void upSamplingBilinear(OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
+        deconvForward(ctx, upSamplingGeom(a, in[0].shape()), in[0], in[1], null, req[0], out[0]);
+    }
+
+    /** in: out_grad, data, weight; out: data_grad, weight_grad. */
+    static void upSamplingBilinearBackward(OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
+        deconvBackward(ctx, upSamplingGeom(a, in[1].shape()), in[0], in[1], in[2], req[0], out[0], req[1], out[1], OpReq.NULL, null);
     }
 }

@@ -32,6 +32,7 @@ public final class ConvolutionCases {
         convolution(c);
         deconvolution(c);
         pooling(c);
+        SamplingCases.add(c);
         return c;
     }
 
