@@ -37,13 +37,21 @@ public record HostArray(Shape shape, DType dtype, double[] data) {
         return new HostArray(s, t, d);
     }
 
-    /** Round a value to what the dtype can hold, so generated data survives a round trip exactly. */
+    /**
+     * Round a value to what the dtype can hold, so generated data survives a round trip exactly:
+     * floats round, integers convert like a C cast (truncate, wrap), bool is {@code v != 0}.
+     * Expected OpReq.ADD results go through this too, so a uint8 sum wraps and a bool sum stays 1.
+     */
     public static double quantize(DType t, double v) {
         return switch (t) {
             case FLOAT32 -> (float) v;
             case FLOAT16 -> Float.float16ToFloat(Float.floatToFloat16((float) v));
+            case FLOAT64 -> v;
+            case UINT8 -> (long) v & 0xff;
+            case INT8 -> (byte) (long) v;
+            case INT32 -> (int) (long) v;
+            case INT64 -> (long) v;
             case BOOL -> v != 0 ? 1 : 0;
-            default -> v;
         };
     }
 

@@ -1,0 +1,98 @@
+package dev.mxj.cpu.kernels;
+
+import dev.mxj.op.DType;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+
+/**
+ * Moves runs of elements of any dtype to and from {@code double[]} blocks: the general kernel
+ * path computes in double on blocks of {@link #BLOCK} elements, with the dtype switch outside
+ * the element loops. Stores convert like a C cast (integers truncate toward zero, bool tests
+ * != 0, float16 rounds through float) and with {@code add} accumulate the converted value in
+ * the output dtype, as MXNet's kAddTo does.
+ */
+final class Blocks {
+    private Blocks() {}
+
+    static final int BLOCK = 1024;
+
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
+    private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE;
+    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT;
+    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG;
+    private static final ValueLayout.OfByte I8 = ValueLayout.JAVA_BYTE;
+
+    /** {@code dst[i] = seg[off + i * stride]} for i in [0, n); stride 0 broadcasts one element. */
+    static void load(MemorySegment seg, DType t, long off, long stride, double[] dst, int n) {
+        if (stride == 0) {
+            Arrays.fill(dst, 0, n, get(seg, t, off));
+            return;
+        }
+        switch (t) {
+            case FLOAT32 -> { for (int i = 0; i < n; i++) dst[i] = seg.getAtIndex(F32, off + i * stride); }
+            case FLOAT64 -> { for (int i = 0; i < n; i++) dst[i] = seg.getAtIndex(F64, off + i * stride); }
+            case FLOAT16 -> { for (int i = 0; i < n; i++) dst[i] = Float.float16ToFloat(seg.getAtIndex(I16, off + i * stride)); }
+            case UINT8 -> { for (int i = 0; i < n; i++) dst[i] = seg.getAtIndex(I8, off + i * stride) & 0xff; }
+            case INT8 -> { for (int i = 0; i < n; i++) dst[i] = seg.getAtIndex(I8, off + i * stride); }
+            case INT32 -> { for (int i = 0; i < n; i++) dst[i] = seg.getAtIndex(I32, off + i * stride); }
+            case INT64 -> { for (int i = 0; i < n; i++) dst[i] = seg.getAtIndex(I64, off + i * stride); }
+            case BOOL -> { for (int i = 0; i < n; i++) dst[i] = seg.getAtIndex(I8, off + i * stride) != 0 ? 1 : 0; }
+        }
+    }
+
+    static double get(MemorySegment seg, DType t, long i) {
+        return switch (t) {
+            case FLOAT32 -> seg.getAtIndex(F32, i);
+            case FLOAT64 -> seg.getAtIndex(F64, i);
+            case FLOAT16 -> Float.float16ToFloat(seg.getAtIndex(I16, i));
+            case UINT8 -> seg.getAtIndex(I8, i) & 0xff;
+            case INT8 -> seg.getAtIndex(I8, i);
+            case INT32 -> seg.getAtIndex(I32, i);
+            case INT64 -> seg.getAtIndex(I64, i);
+            case BOOL -> seg.getAtIndex(I8, i) != 0 ? 1 : 0;
+        };
+    }
+
+    /** {@code seg[off + i] = v[i]} (or {@code +=} with {@code add}) for i in [0, n), converting to {@code t}. */
+    static void store(MemorySegment seg, DType t, long off, double[] v, int n, boolean add) {
+        if (add) {
+            switch (t) {
+                case FLOAT32 -> { for (int i = 0; i < n; i++) seg.setAtIndex(F32, off + i, seg.getAtIndex(F32, off + i) + (float) v[i]); }
+                case FLOAT64 -> { for (int i = 0; i < n; i++) seg.setAtIndex(F64, off + i, seg.getAtIndex(F64, off + i) + v[i]); }
+                case FLOAT16 -> { for (int i = 0; i < n; i++) seg.setAtIndex(I16, off + i, Float.floatToFloat16(
+                        Float.float16ToFloat(seg.getAtIndex(I16, off + i)) + Float.float16ToFloat(Float.floatToFloat16((float) v[i])))); }
+                case UINT8, INT8 -> { for (int i = 0; i < n; i++) seg.setAtIndex(I8, off + i, (byte) (seg.getAtIndex(I8, off + i) + (long) v[i])); }
+                case INT32 -> { for (int i = 0; i < n; i++) seg.setAtIndex(I32, off + i, seg.getAtIndex(I32, off + i) + (int) (long) v[i]); }
+                case INT64 -> { for (int i = 0; i < n; i++) seg.setAtIndex(I64, off + i, seg.getAtIndex(I64, off + i) + (long) v[i]); }
+                case BOOL -> { for (int i = 0; i < n; i++) seg.setAtIndex(I8, off + i, (byte) (seg.getAtIndex(I8, off + i) != 0 || v[i] != 0 ? 1 : 0)); }
+            }
+            return;
+        }
+        switch (t) {
+            case FLOAT32 -> { for (int i = 0; i < n; i++) seg.setAtIndex(F32, off + i, (float) v[i]); }
+            case FLOAT64 -> { for (int i = 0; i < n; i++) seg.setAtIndex(F64, off + i, v[i]); }
+            case FLOAT16 -> { for (int i = 0; i < n; i++) seg.setAtIndex(I16, off + i, Float.floatToFloat16((float) v[i])); }
+            case UINT8, INT8 -> { for (int i = 0; i < n; i++) seg.setAtIndex(I8, off + i, (byte) (long) v[i]); }
+            case INT32 -> { for (int i = 0; i < n; i++) seg.setAtIndex(I32, off + i, (int) (long) v[i]); }
+            case INT64 -> { for (int i = 0; i < n; i++) seg.setAtIndex(I64, off + i, (long) v[i]); }
+            case BOOL -> { for (int i = 0; i < n; i++) seg.setAtIndex(I8, off + i, (byte) (v[i] != 0 ? 1 : 0)); }
+        }
+    }
+
+    /** Round a double to what dtype {@code t} holds (C-cast semantics), staying a double. */
+    static double cast(DType t, double v) {
+        return switch (t) {
+            case FLOAT32 -> (float) v;
+            case FLOAT64 -> v;
+            case FLOAT16 -> Float.float16ToFloat(Float.floatToFloat16((float) v));
+            case UINT8 -> (long) v & 0xff;
+            case INT8 -> (byte) (long) v;
+            case INT32 -> (int) (long) v;
+            case INT64 -> (long) v;
+            case BOOL -> v != 0 ? 1 : 0;
+        };
+    }
+}
