@@ -197,6 +197,7 @@ public final class OptimizerOps {
     public static void register(OpRegistry r) {
         for (Spec s : SPECS) single(r, s);
         multi(r);
+        RnnOps.register(r);
     }
 
     private static OpDef.Builder op(String name) { return OpDef.builder(name).family(FAMILY); }

@@ -71,6 +71,7 @@ public final class OptimizerKernels {
         t.add("preloaded_multi_sgd_mom_update", multiSgd(3, true, -1, true));
         t.add("preloaded_multi_mp_sgd_update", multiSgd(3, false, 2, true));
         t.add("preloaded_multi_mp_sgd_mom_update", multiSgd(4, true, 3, true));
+        RnnKernels.register(t);  // the fused RNN, by the same owner (see RnnOps)
     }
 
     /** An update whose hyper-parameters are all attributes. */

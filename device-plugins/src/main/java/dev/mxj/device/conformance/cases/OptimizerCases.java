@@ -294,6 +294,7 @@ public final class OptimizerCases {
         referenceSteps(c);
         multiWeight(c);
         errors(c);
+        c.addAll(RnnCases.cases());  // the fused RNN, by the same owner (see RnnOps)
         return c;
     }
 
