@@ -28,6 +28,12 @@ import java.util.random.RandomGenerator;
 final class RnnKernels {
     private RnnKernels() {}
 
+    /**
+     * Gate values per thread before a step's element-wise work is split: a step runs between
+     * two small GEMMs, so waking pool threads (20-25 us) pays only for large batches.
+     */
+    private static final long STEP_GRAIN = 1 << 15;
+
     static void register(KernelTable t) {
         t.add("RNN", RnnKernels::forward);
         t.add("_backward_RNN", RnnKernels::backward);
@@ -296,7 +302,7 @@ final class RnnKernels {
             long t = d == 0 ? s : T - 1 - s;
             Gemm.gemm(r.w, false, true, N, GH, H, h.s, 0, p.s, wh, f.hw.s, 0, false);
             final Buf hp = h, hn = hNext, cp = c, cn = cNext;
-            CpuParallel.forRange(N, Math.max(1, 8192 / Math.max(1, GH)), (n0, n1) -> {
+            CpuParallel.forRange(N, STEP_GRAIN / Math.max(1, GH) + 1, (n0, n1) -> {
                 for (long n = n0; n < n1; n++) {
                     long row = t * N + n, xo = row * GH, ho = n * GH;
                     boolean on = r.active(t, n);
@@ -484,7 +490,7 @@ final class RnnKernels {
         for (long s = T - 1; s >= 0; s--) {
             long t = d == 0 ? s : T - 1 - s;
             final Buf dhc = dh, dir = direct;
-            CpuParallel.forRange(N, Math.max(1, 8192 / Math.max(1, GH)), (n0, n1) -> {
+            CpuParallel.forRange(N, STEP_GRAIN / Math.max(1, GH) + 1, (n0, n1) -> {
                 for (long n = n0; n < n1; n++) {
                     long row = t * N + n, xo = row * GH;
                     boolean on = r.active(t, n);
