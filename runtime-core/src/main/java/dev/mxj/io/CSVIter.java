@@ -29,7 +29,6 @@ import java.util.stream.Stream;
  */
 public final class CSVIter extends DataIter {
     private final Source data, label;          // label null: all-zero labels
-    private final Shape dataShape;
     private final int dataUnit, labelUnit;
     private final DType dtype;
     private final boolean roundBatch;
@@ -47,7 +46,6 @@ public final class CSVIter extends DataIter {
             throw new IllegalArgumentException(b.dtype + " is not supported for CSVIter (float32, int32 or int64)");
         }
         this.dtype = b.dtype;
-        this.dataShape = b.dataShape;
         this.dataUnit = Math.toIntExact(b.dataShape.size());
         Shape ls = b.labelCsv == null ? Shape.of(1) : b.labelShape;
         this.labelUnit = Math.toIntExact(ls.size());

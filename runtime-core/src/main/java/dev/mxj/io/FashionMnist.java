@@ -53,7 +53,7 @@ public final class FashionMnist {
                 + (explicitDir == null ? " or set " + ENV : "") + " to a directory holding the files.");
     }
 
-    /** True when the Debian package, {@code $MXJ_DATA_DIR} or nothing provides the dataset. */
+    /** True when {@code $MXJ_DATA_DIR} or the Debian package provides the dataset (no explicit directory). */
     public static boolean isAvailable() {
         try {
             locate(null);

@@ -62,7 +62,12 @@ public final class PrefetchingIter extends DataIter {
         if (producer == null) start();
         Object item;
         try {
-            item = queue.take();
+            while ((item = queue.poll(50, TimeUnit.MILLISECONDS)) == null) {
+                if (!producer.isAlive() && queue.isEmpty()) { // only if someone interrupted our thread
+                    item = new Failure(new MxjException("the prefetch thread " + producer.getName() + " ended without finishing the epoch"));
+                    break;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MxjException("interrupted while waiting for the next batch", e);

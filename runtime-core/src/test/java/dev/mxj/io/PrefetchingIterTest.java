@@ -138,6 +138,20 @@ class PrefetchingIterTest {
     }
 
     @Test
+    void anInterruptedProducerIsReportedNotAwaitedForever() throws InterruptedException {
+        try (PrefetchingIter it = new PrefetchingIter(new Counting(1000, -1), 1)) {
+            assertTrue(it.hasNext());
+            Thread producer = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("mxj-prefetch-") && t.isAlive()).findFirst().orElseThrow();
+            producer.interrupt();
+            producer.join(5000);
+            org.junit.jupiter.api.function.Executable drain = () -> { while (it.hasNext()) it.next(); };
+            dev.mxj.MxjException e = assertThrows(dev.mxj.MxjException.class, drain);
+            assertTrue(e.getMessage().contains("ended without finishing the epoch"), e.getMessage());
+        }
+    }
+
+    @Test
     void rejectsAnEmptyBuffer() {
         assertThrows(IllegalArgumentException.class, () -> new PrefetchingIter(new Counting(1, -1), 0));
     }
