@@ -1,5 +1,7 @@
 package dev.mxj.io;
 
+import dev.mxj.ndarray.NDArray;
+
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -15,6 +17,7 @@ import java.util.NoSuchElementException;
 public abstract class DataIter implements Iterable<DataBatch>, Iterator<DataBatch>, AutoCloseable {
     protected final int batchSize;
     private DataBatch ahead;
+    private DataBatch current;
 
     protected DataIter(int batchSize) {
         if (batchSize < 1) throw new IllegalArgumentException("batch_size must be at least 1, got " + batchSize);
@@ -38,6 +41,7 @@ public abstract class DataIter implements Iterable<DataBatch>, Iterator<DataBatc
     /** Start the next epoch (a batch already produced ahead is dropped). */
     public final void reset() {
         ahead = null;
+        current = null;
         rewind();
     }
 
@@ -50,9 +54,30 @@ public abstract class DataIter implements Iterable<DataBatch>, Iterator<DataBatc
     @Override
     public final DataBatch next() {
         if (!hasNext()) throw new NoSuchElementException("end of epoch; call reset() to start the next one");
-        DataBatch b = ahead;
+        current = ahead;
         ahead = null;
-        return b;
+        return current;
+    }
+
+    /** Move to the next batch; false at the end of the epoch (MXNet's {@code iter_next}, for the getters below). */
+    public final boolean iterNext() {
+        current = hasNext() ? next() : null;
+        return current != null;
+    }
+
+    /** Data of the batch last returned by {@link #next()} or reached by {@link #iterNext()} (MXNet's {@code getdata}). */
+    public List<NDArray> getData() { return current().data(); }
+
+    public List<NDArray> getLabel() { return current().label(); }
+
+    public int getPad() { return current().pad(); }
+
+    /** Source positions of the current batch's examples, or null when the iterator does not know them. */
+    public long[] getIndex() { return current().index(); }
+
+    private DataBatch current() {
+        if (current == null) throw new IllegalStateException("no current batch: call iterNext() or next() first");
+        return current;
     }
 
     /** This iterator itself, so that a {@code for} loop continues the current epoch, as in MXNet. */

@@ -178,6 +178,25 @@ class NDArrayIterTest {
     }
 
     @Test
+    void iterNextAndTheGettersFollowTheCurrentBatch() {
+        NDArrayIter it = new NDArrayIter(data(5), labels(5), 2);
+        assertThrows(IllegalStateException.class, it::getData);
+        assertTrue(it.iterNext());
+        assertArrayEquals(new float[] {0, 1}, it.getLabel().get(0).toFloatArray());
+        DataBatch b = it.next();
+        assertSame(b.data(), it.getData());
+        assertTrue(it.iterNext());
+        assertEquals(1, it.getPad());
+        assertArrayEquals(new float[] {4, 104, 0, 100}, it.getData().get(0).toFloatArray());
+        assertNull(it.getIndex());
+        assertFalse(it.iterNext());
+        assertThrows(IllegalStateException.class, it::getPad);
+        it.reset();
+        assertTrue(it.iterNext());
+        assertArrayEquals(new float[] {0, 1}, it.getLabel().get(0).toFloatArray());
+    }
+
+    @Test
     void rejectsInconsistentInputs() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new NDArrayIter(data(4), labels(5), 2));
         assertTrue(e.getMessage().contains("5 examples"), e.getMessage());
