@@ -3,6 +3,7 @@ package dev.mxj.io;
 import dev.mxj.Context;
 import dev.mxj.ndarray.Nd;
 import dev.mxj.ndarray.NDArray;
+import dev.mxj.ndarray.NDScope;
 import dev.mxj.op.DType;
 import dev.mxj.op.Shape;
 
@@ -139,7 +140,8 @@ public final class NDArrayIter extends DataIter {
         if (cursor >= numData) return null;
         List<NDArray> arrays = batchify();
         if (arrays.get(0).shape().dim(0) != batchSize) {
-            cache = arrays; // incomplete: MXNet keeps it (used by roll_over) and ends the epoch
+            // incomplete: MXNet keeps it (used by roll_over) and ends the epoch; it must outlive the caller's NDScope
+            cache = arrays.stream().map(NDScope::detach).toList();
             return null;
         }
         int nd = dataNames.size();
@@ -213,8 +215,8 @@ public final class NDArrayIter extends DataIter {
         List<NDArray> next = new ArrayList<>(current.size());
         Map<Context, NDArray> idx = new LinkedHashMap<>();
         for (NDArray a : current) {
-            NDArray ix = idx.computeIfAbsent(a.context(), c -> NDArray.array(perm, Shape.of(perm.length), c));
-            next.add(Nd.take(a, ix, 0, "clip"));
+            NDArray ix = idx.computeIfAbsent(a.context(), c -> NDScope.detach(NDArray.array(perm, Shape.of(perm.length), c)));
+            next.add(NDScope.detach(Nd.take(a, ix, 0, "clip"))); // iterator state, not the caller's temporary
         }
         for (NDArray ix : idx.values()) ix.close();
         for (int i = 0; i < current.size(); i++) {

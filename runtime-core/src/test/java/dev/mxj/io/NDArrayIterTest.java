@@ -3,6 +3,7 @@ package dev.mxj.io;
 import dev.mxj.Context;
 import dev.mxj.Random;
 import dev.mxj.ndarray.NDArray;
+import dev.mxj.ndarray.NDScope;
 import dev.mxj.op.DType;
 import dev.mxj.op.Shape;
 import org.junit.jupiter.api.Test;
@@ -94,6 +95,26 @@ class NDArrayIterTest {
         assertEquals("[9, 0, 1, 1][2, 3, 4, 0][5, 6, 7, 0]", show(epoch(it)));
         it.hardReset(); // drops the carried [8, 9]
         assertEquals("[0, 1, 2, 0][3, 4, 5, 0][6, 7, 8, 0]", show(epoch(it)));
+    }
+
+    @Test
+    void iteratorStateSurvivesTheCallersScopes() {
+        NDArray x = data(10), y = labels(10);
+        NDArrayIter it;
+        try (NDScope s = NDScope.open()) {
+            it = NDArrayIter.builder().data(x).label(y).batchSize(3).shuffle(true).seed(1).lastBatchHandle("roll_over").build();
+        }
+        List<String> epochs = new ArrayList<>();
+        for (int e = 0; e < 3; e++) {
+            try (NDScope s = NDScope.open()) {
+                List<int[]> batches = epoch(it);
+                epochs.add(show(batches));
+                it.reset();
+            }
+        }
+        assertEquals(3, epochs.size());
+        assertFalse(x.isClosed());
+        assertFalse(y.isClosed());
     }
 
     @Test
