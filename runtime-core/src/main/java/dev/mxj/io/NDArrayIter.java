@@ -8,7 +8,6 @@ import dev.mxj.op.DType;
 import dev.mxj.op.Shape;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -316,6 +315,4 @@ public final class NDArrayIter extends DataIter {
         return "NDArrayIter(data=" + dataNames + ", label=" + labelNames + ", batch_size=" + batchSize
                 + ", num_data=" + numData + ", shuffle=" + shuffle + ", last_batch_handle=" + lastBatch.name().toLowerCase() + ")";
     }
-
-    static String shapeText(long[] d) { return Arrays.toString(d); }
 }
