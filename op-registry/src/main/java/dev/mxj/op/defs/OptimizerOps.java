@@ -288,94 +288,149 @@ public final class OptimizerOps {
 
     // ------------------------------------------------------------------ multi-weight forms
 
+    /** How trailing inputs after the groups are shaped: per-weight values (preloaded lrs, wds) or one value (rescale_grad). */
+    private enum Trailing { PER_WEIGHT, ONE_VALUE }
+
     /**
-     * A multi-weight form: {@code stride} inputs per weight (named prefix_i), float32 trailing
-     * {@code fp32} inputs per group (multi-precision), hyper-parameter tuples or, for the
-     * preloaded forms, two trailing inputs holding the learning rates and weight decays.
+     * A multi-weight form: {@code count} (num_weights or num_tensors) groups of inputs named
+     * {@code perWeight[j] + "_" + i}, the last {@code fp32} of each group float32 (states and
+     * master weights of the multi-precision forms), parameter tuples with one value per weight,
+     * and trailing inputs after the groups ({@code trailingSameType}: they share the weights'
+     * dtype, as MXNet's ElemwiseType<-1, -1> makes them, rather than being float32).
      */
-    private record Multi(String name, String doc, String[] perWeight, int[] mutateInGroup, int fp32, boolean preloaded, boolean momentum) {}
+    private record Multi(String name, String doc, String count, List<Param> params, String[] perWeight, int[] mutateInGroup, int fp32,
+                         String[] tuples, String[] trailing, Trailing trailingKind, boolean trailingSameType) {}
+
+    private static Param countParam(String name) { return Param.intParam(name).defaultValue(1).min(1).doc("Number of updated weights."); }
+
+    private static List<Param> multiSgdParams(boolean preloaded, boolean momentum) {
+        List<Param> l = new ArrayList<>();
+        if (!preloaded) {
+            l.add(Param.floatTupleParam("lrs").required().doc("Learning rates, one per weight."));
+            l.add(Param.floatTupleParam("wds").required().doc("Weight decays, one per weight."));
+        }
+        if (momentum) l.add(momentum());
+        l.add(rescaleGrad());
+        l.add(clipGradient());
+        l.add(countParam("num_weights"));
+        return l;
+    }
+
+    private static Multi sgdForm(String name, String doc, String[] perWeight, int[] mutate, int fp32, boolean preloaded, boolean momentum) {
+        return new Multi(name, doc, "num_weights", multiSgdParams(preloaded, momentum), perWeight, mutate, fp32,
+                preloaded ? new String[0] : new String[] {"lrs", "wds"}, preloaded ? new String[] {"lrs", "wds"} : new String[0], Trailing.PER_WEIGHT, false);
+    }
+
+    private static List<Param> multiAdamwParams() {
+        return List.of(Param.floatTupleParam("lrs").required().doc("Learning rates, one per weight."), beta1(0.9), beta2(0.999), epsilon(1e-8),
+                Param.floatTupleParam("wds").required().doc("Weight decays, one per weight."),
+                Param.floatTupleParam("etas").required().doc("Learning rate schedule multipliers, one per weight."), clipGradient(), countParam("num_weights"));
+    }
+
+    private static List<Param> multiLambParams() {
+        return List.of(Param.floatTupleParam("learning_rates").required().doc("Learning rates, one per tensor."), beta1(0.9), beta2(0.999), epsilon(1e-6),
+                Param.floatTupleParam("wds").required().doc("Weight decays, one per tensor."), rescaleGrad(),
+                Param.floatParam("lower_bound").defaultValue(-1.0).doc("Lower limit of each weight norm; negative: no limit."),
+                Param.floatParam("upper_bound").defaultValue(-1.0).doc("Upper limit of each weight norm; negative: no limit."),
+                clipGradient(), Param.boolParam("bias_correction").defaultValue(true).doc("Whether to use bias correction."),
+                Param.intTupleParam("step_count").required().doc("Step count of each tensor (t of its bias correction)."),
+                Param.intParam("num_tensors").defaultValue(1).min(1).doc("Number of tensors."));
+    }
+
+    private static final String ADAMW_SKIP = " rescale_grad is the last input (one float32 value); if it is NaN, infinite or 0 the step is "
+            + "skipped: states are unchanged and each output is its weight.";
 
     private static final List<Multi> MULTI = List.of(
-            new Multi("multi_sgd_update", "sgd_update of num_weights weights at once, with per-weight lrs and wds.",
+            sgdForm("multi_sgd_update", "sgd_update of num_weights weights at once, with per-weight lrs and wds.",
                     in("weight", "grad"), new int[0], 0, false, false),
-            new Multi("multi_sgd_mom_update", "sgd_mom_update of num_weights weights at once, with per-weight lrs and wds.",
+            sgdForm("multi_sgd_mom_update", "sgd_mom_update of num_weights weights at once, with per-weight lrs and wds.",
                     in("weight", "grad", "mom"), new int[] {2}, 0, false, true),
-            new Multi("multi_mp_sgd_update", "mp_sgd_update of num_weights weights at once, with per-weight lrs and wds.",
+            sgdForm("multi_mp_sgd_update", "mp_sgd_update of num_weights weights at once, with per-weight lrs and wds.",
                     in("weight", "grad", "weight32"), new int[] {2}, 1, false, false),
-            new Multi("multi_mp_sgd_mom_update", "mp_sgd_mom_update of num_weights weights at once, with per-weight lrs and wds.",
+            sgdForm("multi_mp_sgd_mom_update", "mp_sgd_mom_update of num_weights weights at once, with per-weight lrs and wds.",
                     in("weight", "grad", "mom", "weight32"), new int[] {2, 3}, 2, false, true),
-            new Multi("preloaded_multi_sgd_update", "multi_sgd_update with the learning rates and weight decays given as the "
-                    + "last two inputs (arrays of num_weights values) instead of parameters.",
-                    in("weight", "grad"), new int[0], 0, true, false),
-            new Multi("preloaded_multi_sgd_mom_update", "multi_sgd_mom_update with the learning rates and weight decays given as the last two inputs.",
+            sgdForm("preloaded_multi_sgd_update", "multi_sgd_update with the learning rates and weight decays given as the "
+                    + "last two inputs (arrays of num_weights values) instead of parameters.", in("weight", "grad"), new int[0], 0, true, false),
+            sgdForm("preloaded_multi_sgd_mom_update", "multi_sgd_mom_update with the learning rates and weight decays given as the last two inputs.",
                     in("weight", "grad", "mom"), new int[] {2}, 0, true, true),
-            new Multi("preloaded_multi_mp_sgd_update", "multi_mp_sgd_update with the learning rates and weight decays given as the last two inputs.",
+            sgdForm("preloaded_multi_mp_sgd_update", "multi_mp_sgd_update with the learning rates and weight decays given as the last two inputs.",
                     in("weight", "grad", "weight32"), new int[] {2}, 1, true, false),
-            new Multi("preloaded_multi_mp_sgd_mom_update", "multi_mp_sgd_mom_update with the learning rates and weight decays given as the last two inputs.",
-                    in("weight", "grad", "mom", "weight32"), new int[] {2, 3}, 2, true, true));
+            sgdForm("preloaded_multi_mp_sgd_mom_update", "multi_mp_sgd_mom_update with the learning rates and weight decays given as the last two inputs.",
+                    in("weight", "grad", "mom", "weight32"), new int[] {2, 3}, 2, true, true),
+            new Multi("_multi_adamw_update", "_adamw_update of num_weights weights at once, with per-weight lrs, wds and etas." + ADAMW_SKIP,
+                    "num_weights", multiAdamwParams(), in("weight", "grad", "mean", "var"), new int[] {2, 3}, 0,
+                    new String[] {"lrs", "wds", "etas"}, new String[] {"rescale_grad"}, Trailing.ONE_VALUE, true),
+            new Multi("_multi_mp_adamw_update", "_mp_adamw_update of num_weights weights at once, with per-weight lrs, wds and etas." + ADAMW_SKIP,
+                    "num_weights", multiAdamwParams(), in("weight", "grad", "mean", "var", "weight32"), new int[] {2, 3, 4}, 3,
+                    new String[] {"lrs", "wds", "etas"}, new String[] {"rescale_grad"}, Trailing.ONE_VALUE, false),
+            new Multi("_multi_lamb_update", "Both LAMB phases for num_tensors weights at once: per tensor, g as by lamb_update_phase1 "
+                    + "(t = its step_count), then weight -= learning_rate * r1 / r2 * g with r1 = ||weight|| (limited to "
+                    + "[lower_bound, upper_bound] where set) and r2 = ||g||, or without the ratio when either norm is 0.",
+                    "num_tensors", multiLambParams(), in("weight", "grad", "mean", "var"), new int[] {2, 3}, 0,
+                    new String[] {"learning_rates", "wds", "step_count"}, new String[0], Trailing.ONE_VALUE, true),
+            new Multi("_multi_mp_lamb_update", "_multi_lamb_update with float32 mean, var and master weights weight32, which are updated; "
+                    + "the outputs are the master weights rounded to the weights' dtype.",
+                    "num_tensors", multiLambParams(), in("weight", "grad", "mean", "var", "weight32"), new int[] {2, 3, 4}, 3,
+                    new String[] {"learning_rates", "wds", "step_count"}, new String[0], Trailing.ONE_VALUE, false));
 
     private static void multi(OpRegistry r) {
         for (Multi m : MULTI) {
-            int stride = m.perWeight().length;
-            OpDef.Builder b = op(m.name()).doc(m.doc() + " Inputs are weight_0, grad_0, ..., weight_1, grad_1, ... (num_weights groups).");
-            if (!m.preloaded()) {
-                b.param(Param.floatTupleParam("lrs").required().doc("Learning rates, one per weight."));
-                b.param(Param.floatTupleParam("wds").required().doc("Weight decays, one per weight."));
-            }
-            if (m.momentum()) b.param(momentum());
-            b.param(rescaleGrad()).param(clipGradient())
-                    .param(Param.intParam("num_weights").defaultValue(1).min(1).doc("Number of updated weights."));
+            int stride = m.perWeight().length, nTrail = m.trailing().length;
+            StringBuilder names = new StringBuilder();
+            for (String p : m.perWeight()) names.append(p).append("_0, ");
+            OpDef.Builder b = op(m.name()).doc(m.doc() + " Inputs: " + names + "..., then the same for weight 1 and so on ("
+                    + m.count() + " groups)" + (nTrail > 0 ? ", then " + String.join(", ", m.trailing()) : "") + ".");
+            for (Param p : m.params()) b.param(p);
             b.inputs(a -> {
                 List<String> l = new ArrayList<>();
-                for (int i = 0; i < a.getInt("num_weights"); i++) for (String p : m.perWeight()) l.add(p + "_" + i);
-                if (m.preloaded()) { l.add("lrs"); l.add("wds"); }
+                for (int i = 0; i < a.getInt(m.count()); i++) for (String p : m.perWeight()) l.add(p + "_" + i);
+                l.addAll(List.of(m.trailing()));
                 return l;
             });
             b.outputs(a -> {
                 List<String> l = new ArrayList<>();
-                for (int i = 0; i < a.getInt("num_weights"); i++) l.add("output_" + i);
+                for (int i = 0; i < a.getInt(m.count()); i++) l.add("output_" + i);
                 return l;
             });
             b.mutateInputs(a -> {
-                int n = a.getInt("num_weights");
+                int n = a.getInt(m.count());
                 int[] idx = new int[n * m.mutateInGroup().length];
                 for (int i = 0, k = 0; i < n; i++) for (int j : m.mutateInGroup()) idx[k++] = i * stride + j;
                 return idx;
             });
             b.inferShape((a, in, out) -> {
-                int n = a.getInt("num_weights");
-                boolean[] scalar = new boolean[in.length];
-                if (m.preloaded()) {
-                    for (int k = 0; k < 2; k++) {
-                        Shape s = in[n * stride + k];
-                        if (ShapeRules.known(s) && s.size() != n) {
-                            throw ShapeRules.error(a, "input " + (k == 0 ? "lrs" : "wds") + " has " + s.size() + " values for num_weights=" + n);
-                        }
-                        scalar[n * stride + k] = true;
-                    }
-                } else {
-                    checkTuple(a, "lrs", n);
-                    checkTuple(a, "wds", n);
-                }
+                int n = a.getInt(m.count());
+                for (String t : m.tuples()) checkTuple(a, t, n, m.count());
+                boolean[] none = new boolean[in.length];
                 boolean done = true;
-                for (int i = 0; i < n; i++) done &= elementwiseShape(a, in, out, scalar, i * stride, (i + 1) * stride, i);
-                if (m.preloaded()) done &= ShapeRules.known(in[n * stride]) && ShapeRules.known(in[n * stride + 1]);
+                for (int i = 0; i < n; i++) done &= elementwiseShape(a, in, out, none, i * stride, (i + 1) * stride, i);
+                for (int k = 0; k < nTrail; k++) {
+                    Shape s = in[n * stride + k];
+                    long want = m.trailingKind() == Trailing.PER_WEIGHT ? n : 1;
+                    if (ShapeRules.known(s) && s.size() != want) {
+                        throw ShapeRules.error(a, "input " + m.trailing()[k] + " has " + s.size() + " values, expected " + want
+                                + (want == 1 ? "" : " for " + m.count() + "=" + n));
+                    }
+                    done &= ShapeRules.known(s);
+                }
                 return done;
             });
             b.inferType((a, in, out) -> {
-                int n = a.getInt("num_weights");
+                int n = a.getInt(m.count());
                 boolean done = true;
                 for (int i = 0; i < n; i++) {
                     int g = i * stride;
                     float32Inputs(a, in, g + stride - m.fp32(), g + stride);
                     done &= sameFloatType(a, in, out, g, g + stride - m.fp32(), i, i + 1);
                 }
-                if (m.preloaded()) {
-                    for (int k = 0; k < 2; k++) {
-                        DType t = in[n * stride + k];
-                        if (t != null && !t.isFloating()) {
-                            throw new TypeException("Operator " + a.op().name() + ": " + (k == 0 ? "lrs" : "wds") + " must be floating-point, got " + t);
-                        }
+                for (int k = 0; k < nTrail; k++) {
+                    int j = n * stride + k;
+                    if (m.trailingSameType()) {
+                        TypeRules.assign(a, in, j, out[0], "input " + m.trailing()[k]);
+                    } else if (m.trailingKind() == Trailing.ONE_VALUE) {
+                        TypeRules.assign(a, in, j, DType.FLOAT32, "input " + m.trailing()[k]);
+                    } else if (in[j] != null && !in[j].isFloating()) {
+                        throw new TypeException("Operator " + a.op().name() + ": " + m.trailing()[k] + " must be floating-point, got " + in[j]);
                     }
                 }
                 return done && TypeRules.allKnown(in);
@@ -384,11 +439,18 @@ public final class OptimizerOps {
         }
     }
 
-    private static void checkTuple(Attrs a, String name, int n) {
-        int len = a.getDoubles(name).length;
+    private static void checkTuple(Attrs a, String name, int n, String count) {
+        Object v = a.get(name);
+        int len = v instanceof long[] l ? l.length : ((double[]) v).length;
         if (len != n) {
-            throw new ShapeException("Operator " + a.op().name() + ": the number of " + (name.equals("lrs") ? "learning rates" : "weight decays")
-                    + " is inconsistent with num_weights: expected " + n + ", got " + len);
+            String what = switch (name) {
+                case "lrs", "learning_rates" -> "learning rates";
+                case "wds" -> "weight decays";
+                case "etas" -> "learning rate schedule multipliers";
+                default -> "step counts";
+            };
+            throw new ShapeException("Operator " + a.op().name() + ": the number of " + what + " (" + name + ") is inconsistent with "
+                    + count + ": expected " + n + ", got " + len);
         }
     }
 }

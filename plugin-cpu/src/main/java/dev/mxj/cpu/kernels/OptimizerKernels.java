@@ -57,8 +57,8 @@ public final class OptimizerKernels {
         t.add("_sparse_adagrad_update", elementwise(OptimizerKernels::adagrad));
         t.add("signsgd_update", elementwise(OptimizerKernels::signsgd));
         t.add("signum_update", elementwise(OptimizerKernels::signum));
-        t.add("lamb_update_phase1", elementwise(a -> lambPhase1(a, 0)));
-        t.add("mp_lamb_update_phase1", elementwise(a -> lambPhase1(a, 4)));
+        t.add("lamb_update_phase1", elementwise(a -> lambPhase1(a, 0, a.getInt("t"), a.getDouble("wd"))));
+        t.add("mp_lamb_update_phase1", elementwise(a -> lambPhase1(a, 4, a.getInt("t"), a.getDouble("wd"))));
         t.add("lamb_update_phase2", withScalars((a, s) -> lambPhase2(a, s, -1), 2, 3));
         t.add("mp_lamb_update_phase2", withScalars((a, s) -> lambPhase2(a, s, 4), 2, 3));
         t.add("_adamw_update", withScalars((a, s) -> adamw(a, s, -1), 4));
@@ -71,6 +71,10 @@ public final class OptimizerKernels {
         t.add("preloaded_multi_sgd_mom_update", multiSgd(3, true, -1, true));
         t.add("preloaded_multi_mp_sgd_update", multiSgd(3, false, 2, true));
         t.add("preloaded_multi_mp_sgd_mom_update", multiSgd(4, true, 3, true));
+        t.add("_multi_adamw_update", multiAdamw(4, false));
+        t.add("_multi_mp_adamw_update", multiAdamw(5, true));
+        t.add("_multi_lamb_update", multiLamb(4, false));
+        t.add("_multi_mp_lamb_update", multiLamb(5, true));
         RnnKernels.register(t);  // the fused RNN, by the same owner (see RnnOps)
     }
 
@@ -98,7 +102,7 @@ public final class OptimizerKernels {
             Step step = p.prepare(a, scalars);
             if (step == null) {
                 // a skipped step (AdamW with a non-finite rescale_grad): the output is the unchanged weight
-                step = (v, o, n) -> System.arraycopy(v[0], 0, o, 0, n);
+                step = KEEP;
                 store = new boolean[vec.length];
             }
             run(vec, store, out[0], req[0], step);
@@ -310,11 +314,10 @@ public final class OptimizerKernels {
         };
     }
 
-    /** LAMB phase 1; the weight-decay term reads the (master) weight at input {@code wIdx}. */
-    private static Step lambPhase1(Attrs a, int wIdx) {
-        double b1 = a.getDouble("beta1"), b2 = a.getDouble("beta2"), eps = a.getDouble("epsilon"), wd = a.getDouble("wd");
+    /** LAMB phase 1 at step {@code t}; the weight-decay term reads the (master) weight at input {@code wIdx}. */
+    private static Step lambPhase1(Attrs a, int wIdx, long t, double wd) {
+        double b1 = a.getDouble("beta1"), b2 = a.getDouble("beta2"), eps = a.getDouble("epsilon");
         double rs = a.getDouble("rescale_grad"), c = a.getDouble("clip_gradient");
-        int t = a.getInt("t");
         boolean bc = a.getBool("bias_correction");
         double c1 = bc ? 1 - Math.pow(b1, t) : 1, c2 = bc ? 1 - Math.pow(b2, t) : 1;
         return (v, out, n) -> {
@@ -348,10 +351,13 @@ public final class OptimizerKernels {
 
     /** AdamW; a NaN, infinite or zero rescale_grad skips the step (null). */
     private static Step adamw(Attrs a, double[] s, int w32) {
-        double rs = s[0];
+        return adamwStep(a, s[0], a.getDouble("lr"), a.getDouble("wd"), a.getDouble("eta"), w32);
+    }
+
+    /** One AdamW step with rescale {@code rs} and one weight's lr, wd and eta; null when {@code rs} skips it. */
+    private static Step adamwStep(Attrs a, double rs, double lr, double wd, double eta, int w32) {
         if (!Double.isFinite(rs) || rs == 0) return null;
-        double lr = a.getDouble("lr"), b1 = a.getDouble("beta1"), b2 = a.getDouble("beta2"), eps = a.getDouble("epsilon");
-        double wd = a.getDouble("wd"), eta = a.getDouble("eta"), c = a.getDouble("clip_gradient");
+        double b1 = a.getDouble("beta1"), b2 = a.getDouble("beta2"), eps = a.getDouble("epsilon"), c = a.getDouble("clip_gradient");
         int wi = w32 < 0 ? 0 : w32;
         return (v, out, n) -> {
             double[] w = v[wi], g = v[1], mean = v[2], var = v[3];
@@ -363,6 +369,81 @@ public final class OptimizerKernels {
             }
             if (w32 >= 0) System.arraycopy(out, 0, w, 0, n);
         };
+    }
+
+    /** The output is the unchanged weight (a skipped step). */
+    private static final Step KEEP = (v, o, n) -> System.arraycopy(v[0], 0, o, 0, n);
+
+    /** _multi_adamw_update / _multi_mp_adamw_update: AdamW per weight; rescale_grad is the last input. */
+    private static Kernel multiAdamw(int stride, boolean mp) {
+        return (ctx, a, in, req, out) -> {
+            int nw = a.getInt("num_weights");
+            double rs = first(in[nw * stride]);
+            double[] lrs = a.getDoubles("lrs"), wds = a.getDoubles("wds"), etas = a.getDoubles("etas");
+            for (int k = 0; k < nw; k++) {
+                Tensor[] vec = group(in, k, stride);
+                Step step = adamwStep(a, rs, lrs[k], wds[k], etas[k], mp ? 4 : -1);
+                boolean[] store = new boolean[stride];
+                if (step != null) for (int j = 2; j < stride; j++) store[j] = true;
+                run(vec, store, out[k], req[k], step == null ? KEEP : step);
+            }
+        };
+    }
+
+    private static Tensor[] group(Tensor[] in, int k, int stride) {
+        Tensor[] vec = new Tensor[stride];
+        System.arraycopy(in, k * stride, vec, 0, stride);
+        return vec;
+    }
+
+    /**
+     * _multi_lamb_update / _multi_mp_lamb_update (MXNet's MultiLAMB): per tensor, r1 = ||weight||
+     * (the weight input, before the step), the phase-1 direction g into scratch, r2 = ||g||,
+     * then the phase-2 step on the weight (or its master copy).
+     */
+    private static Kernel multiLamb(int stride, boolean mp) {
+        return (ctx, a, in, req, out) -> {
+            int nt = a.getInt("num_tensors");
+            double[] lrs = a.getDoubles("learning_rates"), wds = a.getDoubles("wds");
+            long[] steps = a.getLongs("step_count");
+            double lb = a.getDouble("lower_bound"), ub = a.getDouble("upper_bound");
+            DType gt = in[0].dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
+            long max = 0;
+            for (int k = 0; k < nt; k++) max = Math.max(max, in[k * stride].size());
+            dev.mxj.device.Storage tmp = ctx.tempSpace(Math.max(1, max * gt.byteSize()));
+            for (int k = 0; k < nt; k++) {
+                Tensor[] vec = group(in, k, stride);
+                Tensor g = new Tensor(tmp, 0, vec[0].shape(), gt);
+                double r1 = Math.sqrt(sumSquares(vec[0]));
+                boolean[] store = new boolean[stride];
+                store[2] = store[3] = true;
+                run(vec, store, g, OpReq.WRITE, lambPhase1(a, mp ? 4 : 0, steps[k], wds[k]));
+                double r2 = Math.sqrt(sumSquares(g));
+                if (lb >= 0) r1 = Math.max(r1, lb);
+                if (ub >= 0) r1 = Math.min(r1, ub);
+                double lr = r1 == 0 || r2 == 0 ? lrs[k] : lrs[k] * r1 / r2;
+                int wi = mp ? 2 : 0;
+                Tensor[] v2 = mp ? new Tensor[] {vec[0], g, vec[4]} : new Tensor[] {vec[0], g};
+                boolean[] store2 = mp ? new boolean[] {false, false, true} : new boolean[2];
+                run(v2, store2, out[k], req[k], (v, o, n) -> {
+                    double[] w = v[wi], gg = v[1];
+                    for (int i = 0; i < n; i++) o[i] = w[i] - lr * gg[i];
+                    if (mp) System.arraycopy(o, 0, w, 0, n);
+                });
+            }
+        };
+    }
+
+    /** Sum of squares of a tensor, in double. */
+    private static double sumSquares(Tensor t) {
+        double[] buf = new double[BLOCK];
+        double s = 0;
+        for (long from = 0; from < t.size(); from += BLOCK) {
+            int n = (int) Math.min(BLOCK, t.size() - from);
+            load(t.segment(), t.dtype(), from, buf, n);
+            for (int i = 0; i < n; i++) s += buf[i] * buf[i];
+        }
+        return s;
     }
 
     /**
@@ -389,8 +470,7 @@ public final class OptimizerKernels {
             int wi = w32 < 0 ? 0 : w32;
             for (int k = 0; k < nw; k++) {
                 double lr = lrs[k], wd = wds[k];
-                Tensor[] vec = new Tensor[stride];
-                System.arraycopy(in, k * stride, vec, 0, stride);
+                Tensor[] vec = group(in, k, stride);
                 boolean[] store = new boolean[stride];
                 if (momentum) store[2] = true;
                 if (w32 >= 0) store[w32] = true;

@@ -441,6 +441,107 @@ public final class OptimizerCases {
                 c.add(k.label("two weights"));
             }
         }
+        multiAdamwLamb(c, rng);
+    }
+
+    /**
+     * One step of one weight of a multi-weight operator: {@code x[j]} holds input j of group
+     * {@code k}; states are updated in place; returns the output.
+     */
+    @FunctionalInterface
+    private interface GroupRef {
+        double[] step(int k, double[][] x);
+    }
+
+    /** A two-weight case of a multi-weight operator whose reference works on whole groups (norms, skipped steps). */
+    private static OpCase multiCase(String op, String params, DType[] types, int[] mutated, GroupRef ref, SplittableRandom rng, HostArray... trailing) {
+        Shape[] shapes = {Shape.of(5), Shape.of(2, 3)};
+        OpCase k = params(OpCase.forward(op), params);
+        int stride = types.length;
+        for (int wi = 0; wi < shapes.length; wi++) {
+            int n = Math.toIntExact(shapes[wi].size());
+            double[][] x = new double[stride][];
+            for (int j = 0; j < stride; j++) {
+                x[j] = random(n, rng);
+                if (j == 3) for (int i = 0; i < n; i++) x[j][i] = Math.abs(x[j][i]);  // a variance
+                if (j == 4) x[j] = x[0].clone();                                       // the master weight
+                quantize(x[j], types[j]);
+            }
+            for (int j = 0; j < stride; j++) k.input(HostArray.of(shapes[wi], types[j], x[j]));
+            double[] out = ref.step(wi, x);
+            quantize(out, types[0]);
+            k.expect(HostArray.of(shapes[wi], types[0], out));
+            for (int j : mutated) {
+                quantize(x[j], types[j]);
+                k.expectMutated(wi * stride + j, HostArray.of(shapes[wi], types[j], x[j]));
+            }
+        }
+        for (HostArray t : trailing) k.input(t);
+        return k.label("two weights");
+    }
+
+    /** Per element of a group: the per-element reference with the group's own parameters. */
+    private static GroupRef perElement(Ref r, java.util.function.IntFunction<String> groupParams, double... extra) {
+        return (k, x) -> {
+            P p = parse(groupParams.apply(k));
+            int n = x[0].length, m = x.length;
+            double[] out = new double[n], xi = new double[m + extra.length];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < m; j++) xi[j] = x[j][i];
+                System.arraycopy(extra, 0, xi, m, extra.length);
+                out[i] = r.step(p, xi);
+                for (int j = 0; j < m; j++) x[j][i] = xi[j];
+            }
+            return out;
+        };
+    }
+
+    /** _multi_lamb_update for one tensor: r1 from the weight input, g from phase 1, then the phase-2 step. */
+    private static GroupRef lambGroup(String params, double[] lrs, double[] wds, int[] steps, boolean mp) {
+        return (k, x) -> {
+            P p = parse(params + "; wd=" + wds[k] + "; t=" + steps[k]);
+            int n = x[0].length;
+            double r1 = 0, r2 = 0;
+            for (double v : x[0]) r1 += v * v;
+            double[] g = new double[n], xi = new double[x.length];
+            Ref phase1 = lamb1(mp ? 4 : 0);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < x.length; j++) xi[j] = x[j][i];
+                g[i] = HostArray.quantize(F32, phase1.step(p, xi));
+                x[2][i] = xi[2];
+                x[3][i] = xi[3];
+                r2 += g[i] * g[i];
+            }
+            r1 = Math.sqrt(r1);
+            r2 = Math.sqrt(r2);
+            double lb = p.d("lower_bound", -1), ub = p.d("upper_bound", -1);
+            if (lb >= 0) r1 = Math.max(r1, lb);
+            if (ub >= 0) r1 = Math.min(r1, ub);
+            double lr = r1 == 0 || r2 == 0 ? lrs[k] : lrs[k] * r1 / r2;
+            double[] out = new double[n];
+            for (int i = 0; i < n; i++) out[i] = x[mp ? 4 : 0][i] - lr * g[i];
+            if (mp) x[4] = out.clone();
+            return out;
+        };
+    }
+
+    private static void multiAdamwLamb(List<OpCase> c, SplittableRandom rng) {
+        double[] lrs = {0.01, 0.02}, wds = {0.1, 0.5}, etas = {1, 0.5};
+        String ap = "num_weights=2; lrs=(0.01, 0.02); wds=(0.1, 0.5); etas=(1, 0.5); beta1=0.8; clip_gradient=0.7";
+        java.util.function.IntFunction<String> perWeight = k -> ap + "; lr=" + lrs[k] + "; wd=" + wds[k] + "; eta=" + etas[k];
+        c.add(multiCase("_multi_adamw_update", ap, f32s(4), new int[] {2, 3}, perElement(adamw(4), perWeight, 2), rng, f32(dims(1), 2)));
+        c.add(multiCase("_multi_mp_adamw_update", ap, types(F16, F16, F32, F32, F32), new int[] {2, 3, 4},
+                perElement(masterWeight(adamw(5), 4), perWeight, 2), rng, f32(dims(1), 2)));
+        c.add(multiCase("_multi_adamw_update", ap, f32s(4), new int[] {2, 3}, (k, x) -> x[0].clone(), rng, f32(dims(1), Double.NaN))
+                .label("skipped, rescale_grad NaN"));
+        String lp = "num_tensors=2; learning_rates=(0.1, 0.2); wds=(0.01, 0.1); step_count=(1, 3); rescale_grad=2; clip_gradient=0.5";
+        double[] llrs = {0.1, 0.2}, lwds = {0.01, 0.1};
+        int[] steps = {1, 3};
+        c.add(multiCase("_multi_lamb_update", lp, f32s(4), new int[] {2, 3}, lambGroup(lp, llrs, lwds, steps, false), rng).tol(1e-4, 1e-5));
+        c.add(multiCase("_multi_lamb_update", lp + "; bias_correction=False; lower_bound=5; upper_bound=6", f32s(4), new int[] {2, 3},
+                lambGroup(lp + "; bias_correction=False; lower_bound=5; upper_bound=6", llrs, lwds, steps, false), rng).tol(1e-4, 1e-5).label("bounds"));
+        c.add(multiCase("_multi_mp_lamb_update", lp, types(F16, F16, F32, F32, F32), new int[] {2, 3, 4}, lambGroup(lp, llrs, lwds, steps, true), rng)
+                .tol(1e-4, 1e-5));
     }
 
     private static void errors(List<OpCase> c) {
@@ -473,6 +574,20 @@ public final class OptimizerCases {
         c.add(err("_adamw_update", "lr=0.1; eta=1", ShapeException.class, "rescale_grad must hold one value", a, a, a, a, a));
         c.add(err("_mp_adamw_update", "lr=0.1; eta=1", ShapeException.class, "same shape", h, hb, a, a, a, one));
         c.add(err("ftml_update", "lr=0.1; t=1; beta1=1.5", dev.mxj.op.ParameterException.class, "beta1", a, a, a, a, a));
+        HostArray[] adamwIn = {a, a, a, a, a, a, a, a};
+        List<HostArray> aw = new ArrayList<>(List.of(adamwIn));
+        aw.add(one);
+        c.add(err("_multi_adamw_update", "num_weights=2; lrs=(0.1, 0.1); wds=(0, 0); etas=(1,)", ShapeException.class, "etas", aw.toArray(HostArray[]::new)));
+        aw.set(5, b);
+        c.add(err("_multi_adamw_update", "num_weights=2; lrs=(0.1, 0.1); wds=(0, 0); etas=(1, 1)", ShapeException.class, "same shape", aw.toArray(HostArray[]::new)));
+        List<HostArray> mpw = new ArrayList<>(List.of(h, h, a, a, a, h, h, a, a, a));
+        mpw.add(HostArray.of(Shape.of(1), F16, 1));
+        c.add(err("_multi_mp_adamw_update", "num_weights=2; lrs=(0.1, 0.1); wds=(0, 0); etas=(1, 1)", TypeException.class, "rescale_grad",
+                mpw.toArray(HostArray[]::new)));
+        c.add(err("_multi_lamb_update", "num_tensors=2; learning_rates=(0.1, 0.1); wds=(0, 0); step_count=(1,)", ShapeException.class, "step counts",
+                a, a, a, a, a, a, a, a));
+        c.add(err("_multi_mp_lamb_update", "num_tensors=1; learning_rates=(0.1,); wds=(0,); step_count=(1,)", ShapeException.class, "same shape",
+                h, hb, a, a, a));
         for (String op : List.of("multi_sgd_update", "multi_sgd_mom_update", "multi_mp_sgd_update", "multi_mp_sgd_mom_update")) {
             int stride = op.contains("mp_sgd_mom") ? 4 : op.contains("mom") || op.contains("mp") ? 3 : 2;
             List<HostArray> in = new ArrayList<>();
