@@ -24,16 +24,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import static org.bytedeco.dnnl.global.dnnl.*;
 
 /**
- * Float32 convolution on oneDNN (the JavaCPP preset's C API, on the tensors' own memory).
+ * Float32 convolution and pooling on oneDNN (the JavaCPP preset's C API, on the tensors' own memory).
  * oneDNN's fast kernels want blocked layouts, so each problem is planned once — primitives
  * created with "any" formats, plus reorders between the plain NC[D]HW arrays mxj holds and the
  * layouts oneDNN chose — and the plan is cached by geometry. Blocked copies, the scratchpad
  * (user-managed, so concurrent calls never share one) and accumulation buffers come from the
  * kernel's temp space. OpReq.ADD is a sum post-op on the reorder back to the plain layout.
+ * Pooling runs on the plain layout directly ({@link #usePooling} says when it matches MXNet).
  *
  * <p>Loaded lazily on the first convolution; when the native library cannot load, one warning
  * is logged and the Java path serves every call. {@code MXJ_CPU_DNNL} (or the system property
- * {@code mxj.cpu.dnnl}) chooses: {@code auto} (default: oneDNN for float32 problems of at least
+ * {@code mxj.cpu.dnnl}, read when the variable is unset) chooses: {@code auto} (default: oneDNN for float32 problems of at least
  * {@link #MIN_MACS} multiply-adds, where it beats im2col + OpenBLAS), {@code off}, or
  * {@code force} (every float32 problem; used by tests). oneDNN threads with OpenMP:
  * OMP_NUM_THREADS sets its thread count.
@@ -45,6 +46,8 @@ final class Dnnl {
     /** Smaller problems run faster on the Java path (planning and reorders dominate). */
     static final double MIN_MACS = 4e6;
     private static final int MAX_PLANS = 256;
+    /** Pooling inputs smaller than this stay on the Java path (call overhead dominates). */
+    static final long MIN_POOL_ELEMENTS = 1 << 14;
 
     private static volatile String MODE = mode();
 
@@ -60,7 +63,8 @@ final class Dnnl {
     }
 
     private static String mode() {
-        String v = System.getProperty("mxj.cpu.dnnl", System.getenv("MXJ_CPU_DNNL"));
+        String v = System.getenv("MXJ_CPU_DNNL");
+        if (v == null) v = System.getProperty("mxj.cpu.dnnl");
         v = v == null ? "auto" : v.trim().toLowerCase(Locale.ROOT);
         return switch (v) {
             case "0", "off", "false", "no" -> "off";
@@ -145,6 +149,10 @@ final class Dnnl {
         String key = kind + "|" + g.n() + "," + g.inC() + "," + g.outC() + "," + g.groups() + "," + g.nd() + ","
                 + java.util.Arrays.toString(g.in()) + java.util.Arrays.toString(g.out()) + java.util.Arrays.toString(g.k())
                 + java.util.Arrays.toString(g.s()) + java.util.Arrays.toString(g.d()) + java.util.Arrays.toString(g.p());
+        return cached(key, maker);
+    }
+
+    private static Plan cached(String key, PlanMaker maker) {
         Plan p = PLANS.get(key);
         if (p == null) {
             try {
@@ -261,6 +269,48 @@ final class Dnnl {
     private record Buf(int user, long tempBytes, dnnl_memory_desc md, int tempId) {}
 
     private static final int X = 0, W = 1, B = 2, Y = 3, DY = 4, DX = 5, DW = 6, DB = 7;
+
+    // ------------------------------------------------------------------ pooling
+
+    /**
+     * Whether oneDNN can pool this problem exactly as MXNet does: float32, channel-first, max or
+     * avg, and no window reaching past the padded input (MXNet clips such windows — the 'full' and
+     * 'same' conventions — where oneDNN would count the extra padding). Accumulation (OpReq.ADD)
+     * stays on the Java path.
+     */
+    static boolean usePooling(dev.mxj.op.defs.PoolParams pp, DType t, long inputSize, boolean add) {
+        if (t != DType.FLOAT32 || add || pp.channelLast || MODE.equals("off")) return false;
+        if (MODE.equals("auto") && inputSize < MIN_POOL_ELEMENTS) return false;
+        if (pp.type != dev.mxj.op.defs.PoolParams.Type.MAX && pp.type != dev.mxj.op.defs.PoolParams.Type.AVG) return false;
+        for (int i = 0; i < pp.nd; i++) {
+            long padR = (pp.out[i] - 1) * pp.stride[i] + pp.kernel[i] - pp.in[i] - pp.pad[i];
+            if (padR > pp.pad[i]) return false;
+        }
+        return available();
+    }
+
+    private static String poolKey(String kind, dev.mxj.op.defs.PoolParams pp, long n, long c) {
+        return kind + "|" + pp.type + pp.countIncludePad + "|" + n + "," + c + java.util.Arrays.toString(pp.in) + java.util.Arrays.toString(pp.out)
+                + java.util.Arrays.toString(pp.kernel) + java.util.Arrays.toString(pp.stride) + java.util.Arrays.toString(pp.pad);
+    }
+
+    /** y = pool(x). Returns false, having written nothing, when oneDNN cannot run it. */
+    static boolean poolForward(dev.mxj.op.defs.PoolParams pp, Tensor x, Tensor y, OpContext ctx) {
+        long n = x.shape().dim(0), c = x.shape().dim(1);
+        Plan p = cached(poolKey("PF", pp, n, c), () -> Plan.pooling(pp, n, c, false));
+        if (p == null) return false;
+        p.run(ctx, x, null, null, y, null, null, null, null);
+        return true;
+    }
+
+    /** dx = pooling gradient (max: the forward is recomputed for oneDNN's argmax workspace). */
+    static boolean poolBackward(dev.mxj.op.defs.PoolParams pp, Tensor dy, Tensor x, Tensor dx, OpContext ctx) {
+        long n = x.shape().dim(0), c = x.shape().dim(1);
+        Plan p = cached(poolKey("PB", pp, n, c), () -> Plan.pooling(pp, n, c, true));
+        if (p == null) return false;
+        p.run(ctx, x, null, null, null, dy, dx, null, null);
+        return true;
+    }
 
     /** A cached sequence of oneDNN steps over user tensors and temp buffers. */
     private static final class Plan {
@@ -400,6 +450,55 @@ final class Dnnl {
                     }
                 }
                 p.steps.addAll(after);
+                return p;
+            } catch (RuntimeException e) {
+                p.destroy();
+                throw e;
+            } finally {
+                dnnl_primitive_attr_destroy(attr);
+            }
+        }
+
+        /**
+         * Pooling on the plain layout (oneDNN pools NC[D]HW directly, no reorders). The backward
+         * plan of max pooling first reruns the forward pass in training mode for its workspace.
+         */
+        static Plan pooling(dev.mxj.op.defs.PoolParams pp, long n, long c, boolean backward) {
+            Plan p = new Plan();
+            dnnl_primitive_attr attr = userScratchpad();
+            try {
+                int nd = pp.nd, tag = dataTag(nd);
+                long[] pr = new long[nd], dil = new long[nd];
+                for (int i = 0; i < nd; i++) pr[i] = Math.max(0, (pp.out[i] - 1) * pp.stride[i] + pp.kernel[i] - pp.in[i] - pp.pad[i]);
+                int alg = pp.type == dev.mxj.op.defs.PoolParams.Type.MAX ? dnnl_pooling_max
+                        : pp.countIncludePad ? dnnl_pooling_avg_include_padding : dnnl_pooling_avg_exclude_padding;
+                dnnl_memory_desc xu = p.keep(md(dims(n, c, pp.in), tag)), yu = p.keep(md(dims(n, c, pp.out), tag));
+                boolean max = alg == dnnl_pooling_max;
+                dnnl_primitive_desc fwd = new dnnl_primitive_desc();
+                check(dnnl_pooling_forward_primitive_desc_create(fwd, Lib.ENGINE, backward || max ? dnnl_forward_training : dnnl_forward_inference, alg,
+                        xu, yu, pp.stride, pp.kernel, dil, pp.pad, pr, attr), "dnnl_pooling_forward_primitive_desc_create");
+                p.keepPd(fwd);
+                if (!backward) {
+                    if (max) {
+                        Buf ws = p.temp(dnnl_primitive_desc_query_md(fwd, dnnl_query_workspace_md, 0));
+                        p.steps.add(p.primitive(fwd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_WORKSPACE}, new Buf[] {p.user(X, xu), p.user(Y, yu), ws}));
+                    } else {
+                        p.steps.add(p.primitive(fwd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DST}, new Buf[] {p.user(X, xu), p.user(Y, yu)}));
+                    }
+                    return p;
+                }
+                dnnl_primitive_desc bwd = new dnnl_primitive_desc();
+                check(dnnl_pooling_backward_primitive_desc_create(bwd, Lib.ENGINE, alg, xu, yu, pp.stride, pp.kernel, dil, pp.pad, pr, fwd, attr),
+                        "dnnl_pooling_backward_primitive_desc_create");
+                p.keepPd(bwd);
+                if (max) {
+                    Buf ws = p.temp(dnnl_primitive_desc_query_md(fwd, dnnl_query_workspace_md, 0));
+                    Buf y = p.temp(yu);
+                    p.steps.add(p.primitive(fwd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_WORKSPACE}, new Buf[] {p.user(X, xu), y, ws}));
+                    p.steps.add(p.primitive(bwd, new int[] {DNNL_ARG_DIFF_DST, DNNL_ARG_WORKSPACE, DNNL_ARG_DIFF_SRC}, new Buf[] {p.user(DY, yu), ws, p.user(DX, xu)}));
+                } else {
+                    p.steps.add(p.primitive(bwd, new int[] {DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_SRC}, new Buf[] {p.user(DY, yu), p.user(DX, xu)}));
+                }
                 return p;
             } catch (RuntimeException e) {
                 p.destroy();

@@ -18,6 +18,8 @@ import java.lang.foreign.ValueLayout;
  * reading. Max pooling starts from the lowest finite value, so padding never wins and NaN
  * never replaces a number; its gradient goes to the first maximal element of the window.
  * Work is split over (image, channel) planes, which the gradient needs to stay race-free.
+ * Float32 max/avg pooling of channel-first data goes to oneDNN when it pools exactly like this
+ * ({@link Dnnl#usePooling}).
  */
 final class PoolingKernels {
     private PoolingKernels() {}
@@ -52,53 +54,153 @@ final class PoolingKernels {
         }
     }
 
+    /**
+     * Window bounds per output index along each of the three axes, computed once per call:
+     * lo/hi clipped to the input, span the extent clipped to the padded input (avg divisor).
+     */
+    private record Windows(int[][] lo, int[][] hi, int[][] span) {
+        static Windows of(Layout l) {
+            int[][] lo = new int[3][], hi = new int[3][], span = new int[3][];
+            for (int ax = 0; ax < 3; ax++) {
+                int n = (int) l.out[ax];
+                lo[ax] = new int[n];
+                hi[ax] = new int[n];
+                span[ax] = new int[n];
+                for (int o = 0; o < n; o++) {
+                    long start = o * l.s[ax] - l.p[ax], end = Math.min(start + l.k[ax], l.in[ax] + l.p[ax]);
+                    span[ax][o] = (int) (end - start);
+                    lo[ax][o] = (int) Math.max(start, 0);
+                    hi[ax][o] = (int) Math.max(Math.min(end, l.in[ax]), Math.max(start, 0));
+                }
+            }
+            return new Windows(lo, hi, span);
+        }
+
+        /** Divisor of an average: the span within the padded input, or the valid part only. */
+        double size(int od, int oh, int ow, boolean includePad) {
+            if (includePad) return (double) span[0][od] * span[1][oh] * span[2][ow];
+            return (double) (hi[0][od] - lo[0][od]) * (hi[1][oh] - lo[1][oh]) * (hi[2][ow] - lo[2][ow]);
+        }
+    }
+
     static void forward(OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
         if (req[0] == OpReq.NULL) return;
         PoolParams pp = PoolParams.of(a, in[0].shape());
+        if (Dnnl.usePooling(pp, in[0].dtype(), in[0].size(), req[0] == OpReq.ADD) && Dnnl.poolForward(pp, in[0], out[0], ctx)) return;
         long n = in[0].shape().dim(0), c = in[0].shape().dim(pp.channelLast ? pp.nd + 1 : 1);
         Layout l = Layout.of(pp, n, c);
+        Windows win = Windows.of(l);
         boolean f32 = in[0].dtype() == DType.FLOAT32, add = req[0] == OpReq.ADD;
         MemorySegment x = in[0].segment(), y = out[0].segment();
-        long work = l.outPlane() * l.k[0] * l.k[1] * l.k[2];
+        int inPlane = Math.toIntExact(l.inPlane()), outPlane = Math.toIntExact(l.outPlane());
+        long work = l.outPlane() * l.k[0] * l.k[1] * l.k[2] + l.inPlane();
         CpuParallel.forRange(n * c, Math.max(1, (1 << 15) / Math.max(1, work)), (from, to) -> {
-            for (long nc = from; nc < to; nc++) forwardPlane(pp, l, f32, add, x, y, nc);
+            Planes b = new Planes(inPlane, outPlane);
+            for (long nc = from; nc < to; nc++) {
+                b.load(x, f32, l, nc, inPlane, b.x);
+                forwardPlane(pp, l, win, f32, b.x, b.y);
+                b.store(y, f32, l, nc, outPlane, b.y, add);
+            }
         });
     }
 
-    private static void forwardPlane(PoolParams pp, Layout l, boolean f32, boolean add, MemorySegment x, MemorySegment y, long nc) {
-        long[] in = l.in, k = l.k, s = l.s, p = l.p;
-        long inPlane = l.inPlane(), outPlane = l.outPlane();
+    /** Per-thread plane buffers: pooling works on one (image, channel) plane at a time, in heap arrays the JIT compiles tightly. */
+    private static final class Planes {
+        final double[] x, y, dy, old;
+        final float[] f;
+
+        Planes(int in, int out) {
+            x = new double[in];
+            y = new double[out];
+            dy = new double[out];
+            old = new double[Math.max(in, out)];
+            f = new float[Math.max(in, out)];
+        }
+
+        /** Plane nc of an array with {@code plane} spatial elements into dst. */
+        void load(MemorySegment m, boolean f32, Layout l, long nc, int plane, double[] dst) {
+            long start = l.index(nc, 0, plane);
+            if (!l.channelLast && f32) {
+                MemorySegment.copy(m, F, start * 4, f, 0, plane);
+                for (int i = 0; i < plane; i++) dst[i] = f[i];
+            } else if (!l.channelLast) {
+                MemorySegment.copy(m, D, start * 8, dst, 0, plane);
+            } else {
+                long stride = l.c;
+                for (int i = 0; i < plane; i++) dst[i] = f32 ? m.getAtIndex(F, start + i * stride) : m.getAtIndex(D, start + i * stride);
+            }
+        }
+
+        void store(MemorySegment m, boolean f32, Layout l, long nc, int plane, double[] src, boolean add) {
+            long start = l.index(nc, 0, plane);
+            if (add) {
+                load(m, f32, l, nc, plane, old);
+                for (int i = 0; i < plane; i++) old[i] += src[i];
+                src = old;
+            }
+            if (!l.channelLast && f32) {
+                for (int i = 0; i < plane; i++) f[i] = (float) src[i];
+                MemorySegment.copy(f, 0, m, F, start * 4, plane);
+            } else if (!l.channelLast) {
+                MemorySegment.copy(src, 0, m, D, start * 8, plane);
+            } else {
+                long stride = l.c;
+                for (int i = 0; i < plane; i++) {
+                    if (f32) m.setAtIndex(F, start + i * stride, (float) src[i]);
+                    else m.setAtIndex(D, start + i * stride, src[i]);
+                }
+            }
+        }
+    }
+
+    private static void forwardPlane(PoolParams pp, Layout l, Windows win, boolean f32, double[] x, double[] y) {
+        int inH = (int) l.in[1], inW = (int) l.in[2];
+        int outD = (int) l.out[0], outH = (int) l.out[1], outW = (int) l.out[2];
         double lowest = f32 ? -Float.MAX_VALUE : -Double.MAX_VALUE;
-        long o = 0;
-        for (long od = 0; od < l.out[0]; od++) {
-            for (long oh = 0; oh < l.out[1]; oh++) {
-                for (long ow = 0; ow < l.out[2]; ow++, o++) {
-                    long d0 = od * s[0] - p[0], h0 = oh * s[1] - p[1], w0 = ow * s[2] - p[2];
-                    long d1 = Math.min(d0 + k[0], in[0] + p[0]), h1 = Math.min(h0 + k[1], in[1] + p[1]), w1 = Math.min(w0 + k[2], in[2] + p[2]);
-                    double size = (double) (d1 - d0) * (h1 - h0) * (w1 - w0);
-                    d0 = Math.max(d0, 0); h0 = Math.max(h0, 0); w0 = Math.max(w0, 0);
-                    d1 = Math.min(d1, in[0]); h1 = Math.min(h1, in[1]); w1 = Math.min(w1, in[2]);
-                    if (!pp.countIncludePad) size = (double) Math.max(0, d1 - d0) * Math.max(0, h1 - h0) * Math.max(0, w1 - w0);
-                    double acc = pp.type == PoolParams.Type.MAX ? lowest : 0;
-                    for (long id = d0; id < d1; id++) {
-                        for (long ih = h0; ih < h1; ih++) {
-                            for (long iw = w0; iw < w1; iw++) {
-                                double v = get(x, f32, l.index(nc, (id * in[1] + ih) * in[2] + iw, inPlane));
-                                switch (pp.type) {
-                                    case MAX -> { if (v > acc) acc = v; }
-                                    case AVG, SUM -> acc += v;
-                                    case LP -> acc += pp.pValue == 1 ? v : pp.pValue == 2 ? v * v : v * v * v;
+        int[] dlo = win.lo()[0], dhi = win.hi()[0], hlo = win.lo()[1], hhi = win.hi()[1], wlo = win.lo()[2], whi = win.hi()[2];
+        int o = 0;
+        for (int od = 0; od < outD; od++) {
+            for (int oh = 0; oh < outH; oh++) {
+                for (int ow = 0; ow < outW; ow++, o++) {
+                    int w0 = wlo[ow], w1 = whi[ow];
+                    double acc;
+                    if (pp.type == PoolParams.Type.MAX) {
+                        acc = lowest;
+                        for (int id = dlo[od]; id < dhi[od]; id++) {
+                            for (int ih = hlo[oh]; ih < hhi[oh]; ih++) {
+                                int row = (id * inH + ih) * inW;
+                                for (int iw = w0; iw < w1; iw++) {
+                                    double v = x[row + iw];
+                                    acc = v > acc ? v : acc; // compare-select: NaN never wins, and no branch to mispredict
                                 }
                             }
                         }
+                    } else {
+                        acc = 0;
+                        int pv = pp.type == PoolParams.Type.LP ? pp.pValue : 1;
+                        for (int id = dlo[od]; id < dhi[od]; id++) {
+                            for (int ih = hlo[oh]; ih < hhi[oh]; ih++) {
+                                int row = (id * inH + ih) * inW;
+                                if (pv == 1) {
+                                    for (int iw = w0; iw < w1; iw++) acc += x[row + iw];
+                                } else {
+                                    for (int iw = w0; iw < w1; iw++) {
+                                        double v = x[row + iw];
+                                        acc += pv == 2 ? v * v : v * v * v;
+                                    }
+                                }
+                            }
+                        }
+                        if (pp.type == PoolParams.Type.AVG) {
+                            double size = win.size(od, oh, ow, pp.countIncludePad);
+                            acc = size == 0 ? 0 : acc / size;
+                        } else if (pv == 2) {
+                            acc = Math.sqrt(acc);
+                        } else if (pv == 3) {
+                            acc = Math.cbrt(acc);
+                        }
                     }
-                    double r = switch (pp.type) {
-                        case MAX, SUM -> acc;
-                        case AVG -> size == 0 ? 0 : acc / size;
-                        case LP -> pp.pValue == 1 ? acc : pp.pValue == 2 ? Math.sqrt(acc) : Math.cbrt(acc);
-                    };
-                    long yi = l.index(nc, o, outPlane);
-                    set(y, f32, yi, add ? get(y, f32, yi) + r : r);
+                    y[o] = acc;
                 }
             }
         }
@@ -108,63 +210,71 @@ final class PoolingKernels {
     static void backward(OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
         if (req[0] == OpReq.NULL) return;
         PoolParams pp = PoolParams.of(a, in[1].shape());
+        if (Dnnl.usePooling(pp, in[1].dtype(), in[1].size(), req[0] == OpReq.ADD) && Dnnl.poolBackward(pp, in[0], in[1], out[0], ctx)) return;
         long n = in[1].shape().dim(0), c = in[1].shape().dim(pp.channelLast ? pp.nd + 1 : 1);
         Layout l = Layout.of(pp, n, c);
-        boolean f32 = in[1].dtype() == DType.FLOAT32;
+        Windows win = Windows.of(l);
+        boolean f32 = in[1].dtype() == DType.FLOAT32, add = req[0] == OpReq.ADD;
         MemorySegment dy = in[0].segment(), x = in[1].segment(), y = in[2].segment(), dx = out[0].segment();
-        if (req[0] != OpReq.ADD) dx.fill((byte) 0);
-        long work = l.outPlane() * l.k[0] * l.k[1] * l.k[2];
+        int inPlane = Math.toIntExact(l.inPlane()), outPlane = Math.toIntExact(l.outPlane());
+        long work = l.outPlane() * l.k[0] * l.k[1] * l.k[2] + 2 * l.inPlane();
         CpuParallel.forRange(n * c, Math.max(1, (1 << 15) / Math.max(1, work)), (from, to) -> {
-            for (long nc = from; nc < to; nc++) backwardPlane(pp, l, f32, dy, x, y, dx, nc);
+            Planes b = new Planes(inPlane, outPlane);
+            double[] grad = new double[inPlane];
+            for (long nc = from; nc < to; nc++) {
+                b.load(dy, f32, l, nc, outPlane, b.dy);
+                b.load(x, f32, l, nc, inPlane, b.x);
+                b.load(y, f32, l, nc, outPlane, b.y);
+                java.util.Arrays.fill(grad, 0);
+                backwardPlane(pp, l, win, b.dy, b.x, b.y, grad);
+                b.store(dx, f32, l, nc, inPlane, grad, add);
+            }
         });
     }
 
-    private static void backwardPlane(PoolParams pp, Layout l, boolean f32, MemorySegment dy, MemorySegment x, MemorySegment y,
-                                      MemorySegment dx, long nc) {
-        long[] in = l.in, k = l.k, s = l.s, p = l.p;
-        long inPlane = l.inPlane(), outPlane = l.outPlane();
-        long o = 0;
-        for (long od = 0; od < l.out[0]; od++) {
-            for (long oh = 0; oh < l.out[1]; oh++) {
-                for (long ow = 0; ow < l.out[2]; ow++, o++) {
-                    long d0 = od * s[0] - p[0], h0 = oh * s[1] - p[1], w0 = ow * s[2] - p[2];
-                    long d1 = Math.min(d0 + k[0], in[0] + p[0]), h1 = Math.min(h0 + k[1], in[1] + p[1]), w1 = Math.min(w0 + k[2], in[2] + p[2]);
-                    double size = (double) (d1 - d0) * (h1 - h0) * (w1 - w0);
-                    d0 = Math.max(d0, 0); h0 = Math.max(h0, 0); w0 = Math.max(w0, 0);
-                    d1 = Math.min(d1, in[0]); h1 = Math.min(h1, in[1]); w1 = Math.min(w1, in[2]);
-                    if (pp.type == PoolParams.Type.SUM || pp.type == PoolParams.Type.LP) size = 1;
-                    else if (!pp.countIncludePad) size = (double) Math.max(0, d1 - d0) * Math.max(0, h1 - h0) * Math.max(0, w1 - w0);
-                    long oi = l.index(nc, o, outPlane);
-                    double g = get(dy, f32, oi), yv = get(y, f32, oi);
-                    search:
-                    for (long id = d0; id < d1; id++) {
-                        for (long ih = h0; ih < h1; ih++) {
-                            for (long iw = w0; iw < w1; iw++) {
-                                long xi = l.index(nc, (id * in[1] + ih) * in[2] + iw, inPlane);
-                                double xv = get(x, f32, xi);
-                                double gi;
-                                if (pp.type == PoolParams.Type.MAX) {
-                                    if (xv != yv) continue;
-                                    set(dx, f32, xi, get(dx, f32, xi) + g);
-                                    break search;
-                                } else if (pp.type == PoolParams.Type.LP && pp.pValue > 1) {
-                                    gi = yv == 0 ? 0 : pp.pValue == 2 ? g * (xv / yv) : g * (xv / yv) * (xv / yv);
-                                } else {
-                                    gi = g;
+    private static void backwardPlane(PoolParams pp, Layout l, Windows win, double[] dy, double[] x, double[] y, double[] dx) {
+        int inH = (int) l.in[1], inW = (int) l.in[2];
+        int outD = (int) l.out[0], outH = (int) l.out[1], outW = (int) l.out[2];
+        int[] dlo = win.lo()[0], dhi = win.hi()[0], hlo = win.lo()[1], hhi = win.hi()[1], wlo = win.lo()[2], whi = win.hi()[2];
+        boolean max = pp.type == PoolParams.Type.MAX, lp = pp.type == PoolParams.Type.LP && pp.pValue > 1;
+        int o = 0;
+        for (int od = 0; od < outD; od++) {
+            for (int oh = 0; oh < outH; oh++) {
+                for (int ow = 0; ow < outW; ow++, o++) {
+                    int w0 = wlo[ow], w1 = whi[ow];
+                    double g = dy[o], yv = y[o];
+                    if (max) {
+                        search:
+                        for (int id = dlo[od]; id < dhi[od]; id++) {
+                            for (int ih = hlo[oh]; ih < hhi[oh]; ih++) {
+                                int row = (id * inH + ih) * inW;
+                                for (int iw = w0; iw < w1; iw++) {
+                                    if (x[row + iw] == yv) {
+                                        dx[row + iw] += g;
+                                        break search;
+                                    }
                                 }
-                                set(dx, f32, xi, get(dx, f32, xi) + gi / size);
+                            }
+                        }
+                        continue;
+                    }
+                    double size = pp.type == PoolParams.Type.AVG ? win.size(od, oh, ow, pp.countIncludePad) : 1;
+                    double gs = g / size;
+                    for (int id = dlo[od]; id < dhi[od]; id++) {
+                        for (int ih = hlo[oh]; ih < hhi[oh]; ih++) {
+                            int row = (id * inH + ih) * inW;
+                            if (!lp) {
+                                for (int iw = w0; iw < w1; iw++) dx[row + iw] += gs;
+                            } else {
+                                for (int iw = w0; iw < w1; iw++) {
+                                    double r = x[row + iw] / yv;
+                                    dx[row + iw] += yv == 0 ? 0 : pp.pValue == 2 ? g * r : g * r * r;
+                                }
                             }
                         }
                     }
                 }
             }
         }
-    }
-
-    private static double get(MemorySegment m, boolean f32, long i) { return f32 ? m.getAtIndex(F, i) : m.getAtIndex(D, i); }
-
-    private static void set(MemorySegment m, boolean f32, long i, double v) {
-        if (f32) m.setAtIndex(F, i, (float) v);
-        else m.setAtIndex(D, i, v);
     }
 }
