@@ -184,11 +184,11 @@ final class ConvJava {
                             boolean inside = id >= 0 && id < in[0] && ih >= 0 && ih < in[1];
                             if (toCol) {
                                 if (!inside) {
-                                    col.asSlice(dst * e, oW * e).fill((byte) 0);
+                                    zero(col, f32, dst, oW);
                                     continue;
                                 }
-                                if (lo > 0) col.asSlice(dst * e, lo * e).fill((byte) 0);
-                                if (hi < oW) col.asSlice((dst + hi) * e, (oW - hi) * e).fill((byte) 0);
+                                if (lo > 0) zero(col, f32, dst, lo);
+                                if (hi < oW) zero(col, f32, dst + hi, oW - hi);
                                 long src = imgBase + (id * in[1] + ih) * inW + off;
                                 if (sw == 1) {
                                     if (hi > lo) MemorySegment.copy(img, (src + lo) * e, col, (dst + lo) * e, (hi - lo) * e);
@@ -215,6 +215,17 @@ final class ConvJava {
                     }
                 }
             }
+        }
+    }
+
+    /** Zero n elements from index i: a few stores for the pad columns at row edges, a bulk fill otherwise. */
+    private static void zero(MemorySegment m, boolean f32, long i, long n) {
+        if (n > 16) {
+            m.asSlice(i * (f32 ? 4 : 8), n * (f32 ? 4 : 8)).fill((byte) 0);
+        } else if (f32) {
+            for (long j = i; j < i + n; j++) m.setAtIndex(F, j, 0f);
+        } else {
+            for (long j = i; j < i + n; j++) m.setAtIndex(D, j, 0d);
         }
     }
 
