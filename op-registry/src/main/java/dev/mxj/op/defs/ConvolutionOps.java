@@ -28,6 +28,14 @@ import java.util.List;
  * <p>Heavy backward passes are operators of their own ({@code _backward_Convolution} computes the
  * data, weight and bias gradients in one node), as in MXNet: the backward node takes the output
  * gradient followed by the forward inputs, which also donate their shapes.
+ *
+ * <p>Deviations from MXNet 1.9, on purpose: float16 is rejected with a TypeException (MXNet's CPU
+ * kernels take it); 3-D Deconvolution accepts dilation (MXNet refuses it); Pooling has one output
+ * and {@code _backward_Pooling} three inputs, as in MXNet builds without MKL-DNN (those with it add
+ * a hidden workspace output); stride/pad tuples of the wrong length and bilinear UpSampling with
+ * num_filter different from the channel count fail with a message (MXNet reads past the tuple or
+ * produces garbage); Convolution also infers data's channel count from a known weight; workspace
+ * and the cudnn_* parameters are accepted and ignored.
  */
 public final class ConvolutionOps {
     private ConvolutionOps() {}
@@ -264,7 +272,8 @@ public final class ConvolutionOps {
                                 + "or it will be divided by 9 if this is set to false. Defaults to true."))
                 .param(Param.enumParam("layout", "NCW", "NCHW", "NCDHW", "NWC", "NHWC", "NDHWC").optional()
                         .doc("Set layout for input and output. Empty for default layout: NCW for 1d, NCHW for 2d and NCDHW for 3d."))
-                .inferType(FLOAT_SAME);
+                .inferType(FLOAT_SAME)
+                .resources(Resource.TEMP_SPACE); // oneDNN's scratchpad and max-pooling workspace
     }
 
     private static void pooling(OpRegistry r) {
