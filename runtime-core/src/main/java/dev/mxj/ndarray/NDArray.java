@@ -2,6 +2,9 @@ package dev.mxj.ndarray;
 
 import dev.mxj.Context;
 import dev.mxj.DeviceHandle;
+import dev.mxj.autograd.Autograd;
+import dev.mxj.autograd.GradReq;
+import dev.mxj.autograd.Tape;
 import dev.mxj.Devices;
 import dev.mxj.device.Device;
 import dev.mxj.device.Storage;
@@ -12,6 +15,7 @@ import dev.mxj.engine.Var;
 import dev.mxj.op.DType;
 import dev.mxj.op.Shape;
 import dev.mxj.op.codegen.GenerateOpWrappers;
+import dev.mxj.op.graph.NodeEntry;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -46,15 +50,22 @@ public final class NDArray extends NDArrayOps implements AutoCloseable {
     private final Shape shape;
     private final DType dtype;
     private Tensor tensor;
+    /** This array's place in the autograd graph (MXNet's {@code entry_}); null when it has none. */
+    NodeEntry autogradEntry;
 
-    NDArray(Chunk chunk, long byteOffset, Shape shape, DType dtype) {
+    NDArray(Chunk chunk, long byteOffset, Shape shape, DType dtype) { this(chunk, byteOffset, shape, dtype, true); }
+
+    private NDArray(Chunk chunk, long byteOffset, Shape shape, DType dtype, boolean scoped) {
         chunk.retain();
         this.chunk = chunk;
         this.byteOffset = byteOffset;
         this.shape = shape;
         this.dtype = dtype;
-        NDScope.track(this);
+        if (scoped) NDScope.track(this);
     }
+
+    /** Another handle on the same region, outside every {@link NDScope} (autograd's tape keeps these). */
+    NDArray share(boolean scoped) { return new NDArray(chunk(), byteOffset, shape, dtype, scoped); }
 
     /** A new array with uninitialised storage on {@code h}. */
     static NDArray allocate(DeviceHandle h, Shape shape, DType dtype) {
@@ -694,6 +705,43 @@ public final class NDArray extends NDArrayOps implements AutoCloseable {
     private NDArray scalar(String op, double s, NDArray out) {
         return Imperative.invoke1(op, new NDArray[] {this}, Map.of("scalar", s), out);
     }
+
+    // ------------------------------------------------------------------ autograd
+
+    /** Allocate a gradient buffer (zeros) and mark this array as a variable to differentiate with {@code write}. */
+    public NDArray attachGrad() { return attachGrad(GradReq.WRITE); }
+
+    /** MXNet's {@code attach_grad(grad_req)}: {@code write} overwrites, {@code add} accumulates, {@code null} skips. */
+    public NDArray attachGrad(GradReq req) {
+        Autograd.markVariables(List.of(this), List.of(NDScope.detach(zerosLikeUnrecorded())), List.of(req));
+        return this;
+    }
+
+    private NDArray zerosLikeUnrecorded() {
+        boolean rec = Imperative.setRecording(false);
+        try {
+            return zerosLike();
+        } finally {
+            Imperative.setRecording(rec);
+        }
+    }
+
+    /** The gradient buffer attached by {@link #attachGrad}, or null. */
+    public NDArray grad() { return Tape.gradOf(this); }
+
+    /** How backward writes this array's gradient; {@link GradReq#NULL} when none is attached. */
+    public GradReq gradReq() { return Tape.gradReqOf(this); }
+
+    /** Back-propagate from this (recorded) array with a head gradient of ones, in training mode. */
+    public void backward() { Autograd.backward(List.of(this), null, false, true); }
+
+    /** Back-propagate with {@code headGrad} (null: ones). */
+    public void backward(NDArray headGrad, boolean retainGraph, boolean trainMode) {
+        Autograd.backward(List.of(this), headGrad == null ? null : java.util.Arrays.asList(headGrad), retainGraph, trainMode);
+    }
+
+    /** The same data, cut off from the autograd graph: gradients do not flow through the result. */
+    public NDArray detach() { return share(true); }
 
     // ------------------------------------------------------------------ save / load
 
