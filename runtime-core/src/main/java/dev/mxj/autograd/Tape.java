@@ -12,8 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Records imperative calls as graph nodes (MXNet's {@code Imperative::RecordOp}). Called by
- * {@code Imperative.invoke} while recording is on; public only for that. Each output array gets
- * an entry on the new node; an input that has none becomes a variable node holding it. The
+ * {@code Imperative.invoke} while recording is on; public only for that. Like MXNet, a call is
+ * recorded only when one of its inputs is already in the graph (a marked variable or something
+ * computed from one): data-only work costs nothing. Each output array gets an entry on the new
+ * node; an input that has none becomes a variable node holding it. The
  * nodes keep tape handles on the arrays backward will read (see {@link AGInfo}).
  */
 public final class Tape {
@@ -41,6 +43,7 @@ public final class Tape {
 
     /** Add a node for one invocation; {@code outs} are all its outputs, hidden ones included. */
     public static void record(Attrs attrs, NDArray[] in, NDArray[] outs) {
+        if (!anyLive(in)) return; // as MXNet: only what depends on a recorded array or a variable needs a gradient
         NodeEntry[] ins = new NodeEntry[in.length];
         for (int i = 0; i < in.length; i++) {
             NodeEntry e = liveEntry(in[i]);
@@ -55,6 +58,11 @@ public final class Tape {
             AutogradHooks.setEntry(outs[j], e);
         }
         new AGInfo(kept).attach(n);
+    }
+
+    private static boolean anyLive(NDArray[] in) {
+        for (NDArray a : in) if (liveEntry(a) != null) return true;
+        return false;
     }
 
     /** A variable node for {@code a}, which becomes its entry. */

@@ -129,8 +129,7 @@ public final class Imperative {
         Flags flags = FLAGS.get();
         if (flags.recording && out != null) Tape.checkWritable(e.def.name(), out);
         if (e.copyTo && out != null && out.length == 1 && out[0] != null && in.length == 1) {
-            in[0].copyTo(out[0]);
-            if (flags.recording) Tape.record(p.attrs, in, out);
+            in[0].copyTo(out[0]); // records itself
             return out;
         }
         NDArray[] outs = run(e, p, in, out, addTo, flags.training);

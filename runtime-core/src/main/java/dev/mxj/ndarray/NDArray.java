@@ -13,6 +13,7 @@ import dev.mxj.engine.Engine;
 import dev.mxj.engine.FnProperty;
 import dev.mxj.engine.Var;
 import dev.mxj.op.DType;
+import dev.mxj.op.OpRegistry;
 import dev.mxj.op.Shape;
 import dev.mxj.op.codegen.GenerateOpWrappers;
 import dev.mxj.op.graph.NodeEntry;
@@ -445,7 +446,7 @@ public final class NDArray extends NDArrayOps implements AutoCloseable {
         long b = begin < 0 ? begin + n : begin, e = end < 0 ? end + n : end;
         if (b < 0 || e > n || b > e) throw new IndexOutOfBoundsException("slice [" + begin + ", " + end + ") out of range for shape " + shape);
         long row = shape.prod(1, shape.ndim()) * dtype.byteSize();
-        return new NDArray(chunk(), byteOffset + b * row, shape.withDim(0, e - b), dtype);
+        return recorded(new NDArray(chunk(), byteOffset + b * row, shape.withDim(0, e - b), dtype), "slice_axis", Map.of("axis", 0, "begin", b, "end", e));
     }
 
     /** Row {@code i} along the first axis, sharing memory, with one dimension less (MXNet's {@code x[i]}). */
@@ -456,6 +457,11 @@ public final class NDArray extends NDArrayOps implements AutoCloseable {
         if (k < 0 || k >= n) throw new IndexOutOfBoundsException("index " + i + " out of range for axis 0 of shape " + shape);
         long[] d = shape.dims();
         long[] rest = java.util.Arrays.copyOfRange(d, 1, d.length);
+        if (Imperative.isRecording()) { // as MXNet's AtWithRecord: a recorded slice, then a recorded reshape
+            try (NDArray row = slice(k, k + 1)) {
+                return row.reshape(Shape.of(rest));
+            }
+        }
         long row = shape.prod(1, shape.ndim()) * dtype.byteSize();
         return new NDArray(chunk(), byteOffset + k * row, Shape.of(rest), dtype);
     }
@@ -493,7 +499,13 @@ public final class NDArray extends NDArrayOps implements AutoCloseable {
         if (!s.isKnown() || s.size() != shape.size()) {
             throw new IllegalArgumentException("cannot reshape array of shape " + shape + " into shape " + s);
         }
-        return new NDArray(chunk(), byteOffset, s, dtype);
+        return recorded(new NDArray(chunk(), byteOffset, s, dtype), "Reshape", Map.of("shape", s));
+    }
+
+    /** While autograd records, a view is an operator call too (MXNet's ReshapeWithRecord, SliceWithRecord). */
+    private NDArray recorded(NDArray view, String op, Map<String, ?> params) {
+        if (Imperative.isRecording()) Tape.record(OpRegistry.global().get(op).parseAttrs(params), new NDArray[] {this}, new NDArray[] {view});
+        return view;
     }
 
     /** True when both arrays are views of the same storage chunk. */
@@ -522,6 +534,8 @@ public final class NDArray extends NDArrayOps implements AutoCloseable {
         if (!dst.shape.equals(shape)) throw new IllegalArgumentException("copyTo: destination shape " + dst.shape + " differs from source shape " + shape);
         Chunk sc = chunk(), dc = dst.chunk();
         if (dst == this) return dst;
+        boolean rec = Imperative.isRecording();
+        if (rec) Tape.checkWritable("_copyto", new NDArray[] {dst});
         long srcOff = byteOffset, dstOff = dst.byteOffset, n = shape.size();
         DType st = dtype, dt = dst.dtype;
         Device sd = sc.dev.device(), dd = dc.dev.device();
@@ -533,6 +547,10 @@ public final class NDArray extends NDArrayOps implements AutoCloseable {
                 prop, Engine.DEFAULT_PRIORITY, "_copyto");
         Reference.reachabilityFence(sc); // see Imperative.push: no deletion may be scheduled before this push
         Reference.reachabilityFence(dc);
+        if (rec) {
+            var attrs = st == dt ? OpRegistry.global().get("_copyto").parseAttrs(Map.of()) : OpRegistry.global().get("Cast").parseAttrs(Map.of("dtype", dt));
+            Tape.record(attrs, new NDArray[] {this}, new NDArray[] {dst});
+        }
         return dst;
     }
 

@@ -97,11 +97,17 @@ class AutogradTest {
         NDArray y = x.mul(2).sum();
         AutogradException e = assertThrows(AutogradException.class, y::backward);
         assertTrue(e.getMessage().contains("not in a computational graph"), e.getMessage());
+        NDArray data = x(); // recorded, but nothing it computes depends on a variable: not part of any graph
+        try (var rec = Autograd.record()) {
+            y = data.mul(2).sum();
+        }
+        assertThrows(AutogradException.class, y::backward);
     }
 
     @Test
     void noVariableRequiringGradientFailsClearly() {
         NDArray x = x();
+        x.attachGrad(GradReq.NULL);
         NDArray y;
         try (var rec = Autograd.record()) {
             y = x.mul(2).sum();
@@ -203,6 +209,16 @@ class AutogradTest {
         }
         y.backward();
         assertArrayEquals(new float[] {1, 1, 1, 1}, x.grad().toFloatArray());
-        assertNotNull(Arrays.toString(x.grad().toFloatArray()));
+
+        try (var rec = Autograd.record()) {
+            NDArray flat = x.reshape(4);                 // Reshape
+            NDArray row = x.at(1);                        // slice_axis + Reshape
+            NDArray rows = x.slice(0, 1);                 // slice_axis
+            NDArray c = NDArray.zeros(Shape.of(2, 2), dev.mxj.op.DType.FLOAT64, x.context());
+            x.copyTo(c);                                  // Cast (dtype differs)
+            y = flat.mul(flat).sum().add(row.mul(10).sum()).add(rows.sum()).add(c.sum().asType(dev.mxj.op.DType.FLOAT32));
+        }
+        y.backward();
+        assertArrayEquals(new float[] {4, 6, 17, 19}, x.grad().toFloatArray(), 1e-5f, Arrays.toString(x.grad().toFloatArray()));
     }
 }
