@@ -1,10 +1,16 @@
 package dev.mxj.autograd;
 
+import dev.mxj.Context;
+import dev.mxj.device.conformance.HostArray;
+import dev.mxj.device.conformance.OpCase;
+import dev.mxj.device.conformance.cases.BuiltinCases;
+import dev.mxj.ndarray.Imperative;
 import dev.mxj.ndarray.NDArray;
 import dev.mxj.op.OpRegistry;
 import dev.mxj.op.Shape;
 import org.junit.jupiter.api.Test;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -75,6 +81,35 @@ class ScopeTest {
         assertEquals(GradReq.ADD, GradReq.parse("add"));
         assertEquals(GradReq.NULL, GradReq.parse("null"));
         assertThrows(IllegalArgumentException.class, () -> GradReq.parse("sometimes"));
+    }
+
+    /** Until Dropout lands: RNN with p > 0 and two layers applies dropout between its layers in training mode only. */
+    @Test
+    void rnnDropoutFollowsTrainAndPredictMode() {
+        OpCase c = BuiltinCases.all().stream()
+                .filter(k -> k.op().equals("RNN") && k.isGradCheck() && k.isTrain() && String.valueOf(k.params().get("p")).startsWith("0.5"))
+                .findFirst().orElse(null);
+        assumeTrue(c != null, "no RNN case with dropout in the catalogue");
+        NDArray[] in = new NDArray[c.inputs().size()];
+        for (int i = 0; i < in.length; i++) {
+            HostArray h = c.inputs().get(i);
+            in[i] = NDArray.array(h.data(), h.shape(), h.dtype(), Context.cpu());
+        }
+        in[0].attachGrad();
+        Map<String, Object> noDropout = new HashMap<>(c.params());
+        noDropout.put("p", 0.0);
+        NDArray train, predict;
+        try (var rec = Autograd.record()) {
+            train = Imperative.invoke("RNN", in, c.params(), null)[0];
+        }
+        try (var rec = Autograd.record(false)) {
+            predict = Imperative.invoke("RNN", in, c.params(), null)[0];
+        }
+        NDArray reference = Imperative.invoke("RNN", in, noDropout, null)[0];
+        assertArrayEquals(reference.toFloatArray(), predict.toFloatArray(), 1e-6f, "no dropout in predict mode");
+        assertFalse(java.util.Arrays.equals(reference.toFloatArray(), train.toFloatArray()), "dropout in train mode");
+        Autograd.backward(List.of(train), null, false, true); // reads the hidden dropout_mask output the tape kept
+        for (float g : in[0].grad().toFloatArray()) assertTrue(Float.isFinite(g));
     }
 
     @Test
