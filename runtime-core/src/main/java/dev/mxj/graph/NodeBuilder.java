@@ -9,6 +9,7 @@ import dev.mxj.op.graph.NodeEntry;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Creates operator nodes from an operator name and parameters in any accepted form (typed
@@ -32,8 +33,37 @@ public final class NodeBuilder {
             m.put(key, inputs.length);
             p = m;
         }
-        Attrs a = op.parseAttrs(p);
-        return Node.op(a, prefix + "_" + op.name() + (counter++), List.of(inputs));
+        return Node.op(parse(op, p), prefix + "_" + op.name() + (counter++), List.of(inputs));
+    }
+
+    /**
+     * Parsed attributes, shared across passes when the parameters are a small map of immutable
+     * values: every backward builds the same gradient nodes again, and equal Attrs objects let the
+     * invoke path find its prepared state by identity.
+     */
+    private static Attrs parse(OpDef op, Map<String, ?> params) {
+        if (params.size() > 8 || !immutableValues(params)) return op.parseAttrs(params);
+        var key = new CacheKey(op, Map.copyOf(params));
+        Attrs a = CACHE.get(key);
+        if (a == null) {
+            a = op.parseAttrs(params);
+            if (CACHE.size() > 4096) CACHE.clear();
+            CACHE.put(key, a);
+        }
+        return a;
+    }
+
+    private record CacheKey(OpDef op, Map<String, ?> params) {}
+
+    private static final ConcurrentHashMap<CacheKey, Attrs> CACHE = new ConcurrentHashMap<>();
+
+    private static boolean immutableValues(Map<String, ?> params) {
+        for (var e : params.entrySet()) {
+            Object v = e.getValue();
+            if (e.getKey() == null || !(v instanceof String || v instanceof Number || v instanceof Boolean || v instanceof Enum<?>
+                    || v instanceof dev.mxj.op.Shape)) return false;
+        }
+        return true;
     }
 
     public NodeEntry op(String prefix, String opName, NodeEntry... inputs) {

@@ -170,6 +170,22 @@ class AutogradTest {
     }
 
     @Test
+    void theTapeKeepsWhatBackwardReadsEvenWhenTheCallerClosedIt() {
+        NDArray x = x();
+        x.attachGrad();
+        NDArray y;
+        try (var scope = dev.mxj.ndarray.NDScope.open()) {
+            NDArray data = NDArray.array(new float[] {5, 6, 7, 8}, Shape.of(2, 2));
+            try (var rec = Autograd.record()) {
+                NDArray t = x.mul(data);
+                y = dev.mxj.ndarray.NDScope.keep(t.mul(t).sum());
+            }
+        } // data and t are closed here
+        y.backward();
+        assertArrayEquals(new float[] {50, 144, 294, 512}, x.grad().toFloatArray()); // 2 x data^2
+    }
+
+    @Test
     void markVariablesWithOwnBuffers() {
         NDArray x = x();
         NDArray buf = NDArray.zeros(Shape.of(2, 2));

@@ -43,14 +43,14 @@ class MemoryLoopTest {
         }
         NDArray.waitAll();
         long base = MemoryManager.liveBytes();
-        for (int i = 0; i < STEPS; i++) {
+        for (int i = 0; i < STEPS / 2; i++) { // deterministic: half the steps show it as well
             try (NDScope s = NDScope.open()) {
                 step(w, rng);
             }
         }
         NDArray.waitAll();
         long live = MemoryManager.liveBytes(); // garbage of other tests may be cleaned meanwhile: no growth is the point
-        assertTrue(live <= base, "live storage grew from " + base + " to " + live + " bytes over " + STEPS + " scoped steps");
+        assertTrue(live <= base, "live storage grew from " + base + " to " + live + " bytes over " + STEPS / 2 + " scoped steps");
     }
 
     @Test
