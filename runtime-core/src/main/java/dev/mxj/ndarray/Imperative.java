@@ -294,6 +294,98 @@ public final class Imperative {
         Reference.reachabilityFence(outs);
     }
 
+    /**
+     * A pre-built engine operation running {@code attrs}' operator on fixed arrays (MXNet's
+     * executor ops): shapes, kernel, tensors and engine variables are resolved once, so each
+     * {@link Prebuilt#push} costs one engine push and no allocation. The arrays must stay open
+     * while the operation is in use. Not recorded by autograd.
+     */
+    public static Prebuilt prebuild(Attrs attrs, NDArray[] in, NDArray[] out) {
+        OpDef def = attrs.op();
+        Prepared p = entry(def.name()).prepareParsed(attrs);
+        if (in.length != p.numInputs || out.length != p.numOutputs) {
+            throw new OperatorException("Operator " + def.name() + ": expected " + p.numInputs + " inputs and " + p.numOutputs
+                    + " outputs, got " + in.length + " and " + out.length);
+        }
+        Shape[] ishapes = new Shape[in.length];
+        DType[] itypes = new DType[in.length];
+        for (int i = 0; i < in.length; i++) {
+            ishapes[i] = in[i].shape();
+            itypes[i] = in[i].dtype();
+        }
+        Shape[] oshapes = p.numInputs == 0 ? p.fixedShapes : def.inferOutputShapes(attrs, ishapes);
+        DType[] otypes = p.numInputs == 0 ? p.fixedTypes : def.inferOutputTypes(attrs, itypes);
+        DeviceHandle h = in.length > 0 ? in[0].chunk().dev : out[0].chunk().dev;
+        for (int i = 0; i < out.length; i++) {
+            if (oshapes != null && !out[i].shape().equals(oshapes[i]) || out[i].dtype() != otypes[i] || out[i].chunk().dev != h) {
+                throw new OperatorException("Operator " + def.name() + ": output " + i + " is " + out[i].shape() + " " + out[i].dtype() + " on "
+                        + out[i].context() + " but the operator produces " + (oshapes == null ? "?" : oshapes[i]) + " " + otypes[i] + " on " + h.context());
+            }
+        }
+        Kernel k = h.kernels().get(def.name());
+        if (k == null && h.isHostAccessible()) k = Devices.handle(Context.cpu()).kernels().get(def.name());
+        if (k == null) throw new OperatorException("Operator " + def.name() + " has no kernel for " + h.context());
+        return new Prebuilt(p, h, k, in, out);
+    }
+
+    /** See {@link #prebuild}. */
+    public static final class Prebuilt implements AutoCloseable {
+        private final NDArray[] in, out;
+        private final dev.mxj.engine.Operation train, predict;
+        private final DeviceHandle h;
+
+        private Prebuilt(Prepared p, DeviceHandle h, Kernel k, NDArray[] in, NDArray[] out) {
+            this.in = in.clone();
+            this.out = out.clone();
+            this.h = h;
+            Tensor[] tin = new Tensor[in.length], tout = new Tensor[out.length];
+            Var[] reads = new Var[in.length];
+            for (int i = 0; i < in.length; i++) {
+                tin[i] = in[i].tensor();
+                reads[i] = in[i].chunk().var;
+            }
+            Var[] mutates = new Var[out.length + p.mutate.length + (p.random ? 1 : 0)];
+            OpReq[] req = new OpReq[out.length];
+            for (int i = 0; i < out.length; i++) {
+                tout[i] = out[i].tensor();
+                mutates[i] = out[i].chunk().var;
+                req[i] = aliasesInput(out[i], in) ? OpReq.INPLACE : OpReq.WRITE;
+            }
+            int j = out.length;
+            for (int m : p.mutate) mutates[j++] = in[m].chunk().var;
+            if (p.random) mutates[j] = h.rngVar();
+            Attrs attrs = p.attrs;
+            String name = attrs.op().name();
+            this.train = Engine.get().newOperator(body(h, k, attrs, tin, req, tout, true), reads, mutates, FnProperty.NORMAL, name);
+            this.predict = Engine.get().newOperator(body(h, k, attrs, tin, req, tout, false), reads, mutates, FnProperty.NORMAL, name);
+        }
+
+        private static dev.mxj.engine.AsyncFn body(DeviceHandle h, Kernel k, Attrs attrs, Tensor[] tin, OpReq[] req, Tensor[] tout, boolean train) {
+            return (rc, done) -> {
+                KernelContext kc = new KernelContext(h, train, rc);
+                try {
+                    k.compute(kc, attrs, tin, req, tout);
+                } finally {
+                    kc.releaseTemp();
+                }
+                done.done();
+            };
+        }
+
+        /** Push one run, in training or prediction mode. */
+        public void push(boolean isTrain) {
+            Engine.get().push(isTrain ? train : predict, h.execContext(), Engine.DEFAULT_PRIORITY);
+            Reference.reachabilityFence(in);
+            Reference.reachabilityFence(out);
+        }
+
+        /** Release the engine operations (after the last push has run). */
+        @Override public void close() {
+            Engine.get().deleteOperator(train);
+            Engine.get().deleteOperator(predict);
+        }
+    }
+
     private static boolean aliasesInput(NDArray o, NDArray[] in) {
         Chunk c = o.chunk();
         for (NDArray a : in) if (a.chunk() == c) return true;
