@@ -109,7 +109,9 @@ public final class Autograd {
      * MXNet's {@code autograd.grad}: gradients of {@code heads} with respect to {@code variables},
      * returned as new arrays; the variables' gradient buffers are not touched.
      *
-     * @param createGraph record the gradient computation so the results can be differentiated again
+     * @param createGraph record the gradient computation so the results can be differentiated again;
+     *                    pass {@code retainGraph = true} with it (MXNet's default), since the recorded
+     *                    gradient reads the forward graph
      */
     public static List<NDArray> grad(List<NDArray> heads, List<NDArray> variables, List<NDArray> headGrads,
                                      boolean retainGraph, boolean createGraph, boolean trainMode) {
