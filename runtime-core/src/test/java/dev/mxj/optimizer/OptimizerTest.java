@@ -1,0 +1,333 @@
+package dev.mxj.optimizer;
+
+import dev.mxj.ndarray.NDArray;
+import dev.mxj.op.OpRegistry;
+import dev.mxj.op.Shape;
+import dev.mxj.optimizer.lr.FactorScheduler;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Each optimizer against MXNet 1.9's update rule worked out element by element in double
+ * precision (three steps, so state carries over). Optimizers on fused operators need those
+ * operators registered.
+ */
+class OptimizerTest {
+    static final double[] W0 = {0.5, -1.0, 2.0};
+    static final double[][] GRADS = {{0.1, -0.2, 3.0}, {-0.4, 0.5, -0.6}, {0.7, 0.0, -5.0}};
+
+    static void needOps(String... ops) {
+        for (String op : ops) assumeTrue(OpRegistry.global().contains(op), op + " is not registered yet");
+    }
+
+    /** Runs three updates through an Updater and compares with {@code ref}, which updates its own copy of w per step. */
+    static void check(Optimizer opt, RefStep ref) {
+        Updater u = Optimizer.getUpdater(opt);
+        NDArray w = NDArray.array(toF(W0), Shape.of(3));
+        double[] rw = W0.clone();
+        for (int step = 0; step < GRADS.length; step++) {
+            u.call(0, NDArray.array(toF(GRADS[step]), Shape.of(3)), w);
+            ref.step(step + 1, rw, GRADS[step]);
+            float[] got = w.toFloatArray();
+            for (int i = 0; i < 3; i++) {
+                assertEquals(rw[i], got[i], 2e-5 * Math.max(1, Math.abs(rw[i])), "step " + (step + 1) + " element " + i + " of " + opt);
+            }
+        }
+    }
+
+    interface RefStep { void step(int t, double[] w, double[] g); }
+
+    static float[] toF(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+        return f;
+    }
+
+    static double clip(double v, double c) { return Math.max(-c, Math.min(c, v)); }
+
+    static Map<String, Object> kw(Object... kv) {
+        Map<String, Object> m = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
+        return m;
+    }
+
+    @Test
+    void sgdPlainAndMomentum() {
+        needOps("sgd_update", "sgd_mom_update");
+        check(Optimizer.create("sgd", kw("learning_rate", 0.1, "wd", 0.01, "clip_gradient", 1.0, "rescale_grad", 0.5)),
+                (t, w, g) -> { for (int i = 0; i < 3; i++) w[i] -= 0.1 * (clip(0.5 * g[i], 1.0) + 0.01 * w[i]); });
+        double[] mom = new double[3];
+        check(Optimizer.create("sgd", kw("learning_rate", 0.1, "momentum", 0.9, "wd", 0.01)), (t, w, g) -> {
+            for (int i = 0; i < 3; i++) {
+                mom[i] = 0.9 * mom[i] - 0.1 * (g[i] + 0.01 * w[i]);
+                w[i] += mom[i];
+            }
+        });
+    }
+
+    @Test
+    void nag() {
+        needOps("nag_mom_update");
+        double[] mom = new double[3];
+        check(Optimizer.create("nag", kw("learning_rate", 0.1, "momentum", 0.9, "wd", 0.01)), (t, w, g) -> {
+            for (int i = 0; i < 3; i++) {
+                double gr = g[i] + 0.01 * w[i];
+                double m = 0.9 * mom[i];
+                w[i] = w[i] - m + 1.9 * (m - 0.1 * gr);
+                mom[i] = m - 0.1 * gr;
+            }
+        });
+    }
+
+    @Test
+    void adamFoldsBiasCorrectionIntoTheRate() {
+        needOps("adam_update");
+        double[] m = new double[3], v = new double[3];
+        check(Optimizer.create("adam", kw("learning_rate", 0.01, "wd", 0.1, "clip_gradient", 2.0)), (t, w, g) -> {
+            double lr = 0.01 * Math.sqrt(1 - Math.pow(0.999, t)) / (1 - Math.pow(0.9, t));
+            for (int i = 0; i < 3; i++) {
+                double gr = clip(g[i] + 0.1 * w[i], 2.0);
+                m[i] = 0.9 * m[i] + 0.1 * gr;
+                v[i] = 0.999 * v[i] + 0.001 * gr * gr;
+                w[i] -= lr * m[i] / (Math.sqrt(v[i]) + 1e-8);
+            }
+        });
+    }
+
+    @Test
+    void adamW() {
+        needOps("_adamw_update");
+        double[] m = new double[3], v = new double[3];
+        check(Optimizer.create("adamw", kw("learning_rate", 0.01, "wd", 0.1)), (t, w, g) -> {
+            double eta = 0.01 * Math.sqrt(1 - Math.pow(0.999, t)) / (1 - Math.pow(0.9, t));
+            for (int i = 0; i < 3; i++) {
+                m[i] = 0.9 * m[i] + 0.1 * g[i];
+                v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i];
+                w[i] -= eta * (m[i] / (Math.sqrt(v[i]) + 1e-6) + 0.1 * w[i]);
+            }
+        });
+    }
+
+    @Test
+    void rmspropPlainAndCentered() {
+        needOps("rmsprop_update", "rmspropalex_update");
+        double[] n = new double[3];
+        check(Optimizer.create("rmsprop", kw("learning_rate", 0.01, "wd", 0.1)), (t, w, g) -> {
+            for (int i = 0; i < 3; i++) {
+                double gr = g[i] + 0.1 * w[i];
+                n[i] = 0.1 * gr * gr + 0.9 * n[i];
+                w[i] -= 0.01 * gr / Math.sqrt(n[i] + 1e-8);
+            }
+        });
+        double[] n2 = new double[3], ga = new double[3], d = new double[3];
+        check(Optimizer.create("rmsprop", kw("learning_rate", 0.01, "centered", true, "gamma2", 0.8, "clip_weights", 1.9)), (t, w, g) -> {
+            for (int i = 0; i < 3; i++) {
+                n2[i] = 0.1 * g[i] * g[i] + 0.9 * n2[i];
+                ga[i] = 0.1 * g[i] + 0.9 * ga[i];
+                d[i] = 0.8 * d[i] - 0.01 * g[i] / Math.sqrt(n2[i] - ga[i] * ga[i] + 1e-8);
+                w[i] = clip(w[i] + d[i], 1.9);
+            }
+        });
+    }
+
+    @Test
+    void adaGradWithElementwiseOperators() {
+        double[] h = new double[3];
+        check(Optimizer.create("adagrad", kw("learning_rate", 0.1, "wd", 0.01, "clip_gradient", 2.5)), (t, w, g) -> {
+            for (int i = 0; i < 3; i++) {
+                double gr = clip(g[i], 2.5);
+                h[i] += gr * gr;
+                w[i] -= 0.1 * (gr / Math.sqrt(h[i] + 1e-7) + 0.01 * w[i]);
+            }
+        });
+    }
+
+    @Test
+    void adaDeltaWithElementwiseOperators() {
+        double[] ag = new double[3], ad = new double[3];
+        check(Optimizer.create("adadelta", kw("rho", 0.8, "wd", 0.01, "rescale_grad", 2.0)), (t, w, g) -> {
+            for (int i = 0; i < 3; i++) {
+                double gr = 2.0 * g[i];
+                ag[i] = 0.8 * ag[i] + 0.2 * gr * gr;
+                double delta = Math.sqrt(ad[i] + 1e-5) / Math.sqrt(ag[i] + 1e-5) * gr;
+                ad[i] = 0.8 * ad[i] + 0.2 * delta * delta;
+                w[i] -= delta + 0.01 * w[i];
+            }
+        });
+    }
+
+    @Test
+    void ftrl() {
+        needOps("ftrl_update");
+        double[] z = new double[3], n = new double[3];
+        check(Optimizer.create("ftrl", kw("lamda1", 0.05, "beta", 1.5, "wd", 0.01)), (t, w, g) -> {
+            double lr = 0.1;
+            for (int i = 0; i < 3; i++) {
+                z[i] += g[i] - (Math.sqrt(n[i] + g[i] * g[i]) - Math.sqrt(n[i])) * w[i] / lr;
+                n[i] += g[i] * g[i];
+                w[i] = Math.abs(z[i]) > 0.05 ? (Math.signum(z[i]) * 0.05 - z[i]) / ((1.5 + Math.sqrt(n[i])) / lr + 0.01) : 0;
+            }
+        });
+    }
+
+    @Test
+    void ftml() {
+        needOps("ftml_update");
+        double[] d = new double[3], v = new double[3], z = new double[3];
+        check(Optimizer.create("ftml", kw("learning_rate", 0.05, "wd", 0.01)), (t, w, g) -> {
+            for (int i = 0; i < 3; i++) {
+                double gr = g[i] + 0.01 * w[i];
+                v[i] = 0.999 * v[i] + 0.001 * gr * gr;
+                double dt = (1 - Math.pow(0.6, t)) / 0.05 * (Math.sqrt(v[i] / (1 - Math.pow(0.999, t))) + 1e-8);
+                z[i] = 0.6 * z[i] + 0.4 * gr - (dt - 0.6 * d[i]) * w[i];
+                d[i] = dt;
+                w[i] = -z[i] / dt;
+            }
+        });
+    }
+
+    @Test
+    void signumAndSignSgd() {
+        needOps("signum_update", "signsgd_update");
+        double[] mom = new double[3];
+        check(Optimizer.create("signum", kw("learning_rate", 0.1, "wd", 0.01, "wd_lh", 0.05)), (t, w, g) -> {
+            for (int i = 0; i < 3; i++) {
+                mom[i] = 0.9 * mom[i] - 0.1 * (g[i] + 0.01 * w[i]);
+                w[i] = (1 - 0.1 * 0.05) * w[i] + 0.1 * Math.signum(mom[i]);
+            }
+        });
+        check(Optimizer.create("signum", kw("learning_rate", 0.1, "momentum", 0.0, "wd", 0.01)),
+                (t, w, g) -> { for (int i = 0; i < 3; i++) w[i] = (1 - 0.1 * 0.01) * w[i] - 0.1 * Math.signum(g[i]); });
+    }
+
+    @Test
+    void lambScalesByTheTrustRatio() {
+        needOps("lamb_update_phase1", "lamb_update_phase2", "norm");
+        double[] m = new double[3], v = new double[3];
+        check(Optimizer.create("lamb", kw("learning_rate", 0.01, "wd", 0.1)), (t, w, g) -> {
+            double[] dir = new double[3];
+            for (int i = 0; i < 3; i++) {
+                m[i] = 0.9 * m[i] + 0.1 * g[i];
+                v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i];
+                double mh = m[i] / (1 - Math.pow(0.9, t)), vh = v[i] / (1 - Math.pow(0.999, t));
+                dir[i] = mh / (Math.sqrt(vh) + 1e-6) + 0.1 * w[i];
+            }
+            double r1 = norm(w), r2 = norm(dir);
+            double lr = r1 > 0 && r2 > 0 ? 0.01 * r1 / r2 : 0.01;
+            for (int i = 0; i < 3; i++) w[i] -= lr * dir[i];
+        });
+    }
+
+    @Test
+    void larsScalesWeightsButNotBiases() {
+        needOps("sgd_mom_update", "norm");
+        double[] mom = new double[3];
+        Optimizer lars = Optimizer.create("lars", kw("learning_rate", 0.1, "momentum", 0.9, "wd", 0.01, "eta", 0.5,
+                "param_idx2name", Map.of(0, "fc_weight")));
+        check(lars, (t, w, g) -> {
+            double wn = norm(w), gn = norm(g);
+            double lr = 0.1 * 0.5 * wn / (gn + 0.01 * wn);
+            for (int i = 0; i < 3; i++) {
+                mom[i] = 0.9 * mom[i] - lr * (g[i] + 0.01 * w[i]);
+                w[i] += mom[i];
+            }
+        });
+        Optimizer bias = Optimizer.create("lars", kw("learning_rate", 0.1, "wd", 0.01, "param_idx2name", Map.of(0, "fc_bias")));
+        assertEquals(0.0, bias.getWd(0), "LARS decays only *_weight by default");
+        check(bias, (t, w, g) -> { for (int i = 0; i < 3; i++) w[i] -= 0.1 * g[i]; });
+    }
+
+    static double norm(double[] a) {
+        double s = 0;
+        for (double x : a) s += x * x;
+        return Math.sqrt(s);
+    }
+
+    @Test
+    void multiPrecisionKeepsAFloat32MasterCopy() {
+        needOps("mp_sgd_mom_update");
+        Optimizer opt = Optimizer.create("sgd", kw("learning_rate", 0.1, "momentum", 0.9, "multi_precision", true));
+        Updater u = Optimizer.getUpdater(opt);
+        NDArray w = NDArray.array(new float[] {1, 2}, Shape.of(2)).asType(dev.mxj.op.DType.FLOAT16);
+        for (int i = 0; i < 3; i++) u.call(0, NDArray.array(new float[] {1e-3f, 1e-3f}, Shape.of(2)).asType(dev.mxj.op.DType.FLOAT16), w);
+        NDArray[] s = u.states().get(0);
+        assertEquals(2, s.length);
+        assertEquals(dev.mxj.op.DType.FLOAT32, s[1].dtype(), "[mom, weight32]");
+        double[] ref = {1, 2};
+        double mom = 0;
+        for (int i = 0; i < 3; i++) { mom = 0.9 * mom - 0.1 * 1e-3; ref[0] += mom; ref[1] += mom; }
+        assertEquals(ref[0], s[1].toFloatArray()[0], 1e-4);
+        assertEquals((float) ref[1], w.toFloatArray()[1], 2e-3);
+    }
+
+    @Test
+    void genericMultiPrecisionCastsTheMasterBack() {
+        Optimizer opt = Optimizer.create("adagrad", kw("learning_rate", 0.1, "multi_precision", true));
+        NDArray w = NDArray.array(new float[] {1, 2}, Shape.of(2)).asType(dev.mxj.op.DType.FLOAT16);
+        Updater u = Optimizer.getUpdater(opt);
+        u.call(0, NDArray.array(new float[] {1, -1}, Shape.of(2)).asType(dev.mxj.op.DType.FLOAT16), w);
+        NDArray[] s = u.states().get(0);
+        assertEquals(dev.mxj.op.DType.FLOAT32, s[0].dtype(), "[weight32, history]");
+        assertArrayEquals(new float[] {0.9f, 2.1f}, s[0].toFloatArray(), 1e-6f);
+        assertArrayEquals(new float[] {0.9f, 2.1f}, w.toFloatArray(), 2e-3f);
+    }
+
+    // ------------------------------------------------------------------ shared machinery
+
+    @Test
+    void lrAndWdMultipliersByIndexThenName() {
+        Optimizer opt = Optimizer.create("sgd", kw("learning_rate", 0.1, "wd", 0.2,
+                "param_idx2name", Map.of(0, "fc_weight", 1, "fc_bias", 2, "bn_gamma", 3, "bn_beta")));
+        assertEquals(0.2, opt.getWd(0), 1e-15);
+        assertEquals(0.0, opt.getWd(1), "biases get no weight decay by default");
+        assertEquals(0.2, opt.getWd(2), 1e-15);
+        assertEquals(0.0, opt.getWd(3));
+        assertEquals(0.2, opt.getWd(7), 1e-15, "unnamed index");
+        opt.setLrMult(Map.of("fc_weight", 2.0, 3, 0.5));
+        assertEquals(0.2, opt.getLr(0), 1e-15);
+        assertEquals(0.05, opt.getLr(3), 1e-15);
+        assertEquals(0.1, opt.getLr(1), 1e-15);
+        opt.setWdMult(Map.of(1, 3.0));
+        assertEquals(0.6, opt.getWd(1), 1e-15, "an explicit multiplier wins over the bias default");
+    }
+
+    @Test
+    void updateCountsAndScheduledRate() {
+        var sched = new FactorScheduler(2, 0.5, 1e-8, 1.0, 0, 0, "linear");
+        Optimizer opt = Optimizer.create("adagrad", kw("lr_scheduler", sched, "begin_num_update", 1));
+        assertEquals(1.0, opt.learningRate(), 1e-15, "learning_rate is not given, so the scheduler's base_lr stays");
+        Updater u = Optimizer.getUpdater(opt);
+        NDArray w = NDArray.zeros(2), g = NDArray.ones(2);
+        u.call(0, g, w);
+        u.call(0, g, w);
+        u.call(5, g, w);
+        assertEquals(3, opt.indexUpdateCount(0));
+        assertEquals(2, opt.indexUpdateCount(5));
+        assertEquals(3, opt.numUpdate());
+        assertEquals(0.5, opt.learningRate(), 1e-15, "num_update 3 passed step 2");
+        assertThrows(IllegalStateException.class, () -> opt.setLearningRate(0.1));
+        Optimizer over = Optimizer.create("sgd", kw("lr_scheduler", new FactorScheduler(2), "learning_rate", 0.3));
+        assertEquals(0.3, over.lrScheduler().baseLr(), 1e-15, "learning_rate overrides the scheduler's base_lr, as MXNet");
+    }
+
+    @Test
+    void registryDefaultsAndErrors() {
+        for (String n : new String[] {"sgd", "nag", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "ftrl", "ftml", "signum", "lamb", "lars", "ccsgd"}) {
+            assertNotNull(Optimizer.create(n.toUpperCase()), n);
+        }
+        assertEquals(0.01, Optimizer.create("sgd").learningRate());
+        assertEquals(0.001, Optimizer.create("adam").learningRate());
+        assertEquals(0.1, Optimizer.create("ftrl").learningRate());
+        assertEquals(0.1, Optimizer.create("sgd", Map.of("learning_rate", "0.1", "clip_gradient", "None")).learningRate());
+        var e = assertThrows(IllegalArgumentException.class, () -> Optimizer.create("sgd", Map.of("momentun", 0.9)));
+        assertTrue(e.getMessage().contains("momentun"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Optimizer.create("nosuch"));
+        Optimizer.register("myopt", p -> new SGD(p));
+        assertInstanceOf(SGD.class, Optimizer.create("MyOpt"));
+    }
+}
