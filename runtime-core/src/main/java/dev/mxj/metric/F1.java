@@ -21,8 +21,7 @@ public final class F1 extends EvalMetric {
         Kwargs kw = new Kwargs(params);
         super(kw, "f1");
         String avg = kw.getString("average", "macro");
-        if (!avg.equals("macro") && !avg.equals("micro")) throw new IllegalArgumentException("average must be 'macro' or 'micro', got " + avg);
-        macro = avg.equals("macro");
+        macro = avg.equals("macro");   // anything else is micro, as in MXNet
         config.put("average", avg);
         kw.checkAllRead("F1");
     }

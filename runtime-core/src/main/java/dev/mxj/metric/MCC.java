@@ -20,8 +20,7 @@ public final class MCC extends EvalMetric {
         Kwargs kw = new Kwargs(params);
         super(kw, "mcc");
         String avg = kw.getString("average", "macro");
-        if (!avg.equals("macro") && !avg.equals("micro")) throw new IllegalArgumentException("average must be 'macro' or 'micro', got " + avg);
-        macro = avg.equals("macro");
+        macro = avg.equals("macro");   // anything else is micro, as in MXNet
         config.put("average", avg);
         kw.checkAllRead("MCC");
     }

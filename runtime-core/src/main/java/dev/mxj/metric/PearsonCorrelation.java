@@ -22,8 +22,7 @@ public final class PearsonCorrelation extends EvalMetric {
         Kwargs kw = new Kwargs(params);
         super(kw, "pearsonr");
         String avg = kw.getString("average", "macro");
-        if (!avg.equals("macro") && !avg.equals("micro")) throw new IllegalArgumentException("average must be 'macro' or 'micro', got " + avg);
-        macro = avg.equals("macro");
+        macro = avg.equals("macro");   // anything else is micro, as in MXNet
         config.put("average", avg);
         kw.checkAllRead("PearsonCorrelation");
     }

@@ -1,6 +1,7 @@
 package dev.mxj.optimizer;
 
 import dev.mxj.ndarray.NDArray;
+import dev.mxj.ndarray.NDScope;
 import dev.mxj.op.DType;
 import dev.mxj.op.Shape;
 
@@ -18,6 +19,9 @@ import java.util.Map;
 public final class AdamW extends Optimizer {
     private final double beta1, beta2, epsilon;
     private final boolean correctBias;
+    /** rescale_grad as the one-element array the operator takes, rebuilt only when it or the context changes. */
+    private NDArray rescaleArray;
+    private double rescaleArrayValue;
 
     public AdamW(Map<String, ?> params) {
         super(params, 0.001);
@@ -46,7 +50,14 @@ public final class AdamW extends Optimizer {
         p.put("beta2", beta2);
         p.put("epsilon", epsilon);
         if (clipOn()) p.put("clip_gradient", clipGradient);
-        NDArray rescale = NDArray.full(Shape.of(1), rescaleGrad, DType.FLOAT32, weight.context());
-        fused("_adamw_update", weight, p, weight, grad, state[0], state[1], rescale);
+        fused("_adamw_update", weight, p, weight, grad, state[0], state[1], rescaleArray(weight));
+    }
+
+    private NDArray rescaleArray(NDArray weight) {
+        if (rescaleArray == null || !rescaleArray.context().equals(weight.context()) || rescaleArrayValue != rescaleGrad) {
+            rescaleArray = NDScope.detach(NDArray.full(Shape.of(1), rescaleGrad, DType.FLOAT32, weight.context()));
+            rescaleArrayValue = rescaleGrad;
+        }
+        return rescaleArray;
     }
 }

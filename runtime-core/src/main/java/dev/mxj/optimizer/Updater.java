@@ -1,6 +1,7 @@
 package dev.mxj.optimizer;
 
 import dev.mxj.ndarray.NDArray;
+import dev.mxj.ndarray.NDScope;
 import dev.mxj.ndarray.NDSerializer;
 
 import java.io.ByteArrayInputStream;
@@ -44,14 +45,20 @@ public final class Updater {
     public void call(int index, NDArray grad, NDArray weight) {
         NDArray[] s = states.get(index);
         if (s == null) {
-            s = optimizer.createStateMultiPrecision(index, weight);
+            s = detach(optimizer.createStateMultiPrecision(index, weight));
             states.put(index, s);
             synced.put(index, true);
         } else if (!synced.getOrDefault(index, true)) {
-            for (int i = 0; i < s.length; i++) if (s[i] != null) s[i] = s[i].asInContext(weight.context());
+            for (int i = 0; i < s.length; i++) if (s[i] != null) s[i] = NDScope.detach(s[i].asInContext(weight.context()));
             synced.put(index, true);
         }
         optimizer.updateMultiPrecision(index, weight, grad, s);
+    }
+
+    /** States outlive any NDScope the training loop opens: they belong to the updater. */
+    private static NDArray[] detach(NDArray[] s) {
+        for (NDArray a : s) if (a != null) NDScope.detach(a);
+        return s;
     }
 
     /** Several parameters at once, in order (MXNet accepts lists of indices). */
@@ -130,7 +137,7 @@ public final class Updater {
                     s[i] = loaded.get(idx[k] + ":" + i);
                     if (s[i] == null) throw new IllegalArgumentException("optimizer state lacks array " + idx[k] + ":" + i);
                 }
-                fresh.put(idx[k], s);
+                fresh.put(idx[k], detach(s));
             }
             states.clear();
             states.putAll(fresh);

@@ -74,4 +74,16 @@ class UpdaterStateTest {
         byte[] cut = java.util.Arrays.copyOf(u.getStates(), 40);
         assertThrows(IllegalArgumentException.class, () -> v.setStates(cut));
     }
+
+    @Test
+    void statesOutliveTheScopeTheyWereCreatedIn() {
+        Updater u = Optimizer.getUpdater(Optimizer.create("adagrad"));
+        NDArray w = dev.mxj.ndarray.NDScope.detach(NDArray.ones(2));
+        try (var scope = dev.mxj.ndarray.NDScope.open()) {
+            u.call(0, NDArray.ones(2), w);
+        }
+        assertFalse(u.states().get(0)[0].isClosed());
+        u.call(0, NDArray.ones(2), w);
+        assertArrayEquals(new float[] {2, 2}, u.states().get(0)[0].toFloatArray(), "history = 1 + 1");
+    }
 }
