@@ -45,6 +45,10 @@ public abstract class Optimizer {
         register("signum", Signum::new);
         register("lamb", LAMB::new);
         register("lars", LARS::new);
+        register("adamax", Adamax::new);
+        register("nadam", Nadam::new);
+        register("sgld", SGLD::new);
+        register("dcasgd", DCASGD::new);
     }
 
     protected double rescaleGrad;

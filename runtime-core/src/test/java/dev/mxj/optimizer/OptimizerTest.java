@@ -242,6 +242,59 @@ class OptimizerTest {
         check(bias, (t, w, g) -> { for (int i = 0; i < 3; i++) w[i] -= 0.1 * g[i]; });
     }
 
+    @Test
+    void adamaxNadamAndDcasgdWithElementwiseOperators() {
+        double[] m = new double[3], u = new double[3];
+        check(Optimizer.create("adamax", kw("wd", 0.1)), (t, w, g) -> {
+            double lr = 0.002 / (1 - Math.pow(0.9, t));
+            for (int i = 0; i < 3; i++) {
+                double gr = g[i] + 0.1 * w[i];
+                m[i] = 0.9 * m[i] + 0.1 * gr;
+                u[i] = Math.max(0.999 * u[i], Math.abs(gr));
+                w[i] -= lr * m[i] / u[i];
+            }
+        });
+        double[] nm = new double[3], nv = new double[3], sched = {1};
+        check(Optimizer.create("nadam", kw("learning_rate", 0.01)), (t, w, g) -> {
+            double mt = 0.9 * (1 - 0.5 * Math.pow(0.96, t * 0.004)), mt1 = 0.9 * (1 - 0.5 * Math.pow(0.96, (t + 1) * 0.004));
+            sched[0] *= mt;
+            double next = sched[0] * mt1;
+            for (int i = 0; i < 3; i++) {
+                nm[i] = 0.9 * nm[i] + 0.1 * g[i];
+                nv[i] = 0.999 * nv[i] + 0.001 * g[i] * g[i];
+                double bar = (1 - mt) * g[i] / (1 - sched[0]) + mt1 * nm[i] / (1 - next);
+                w[i] -= 0.01 * bar / (Math.sqrt(nv[i] / (1 - Math.pow(0.999, t))) + 1e-8);
+            }
+        });
+        double[] mom = new double[3], prev = W0.clone();
+        check(Optimizer.create("dcasgd", kw("learning_rate", 0.1, "momentum", 0.5, "lamda", 0.2)), (t, w, g) -> {
+            for (int i = 0; i < 3; i++) {
+                mom[i] = 0.5 * mom[i] - 0.1 * (g[i] + 0.2 * g[i] * g[i] * (w[i] - prev[i]));
+                prev[i] = w[i];
+                w[i] += mom[i];
+            }
+        });
+    }
+
+    @Test
+    void sgldAddsSeededNoise() {
+        double[] runs = new double[2];
+        for (int r = 0; r < 2; r++) {
+            dev.mxj.Random.seed(5);
+            NDArray w = NDArray.zeros(4000);
+            Optimizer.getUpdater(Optimizer.create("sgld", kw("learning_rate", 0.04))).call(0, NDArray.ones(4000), w);
+            float[] v = w.toFloatArray();
+            double mean = 0, var = 0;
+            for (float x : v) mean += x;
+            mean /= v.length;
+            for (float x : v) var += (x - mean) * (x - mean);
+            assertEquals(-0.02, mean, 0.01, "drift -lr/2 * grad");
+            assertEquals(0.2, Math.sqrt(var / v.length), 0.01, "noise sd sqrt(lr)");
+            runs[r] = v[17];
+        }
+        assertEquals(runs[0], runs[1], "the same seed gives the same noise");
+    }
+
     static double norm(double[] a) {
         double s = 0;
         for (double x : a) s += x * x;
@@ -317,7 +370,7 @@ class OptimizerTest {
 
     @Test
     void registryDefaultsAndErrors() {
-        for (String n : new String[] {"sgd", "nag", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "ftrl", "ftml", "signum", "lamb", "lars", "ccsgd"}) {
+        for (String n : new String[] {"sgd", "nag", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "ftrl", "ftml", "signum", "lamb", "lars", "ccsgd", "adamax", "nadam", "sgld", "dcasgd"}) {
             assertNotNull(Optimizer.create(n.toUpperCase()), n);
         }
         assertEquals(0.01, Optimizer.create("sgd").learningRate());
