@@ -29,6 +29,7 @@ public final class Metric {
         register(CrossEntropy::new, "crossentropy", "ce");
         register(NegativeLogLikelihood::new, "negativeloglikelihood", "nll_loss");
         register(PearsonCorrelation::new, "pearsoncorrelation", "pearsonr");
+        register(PCC::new, "pcc");
         register(Loss::new, "loss");
         register(p -> new Loss(p, "torch"), "torch");
         register(p -> new Loss(p, "caffe"), "caffe");

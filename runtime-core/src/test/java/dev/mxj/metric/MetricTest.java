@@ -77,6 +77,22 @@ class MetricTest {
     }
 
     @Test
+    void pccIsMulticlassMcc() {
+        EvalMetric pcc = Metric.create("pcc");
+        pcc.update(v(1, 1, 0, 0, 1), m(new float[][] {{0.3f, 0.7f}, {0.8f, 0.2f}, {0.4f, 0.6f}, {0.9f, 0.1f}, {0.1f, 0.9f}}));
+        assertEquals((2.0 * 1 - 1.0 * 1) / Math.sqrt(3.0 * 3 * 2 * 2), pcc.get().value(), EPS, "binary case equals MCC");
+        // three classes, predictions as indices: confusion[pred][label] = diag(1, 1, 1) + [2][0]
+        EvalMetric three = Metric.create("pcc");
+        three.update(v(0, 1, 2, 0), v(0, 1, 2, 2));
+        // n = 4; pred sums x = (1, 1, 2); label sums y = (2, 1, 1); cov_xy = 3*4 - (2 + 1 + 2) = 7
+        // cov_xx = 1*3 + 1*3 + 2*2 = 10; cov_yy = 2*2 + 1*3 + 1*3 = 10
+        assertEquals(0.7, three.get().value(), EPS);
+        three.resetLocal();
+        assertTrue(Double.isNaN(three.get().value()));
+        assertEquals(0.7, three.getGlobal().value(), EPS);
+    }
+
+    @Test
     void perplexityWithIgnoredLabels() {
         EvalMetric ppl = new Perplexity(-1);
         // picks 0.6, 0.5, (ignored), 0.4
