@@ -21,7 +21,8 @@ import java.util.function.Function;
  * <p>Common keyword arguments (MXNet's names): {@code rescale_grad} (1), {@code param_idx2name}
  * ({@code Map<Integer,String>}), {@code wd} (0), {@code clip_gradient} (None), {@code learning_rate}
  * (0.01 unless the optimizer has its own default), {@code lr_scheduler} (an {@link LRScheduler}),
- * {@code begin_num_update} (0), {@code multi_precision} (false).
+ * {@code begin_num_update} (0), {@code multi_precision} (false), {@code param_dict}
+ * ({@code Map<Integer, ParamMultipliers>}, Gluon's parameters) and {@code sym} (a {@link SymbolInfo}).
  *
  * <p>A state is an {@code NDArray[]} whose slots may be {@code null} (MXNet's {@code None}, e.g.
  * SGD without momentum); the {@link Updater} holds one per parameter index. Not thread-safe: one
@@ -64,6 +65,10 @@ public abstract class Optimizer {
     protected Map<Object, Double> lrMult = new HashMap<>();
     protected Map<Object, Double> wdMult = new HashMap<>();
     protected final Map<Integer, Integer> indexUpdateCount = new TreeMap<>();
+    /** Gluon's per-index parameters, whose live lr_mult/wd_mult win over the maps (MXNet's param_dict). */
+    protected final Map<Integer, ParamMultipliers> paramDict = new HashMap<>();
+    /** A symbol's attributes: {@code __lr_mult__}/{@code __wd_mult__} of its arguments seed the maps (MXNet's sym). */
+    protected final SymbolInfo sym;
     private final Kwargs kwargs;
 
     /**
@@ -97,8 +102,40 @@ public abstract class Optimizer {
             if (!(names instanceof Map<?, ?> m)) throw new IllegalArgumentException("param_idx2name should be a dict of param indexes to names.");
             for (var e : m.entrySet()) idx2name.put(((Number) e.getKey()).intValue(), e.getValue().toString());
         }
+        Object pd = kw.raw("param_dict");
+        if (pd != null) {
+            if (!(pd instanceof Map<?, ?> m)) throw new IllegalArgumentException("param_dict should be a dict of param indexes to parameters.");
+            for (var e : m.entrySet()) paramDict.put(((Number) e.getKey()).intValue(), (ParamMultipliers) e.getValue());
+        }
+        Object s = kw.raw("sym");
+        if (s != null && !(s instanceof SymbolInfo)) throw new IllegalArgumentException("sym must provide SymbolInfo, got " + s.getClass().getSimpleName());
+        sym = (SymbolInfo) s;
         setLrMult(Map.of());
         setWdMult(Map.of());
+    }
+
+    /** What the optimizer needs of a Gluon Parameter: its current multipliers. */
+    public interface ParamMultipliers {
+        double lrMult();
+
+        double wdMult();
+    }
+
+    /** What the optimizer needs of a Symbol: {@code attr_dict()} and {@code list_arguments()}. */
+    public interface SymbolInfo {
+        Map<String, Map<String, String>> attrDict();
+
+        java.util.List<String> listArguments();
+    }
+
+    /** Multipliers a symbol declares through the {@code attr} attribute of its arguments. */
+    private void symbolMultipliers(Map<Object, Double> into, String attr) {
+        if (sym == null) return;
+        Map<String, Map<String, String>> attrs = sym.attrDict();
+        for (String n : sym.listArguments()) {
+            Map<String, String> a = attrs.get(n);
+            if (a != null && a.containsKey(attr)) into.put(n, Double.parseDouble(a.get(attr)));
+        }
     }
 
     /** Fails on keyword arguments no constructor read; each concrete optimizer calls it last. */
@@ -186,6 +223,7 @@ public abstract class Optimizer {
     /** Learning-rate multipliers by parameter index ({@code Integer}) or name ({@code String}); replaces earlier ones. */
     public void setLrMult(Map<?, ? extends Number> mult) {
         lrMult = new HashMap<>();
+        symbolMultipliers(lrMult, "__lr_mult__");
         mult.forEach((k, v) -> lrMult.put(key(k), v.doubleValue()));
     }
 
@@ -196,6 +234,7 @@ public abstract class Optimizer {
     public void setWdMult(Map<?, ? extends Number> mult) {
         wdMult = new HashMap<>();
         for (String n : idx2name.values()) if (!decayedByDefault(n)) wdMult.put(n, 0.0);
+        symbolMultipliers(wdMult, "__wd_mult__");
         mult.forEach((k, v) -> wdMult.put(key(k), v.doubleValue()));
     }
 
@@ -204,10 +243,16 @@ public abstract class Optimizer {
     private static Object key(Object k) { return k instanceof Number n ? (Object) n.intValue() : k.toString(); }
 
     /** The learning rate of one parameter: base rate times its multiplier (by index, else by name). */
-    public double getLr(int index) { return learningRate() * multiplier(lrMult, index); }
+    public double getLr(int index) {
+        ParamMultipliers p = paramDict.get(index);
+        return learningRate() * (p != null ? p.lrMult() : multiplier(lrMult, index));
+    }
 
     /** The weight decay of one parameter: {@code wd} times its multiplier. */
-    public double getWd(int index) { return wd * multiplier(wdMult, index); }
+    public double getWd(int index) {
+        ParamMultipliers p = paramDict.get(index);
+        return wd * (p != null ? p.wdMult() : multiplier(wdMult, index));
+    }
 
     private double multiplier(Map<Object, Double> mult, int index) {
         Double m = mult.get(index);

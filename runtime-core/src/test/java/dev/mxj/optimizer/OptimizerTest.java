@@ -350,6 +350,30 @@ class OptimizerTest {
     }
 
     @Test
+    void gluonParametersAndSymbolAttributesSupplyMultipliers() {
+        double[] live = {2.0};
+        Optimizer.ParamMultipliers param = new Optimizer.ParamMultipliers() {
+            public double lrMult() { return live[0]; }
+            public double wdMult() { return 0.5; }
+        };
+        Optimizer opt = Optimizer.create("sgd", kw("learning_rate", 0.1, "wd", 0.2, "param_dict", Map.of(0, param),
+                "param_idx2name", Map.of(0, "a_bias", 1, "b_weight", 2, "c_bias"),
+                "sym", new Optimizer.SymbolInfo() {
+                    public Map<String, Map<String, String>> attrDict() {
+                        return Map.of("b_weight", Map.of("__lr_mult__", "3", "__wd_mult__", "0.25"), "c_bias", Map.of("__wd_mult__", "1"));
+                    }
+                    public java.util.List<String> listArguments() { return java.util.List.of("data", "b_weight", "c_bias"); }
+                }));
+        assertEquals(0.2, opt.getLr(0), 1e-15, "param_dict wins over the name rules");
+        assertEquals(0.1, opt.getWd(0), 1e-15);
+        live[0] = 4.0;
+        assertEquals(0.4, opt.getLr(0), 1e-15, "read live, as Gluon's Parameter.lr_mult");
+        assertEquals(0.3, opt.getLr(1), 1e-12);
+        assertEquals(0.05, opt.getWd(1), 1e-15);
+        assertEquals(0.2, opt.getWd(2), 1e-15, "a symbol's __wd_mult__ overrides the no-decay default of biases");
+    }
+
+    @Test
     void updateCountsAndScheduledRate() {
         var sched = new FactorScheduler(2, 0.5, 1e-8, 1.0, 0, 0, "linear");
         Optimizer opt = Optimizer.create("adagrad", kw("lr_scheduler", sched, "begin_num_update", 1));
