@@ -75,7 +75,6 @@ public abstract class Optimizer {
      * Reads the common arguments; {@code defaultLr} is the subclass's default learning rate
      * (null: none, so 0.01 applies only without a scheduler, as in MXNet).
      */
-    @SuppressWarnings("unchecked")
     protected Optimizer(Map<String, ?> params, Double defaultLr) {
         Kwargs kw = new Kwargs(params);
         this.kwargs = kw;
