@@ -57,4 +57,16 @@ public final class LARS extends SGD {
         if (scale != 1.0) f = f.mul(scale);
         return op("norm", null, f).asScalar();
     }
+
+    @Override
+    protected double[] extraState() {
+        return new double[] {lastLr == null ? Double.NaN : lastLr, curLr == null ? Double.NaN : curLr};
+    }
+
+    @Override
+    protected void restoreExtraState(double[] values) {
+        if (values.length != 2) return;
+        lastLr = Double.isNaN(values[0]) ? null : values[0];
+        curLr = Double.isNaN(values[1]) ? null : values[1];
+    }
 }

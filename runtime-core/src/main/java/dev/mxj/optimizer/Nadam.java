@@ -8,8 +8,7 @@ import java.util.Map;
  * Nesterov Adam (Dozat), with element-wise operators as in MXNet; the momentum schedule
  * {@code m_schedule} is one product shared by all parameters, as MXNet keeps it. Arguments:
  * {@code learning_rate} (0.001), {@code beta1} (0.9), {@code beta2} (0.999), {@code epsilon}
- * (1e-8), {@code schedule_decay} (0.004). State {@code [m, v]}. The schedule is not part of
- * {@link Updater#getStates()}.
+ * (1e-8), {@code schedule_decay} (0.004). State {@code [m, v]}; the schedule is saved with it.
  */
 public final class Nadam extends Optimizer {
     private final double beta1, beta2, epsilon, scheduleDecay;
@@ -47,4 +46,10 @@ public final class Nadam extends Optimizer {
         NDArray mBar = gPrime.mul(1. - momT).add(mPrime.mul(momT1));
         weight.subi(mBar.div(op("sqrt", null, vPrime).add(epsilon)).mul(lr));
     }
+
+    @Override
+    protected double[] extraState() { return new double[] {mSchedule}; }
+
+    @Override
+    protected void restoreExtraState(double[] values) { if (values.length == 1) mSchedule = values[0]; }
 }

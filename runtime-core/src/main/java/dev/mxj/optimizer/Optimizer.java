@@ -276,6 +276,14 @@ public abstract class Optimizer {
 
     Map<Integer, Integer> indexUpdateCounts() { return indexUpdateCount; }
 
+    /**
+     * Scalars an optimizer keeps besides per-parameter arrays (Nadam's momentum schedule, LARS's
+     * previous rate), saved by {@link Updater#getStates()} so a reloaded run continues exactly.
+     */
+    protected double[] extraState() { return new double[0]; }
+
+    protected void restoreExtraState(double[] values) {}
+
     void restoreCounts(int numUpdate, Map<Integer, Integer> counts) {
         this.numUpdate = numUpdate;
         indexUpdateCount.clear();

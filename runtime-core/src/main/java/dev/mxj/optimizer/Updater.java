@@ -22,8 +22,8 @@ import java.util.TreeMap;
  * first use, and applies the optimizer ({@code call(index, grad, weight)}, MXNet's argument order).
  *
  * <p>{@link #getStates()} / {@link #setStates(byte[])} replace MXNet's pickle with an mxj format:
- * a small header (magic {@code MXJOPTST}, version, the optimizer's update counts, per index the
- * number of state slots and which are None) followed by the arrays in MXNet's {@code .params}
+ * a small header (magic {@code MXJOPTST}, version, the optimizer's update counts and scalar state,
+ * per index the number of state slots and which are None) followed by the arrays in MXNet's {@code .params}
  * format, named {@code index:slot}. The update counts are always saved, as MXNet's
  * {@code dump_optimizer=True} would, so Adam's bias correction continues where it stopped; the
  * optimizer's hyper-parameters are not, so load into an optimizer configured the same way.
@@ -84,6 +84,9 @@ public final class Updater {
                 out.writeInt(e.getKey());
                 out.writeInt(e.getValue());
             }
+            double[] extra = optimizer.extraState();
+            out.writeInt(extra.length);
+            for (double d : extra) out.writeDouble(d);
             out.writeInt(states.size());
             for (var e : states.entrySet()) {
                 out.writeInt(e.getKey());
@@ -118,6 +121,8 @@ public final class Updater {
             int nCounts = checkCount(in.readInt(), data.length);
             Map<Integer, Integer> counts = new TreeMap<>();
             for (int i = 0; i < nCounts; i++) counts.put(in.readInt(), in.readInt());
+            double[] extra = new double[checkCount(in.readInt(), data.length)];
+            for (int i = 0; i < extra.length; i++) extra[i] = in.readDouble();
             int nStates = checkCount(in.readInt(), data.length);
             int[] idx = new int[nStates];
             boolean[][] present = new boolean[nStates][];
@@ -144,6 +149,7 @@ public final class Updater {
             synced.clear();
             for (int k : fresh.keySet()) synced.put(k, false);
             optimizer.restoreCounts(numUpdate, counts);
+            optimizer.restoreExtraState(extra);
         } catch (IOException e) {
             throw new IllegalArgumentException("corrupt optimizer state: " + e.getMessage(), e);
         }

@@ -47,6 +47,17 @@ class UpdaterStateTest {
     }
 
     @Test
+    void nadamKeepsItsMomentumSchedule() {
+        roundTrip("nadam", Map.of("learning_rate", 0.05));
+    }
+
+    @Test
+    void larsKeepsItsPreviousRate() {
+        OptimizerTest.needOps("sgd_mom_update", "norm");
+        roundTrip("lars", Map.of("learning_rate", 0.1, "momentum", 0.9, "lr_scheduler", new dev.mxj.optimizer.lr.FactorScheduler(2, 0.5)));
+    }
+
+    @Test
     void adamContinuesIdenticallyIncludingBiasCorrection() {
         OptimizerTest.needOps("adam_update");
         roundTrip("adam", Map.of("learning_rate", 0.05));
