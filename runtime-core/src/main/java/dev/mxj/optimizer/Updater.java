@@ -22,8 +22,8 @@ import java.util.TreeMap;
  * first use, and applies the optimizer ({@code call(index, grad, weight)}, MXNet's argument order).
  *
  * <p>{@link #getStates()} / {@link #setStates(byte[])} replace MXNet's pickle with an mxj format:
- * a small header (magic {@code MXJOPTST}, version, the optimizer's update counts and scalar state,
- * per index the number of state slots and which are None) followed by the arrays in MXNet's {@code .params}
+ * a small header (magic {@code MXJOPTST}, version, the optimizer's update counts, its scalar
+ * state and its scheduler's, per index the number of state slots and which are None) followed by the arrays in MXNet's {@code .params}
  * format, named {@code index:slot}. The update counts are always saved, as MXNet's
  * {@code dump_optimizer=True} would, so Adam's bias correction continues where it stopped; the
  * optimizer's hyper-parameters are not, so load into an optimizer configured the same way.
@@ -84,9 +84,8 @@ public final class Updater {
                 out.writeInt(e.getKey());
                 out.writeInt(e.getValue());
             }
-            double[] extra = optimizer.extraState();
-            out.writeInt(extra.length);
-            for (double d : extra) out.writeDouble(d);
+            writeDoubles(out, optimizer.extraState());
+            writeDoubles(out, optimizer.lrScheduler() == null ? new double[0] : optimizer.lrScheduler().saveState());
             out.writeInt(states.size());
             for (var e : states.entrySet()) {
                 out.writeInt(e.getKey());
@@ -121,8 +120,8 @@ public final class Updater {
             int nCounts = checkCount(in.readInt(), data.length);
             Map<Integer, Integer> counts = new TreeMap<>();
             for (int i = 0; i < nCounts; i++) counts.put(in.readInt(), in.readInt());
-            double[] extra = new double[checkCount(in.readInt(), data.length)];
-            for (int i = 0; i < extra.length; i++) extra[i] = in.readDouble();
+            double[] extra = readDoubles(in, data.length);
+            double[] schedule = readDoubles(in, data.length);
             int nStates = checkCount(in.readInt(), data.length);
             int[] idx = new int[nStates];
             boolean[][] present = new boolean[nStates][];
@@ -150,9 +149,21 @@ public final class Updater {
             for (int k : fresh.keySet()) synced.put(k, false);
             optimizer.restoreCounts(numUpdate, counts);
             optimizer.restoreExtraState(extra);
+            if (schedule.length > 0 && optimizer.lrScheduler() != null) optimizer.lrScheduler().restoreState(schedule);
         } catch (IOException e) {
             throw new IllegalArgumentException("corrupt optimizer state: " + e.getMessage(), e);
         }
+    }
+
+    private static void writeDoubles(DataOutputStream out, double[] v) throws IOException {
+        out.writeInt(v.length);
+        for (double d : v) out.writeDouble(d);
+    }
+
+    private static double[] readDoubles(DataInputStream in, int limit) throws IOException {
+        double[] v = new double[checkCount(in.readInt(), limit)];
+        for (int i = 0; i < v.length; i++) v[i] = in.readDouble();
+        return v;
     }
 
     private static int checkCount(int n, int limit) throws IOException {

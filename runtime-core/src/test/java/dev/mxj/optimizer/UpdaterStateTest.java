@@ -47,6 +47,23 @@ class UpdaterStateTest {
     }
 
     @Test
+    void schedulersResumeWhereTheyStopped() {
+        // a fresh PolyScheduler past max_update would restart from base_lr; the saved one stays at final_lr
+        java.util.function.Supplier<Map<String, ?>> p = () -> Map.of("learning_rate", 0.1,
+                "lr_scheduler", new dev.mxj.optimizer.lr.PolyScheduler(2, 0.1, 1, 0.01, 0, 0, "linear"));
+        NDArray[] straight = weights();
+        run(Optimizer.getUpdater(Optimizer.create("adagrad", p.get())), straight, 0, 6);
+        NDArray[] w = weights();
+        Updater first = Optimizer.getUpdater(Optimizer.create("adagrad", p.get()));
+        run(first, w, 0, 3);
+        Updater second = Optimizer.getUpdater(Optimizer.create("adagrad", p.get()));
+        second.setStates(first.getStates());
+        assertEquals(0.01, second.optimizer().learningRate(), 1e-12);
+        run(second, w, 3, 3);
+        for (int i = 0; i < w.length; i++) assertArrayEquals(straight[i].toFloatArray(), w[i].toFloatArray());
+    }
+
+    @Test
     void nadamKeepsItsMomentumSchedule() {
         roundTrip("nadam", Map.of("learning_rate", 0.05));
     }

@@ -32,4 +32,13 @@ public final class FactorScheduler extends LRScheduler {
         }
         return baseLr;
     }
+
+    @Override
+    public double[] saveState() { return new double[] {baseLr, count}; }
+
+    @Override
+    public void restoreState(double[] state) {
+        baseLr = state[0];
+        count = (int) state[1];
+    }
 }

@@ -45,6 +45,11 @@ public abstract class LRScheduler {
     /** Overrides the base rate; the optimizer does this when given both a scheduler and a learning_rate, as MXNet does. */
     public void setBaseLr(double lr) { this.baseLr = lr; }
 
+    /** The mutable part (the current base rate and position), saved with optimizer state. */
+    public double[] saveState() { return new double[] {baseLr}; }
+
+    public void restoreState(double[] state) { baseLr = state[0]; }
+
     protected double warmupLr(int numUpdate) {
         if (warmupMode == WarmupMode.CONSTANT) return warmupBeginLr;
         return warmupBeginLr + (warmupFinalLr - warmupBeginLr) * numUpdate / (double) warmupSteps;

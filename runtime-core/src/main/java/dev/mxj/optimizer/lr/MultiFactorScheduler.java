@@ -33,4 +33,13 @@ public final class MultiFactorScheduler extends LRScheduler {
         }
         return baseLr;
     }
+
+    @Override
+    public double[] saveState() { return new double[] {baseLr, curStep}; }
+
+    @Override
+    public void restoreState(double[] state) {
+        baseLr = state[0];
+        curStep = (int) state[1];
+    }
 }
