@@ -23,7 +23,6 @@ import static org.junit.jupiter.api.Assertions.*;
 class TrainingLoopTest {
     @Test
     void linearRegressionConverges() {
-        OptimizerTest.needOps("sgd_mom_update");
         Random.seed(7);
         NDArray x = NDArray.empty(Shape.of(64, 3));
         Imperative.invoke("_random_normal_like", new NDArray[] {x}, Map.of("loc", 0.0, "scale", 1.0), new NDArray[] {x});

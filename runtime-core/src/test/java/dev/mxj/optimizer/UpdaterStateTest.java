@@ -25,15 +25,18 @@ class UpdaterStateTest {
         return new NDArray[] {NDArray.array(new float[] {1, 2, 3, 4}, Shape.of(2, 2)), NDArray.array(new float[] {-1, 0.5f, 0, 2}, Shape.of(2, 2))};
     }
 
-    static void roundTrip(String name, Map<String, ?> params) {
+    static void roundTrip(String name, Map<String, ?> params) { roundTrip(name, () -> params); }
+
+    /** Fresh arguments per optimizer: a scheduler is stateful and must not be shared. */
+    static void roundTrip(String name, java.util.function.Supplier<Map<String, ?>> args) {
         NDArray[] straight = weights();
-        run(Optimizer.getUpdater(Optimizer.create(name, params)), straight, 0, 6);
+        run(Optimizer.getUpdater(Optimizer.create(name, args.get())), straight, 0, 6);
 
         NDArray[] w = weights();
-        Updater first = Optimizer.getUpdater(Optimizer.create(name, params));
+        Updater first = Optimizer.getUpdater(Optimizer.create(name, args.get()));
         run(first, w, 0, 3);
         byte[] saved = first.getStates();
-        Updater second = Optimizer.getUpdater(Optimizer.create(name, params));
+        Updater second = Optimizer.getUpdater(Optimizer.create(name, args.get()));
         second.setStates(saved);
         assertEquals(first.optimizer().numUpdate(), second.optimizer().numUpdate());
         run(second, w, 3, 3);
@@ -70,19 +73,16 @@ class UpdaterStateTest {
 
     @Test
     void larsKeepsItsPreviousRate() {
-        OptimizerTest.needOps("sgd_mom_update", "norm");
-        roundTrip("lars", Map.of("learning_rate", 0.1, "momentum", 0.9, "lr_scheduler", new dev.mxj.optimizer.lr.FactorScheduler(2, 0.5)));
+        roundTrip("lars", () -> Map.of("learning_rate", 0.1, "momentum", 0.9, "lr_scheduler", new dev.mxj.optimizer.lr.FactorScheduler(2, 0.5)));
     }
 
     @Test
     void adamContinuesIdenticallyIncludingBiasCorrection() {
-        OptimizerTest.needOps("adam_update");
         roundTrip("adam", Map.of("learning_rate", 0.05));
     }
 
     @Test
     void sgdWithoutMomentumHasNoneSlots() {
-        OptimizerTest.needOps("sgd_update", "sgd_mom_update");
         roundTrip("sgd", Map.of("learning_rate", 0.1));
         roundTrip("sgd", Map.of("learning_rate", 0.1, "momentum", 0.9));
     }
