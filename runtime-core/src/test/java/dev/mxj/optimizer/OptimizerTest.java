@@ -6,6 +6,7 @@ import dev.mxj.optimizer.lr.FactorScheduler;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -298,6 +299,30 @@ class OptimizerTest {
         for (int i = 0; i < 3; i++) { mom = 0.9 * mom - 0.1 * 1e-3; ref[0] += mom; ref[1] += mom; }
         assertEquals(ref[0], s[1].toFloatArray()[0], 1e-4);
         assertEquals((float) ref[1], w.toFloatArray()[1], 2e-3);
+    }
+
+    /** A float16 weight trained with multi_precision follows the float32 run to float16 rounding. */
+    @Test
+    void multiPrecisionNagAndLambTrackFloat32() {
+        for (String name : List.of("nag", "lamb", "adam")) {
+            Map<String, Object> args = kw("learning_rate", 0.05, "momentum", 0.9, "wd", 0.01);
+            if (!name.equals("nag")) args.remove("momentum");
+            Updater full = Optimizer.getUpdater(Optimizer.create(name, args));
+            args.put("multi_precision", true);
+            Updater half = Optimizer.getUpdater(Optimizer.create(name, args));
+            NDArray w32 = NDArray.array(toF(W0), Shape.of(3));
+            NDArray w16 = w32.asType(dev.mxj.op.DType.FLOAT16);
+            for (double[] g : GRADS) {
+                NDArray g32 = NDArray.array(toF(g), Shape.of(3));
+                full.call(0, g32, w32);
+                half.call(0, g32.asType(dev.mxj.op.DType.FLOAT16), w16);
+            }
+            assertEquals(dev.mxj.op.DType.FLOAT16, w16.dtype());
+            assertArrayEquals(w32.toFloatArray(), w16.toFloatArray(), 4e-3f, name);
+            NDArray master = name.equals("nag") ? half.states().get(0)[1] : half.states().get(0)[0];
+            assertEquals(dev.mxj.op.DType.FLOAT32, master.dtype(), name);
+            assertArrayEquals(w32.toFloatArray(), master.toFloatArray(), 2e-4f, name + " master copy (only the float16 gradients differ)");
+        }
     }
 
     @Test
