@@ -26,6 +26,15 @@ public final class LARS extends SGD {
         checkArgs();
     }
 
+    /** One weight at a time: the trust ratio needs each layer's norms (MXNet's multi_lars path gives the same numbers). */
+    @Override
+    public int aggregateNum() { return 0; }
+
+    @Override
+    public void updateMultiPrecision(int[] indices, NDArray[] weights, NDArray[] grads, NDArray[][] states) {
+        for (int i = 0; i < indices.length; i++) updateMultiPrecision(indices[i], weights[i], grads[i], states[i]);
+    }
+
     @Override
     protected boolean decayedByDefault(String name) { return name.endsWith("_weight"); }
 

@@ -199,6 +199,27 @@ public abstract class Optimizer {
         }
     }
 
+    /**
+     * How many weights one fused call may update (MXNet's {@code aggregate_num}); 0 means one at
+     * a time. {@link Updater} groups weights of one dtype into chunks of this size.
+     */
+    public int aggregateNum() { return 0; }
+
+    /** Updates several weights at once; optimizers with multi-weight operators override it. */
+    public void updateMultiPrecision(int[] indices, NDArray[] weights, NDArray[] grads, NDArray[][] states) {
+        for (int i = 0; i < indices.length; i++) updateMultiPrecision(indices[i], weights[i], grads[i], states[i]);
+    }
+
+    /** {@code MXNET_OPTIMIZER_AGGREGATION_SIZE}, default 4, as MXNet's SGD reads it. */
+    protected static int aggregationSizeFromEnv() {
+        String v = System.getenv("MXNET_OPTIMIZER_AGGREGATION_SIZE");
+        try {
+            return v == null ? 4 : Math.max(0, Integer.parseInt(v.trim()));
+        } catch (NumberFormatException e) {
+            return 4;
+        }
+    }
+
     protected boolean useMultiPrecision(NDArray weight) { return multiPrecision && weight.dtype() == DType.FLOAT16; }
 
     protected static NDArray zerosLike(NDArray weight) { return NDArray.zeros(weight.shape(), weight.dtype(), weight.context()); }

@@ -13,6 +13,7 @@ import java.util.Map;
 public class SGD extends Optimizer {
     protected final double momentum;
     protected final boolean lazyUpdate;
+    private final int aggregateNum = aggregationSizeFromEnv();
 
     public SGD(Map<String, ?> params) {
         super(params, null);
@@ -44,6 +45,47 @@ public class SGD extends Optimizer {
     @Override
     public void updateMultiPrecision(int index, NDArray weight, NDArray grad, NDArray[] state) {
         step(index, weight, grad, state, useMultiPrecision(weight));
+    }
+
+    @Override
+    public int aggregateNum() { return aggregateNum; }
+
+    /**
+     * One {@code multi_sgd_update} / {@code multi_sgd_mom_update} (or their {@code multi_mp_*}
+     * forms) for all the weights, with per-weight rates and decays: the same numbers as one
+     * update per weight, in one operator call.
+     */
+    @Override
+    public void updateMultiPrecision(int[] indices, NDArray[] weights, NDArray[] grads, NDArray[][] states) {
+        int n = indices.length;
+        if (n == 1) {
+            updateMultiPrecision(indices[0], weights[0], grads[0], states[0]);
+            return;
+        }
+        boolean mp = useMultiPrecision(weights[0]);
+        double[] lrs = new double[n], wds = new double[n];
+        for (int i = 0; i < n; i++) {
+            updateCount(indices[i]);
+            lrs[i] = getLr(indices[i]);
+            wds[i] = getWd(indices[i]);
+        }
+        Map<String, Object> p = new java.util.HashMap<>();
+        p.put("lrs", lrs);
+        p.put("wds", wds);
+        p.put("num_weights", n);
+        p.put("rescale_grad", rescaleGrad);
+        if (clipOn()) p.put("clip_gradient", clipGradient);
+        boolean mom = momentum > 0;
+        if (mom) p.put("momentum", momentum);
+        java.util.List<NDArray> in = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            in.add(weights[i]);
+            in.add(grads[i]);
+            if (mom) in.add(states[i][0]);
+            if (mp) in.add(states[i][1]);
+        }
+        String op = "multi_" + (mp ? "mp_" : "") + (mom ? "sgd_mom_update" : "sgd_update");
+        dev.mxj.ndarray.Imperative.invoke(op, in.toArray(NDArray[]::new), p, weights);
     }
 
     /** The rate this step uses for {@code index}; LARS scales it by the layer-wise trust ratio. */

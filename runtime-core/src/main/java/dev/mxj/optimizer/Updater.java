@@ -43,6 +43,11 @@ public final class Updater {
 
     /** Updates {@code weight} in place with {@code grad}, creating the index's state on first use. */
     public void call(int index, NDArray grad, NDArray weight) {
+        optimizer.updateMultiPrecision(index, weight, grad, stateFor(index, weight));
+    }
+
+    /** The index's state, created on first use or moved to the weight's context after setStates. */
+    private NDArray[] stateFor(int index, NDArray weight) {
         NDArray[] s = states.get(index);
         if (s == null) {
             s = detach(optimizer.createStateMultiPrecision(index, weight));
@@ -52,7 +57,7 @@ public final class Updater {
             for (int i = 0; i < s.length; i++) if (s[i] != null) s[i] = NDScope.detach(s[i].asInContext(weight.context()));
             synced.put(index, true);
         }
-        optimizer.updateMultiPrecision(index, weight, grad, s);
+        return s;
     }
 
     /** States outlive any NDScope the training loop opens: they belong to the updater. */
@@ -61,9 +66,38 @@ public final class Updater {
         return s;
     }
 
-    /** Several parameters at once, in order (MXNet accepts lists of indices). */
+    /**
+     * Several parameters at once (MXNet's list form). With an optimizer that aggregates
+     * ({@link Optimizer#aggregateNum()} above 0) weights of one dtype go in chunks of that size
+     * to one multi-weight update; otherwise one by one, in order.
+     */
     public void call(int[] indices, NDArray[] grads, NDArray[] weights) {
-        for (int i = 0; i < indices.length; i++) call(indices[i], grads[i], weights[i]);
+        NDArray[][] s = new NDArray[indices.length][];
+        for (int i = 0; i < indices.length; i++) s[i] = stateFor(indices[i], weights[i]);
+        int agg = optimizer.aggregateNum();
+        if (agg <= 0) {
+            for (int i = 0; i < indices.length; i++) optimizer.updateMultiPrecision(indices[i], weights[i], grads[i], s[i]);
+            return;
+        }
+        Map<dev.mxj.op.DType, List<Integer>> byType = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < indices.length; i++) byType.computeIfAbsent(weights[i].dtype(), t -> new ArrayList<>()).add(i);
+        for (List<Integer> group : byType.values()) {
+            for (int from = 0; from < group.size(); from += agg) {
+                List<Integer> chunk = group.subList(from, Math.min(group.size(), from + agg));
+                int n = chunk.size();
+                int[] idx = new int[n];
+                NDArray[] w = new NDArray[n], g = new NDArray[n];
+                NDArray[][] st = new NDArray[n][];
+                for (int k = 0; k < n; k++) {
+                    int i = chunk.get(k);
+                    idx[k] = indices[i];
+                    w[k] = weights[i];
+                    g[k] = grads[i];
+                    st[k] = s[i];
+                }
+                optimizer.updateMultiPrecision(idx, w, g, st);
+            }
+        }
     }
 
     /** The live states by index (slots may be null). */

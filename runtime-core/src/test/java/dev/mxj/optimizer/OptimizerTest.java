@@ -301,6 +301,37 @@ class OptimizerTest {
         assertEquals((float) ref[1], w.toFloatArray()[1], 2e-3);
     }
 
+    /** The list form aggregates SGD into multi_* operators (chunks of 4 per dtype) with the numbers of single updates. */
+    @Test
+    void aggregatedSgdMatchesSingleUpdates() {
+        for (Map<String, Object> args : List.of(kw("learning_rate", 0.1, "momentum", 0.9, "wd", 0.01, "clip_gradient", 1.0),
+                kw("learning_rate", 0.1, "wd", 0.01), kw("learning_rate", 0.1, "momentum", 0.9, "multi_precision", true))) {
+            args.put("param_idx2name", Map.of(0, "a_weight", 1, "a_bias", 2, "b_weight", 3, "b_bias", 4, "c_weight", 5, "d_weight"));
+            Optimizer aggOpt = Optimizer.create("sgd", args), oneOpt = Optimizer.create("sgd", args);
+            assertEquals(4, aggOpt.aggregateNum());
+            aggOpt.setLrMult(Map.of(2, 0.5));
+            oneOpt.setLrMult(Map.of(2, 0.5));
+            Updater agg = Optimizer.getUpdater(aggOpt), one = Optimizer.getUpdater(oneOpt);
+            int n = 6;
+            NDArray[] wa = new NDArray[n], wb = new NDArray[n];
+            int[] idx = new int[n];
+            for (int i = 0; i < n; i++) {
+                idx[i] = i;
+                wa[i] = NDArray.array(new float[] {i, -i, 0.5f * i}, Shape.of(3));
+                if (i == 5) wa[i] = wa[i].asType(dev.mxj.op.DType.FLOAT16);   // a second dtype group
+                wb[i] = wa[i].copy();
+            }
+            for (double[] g : GRADS) {
+                NDArray[] ga = new NDArray[n];
+                for (int i = 0; i < n; i++) ga[i] = NDArray.array(toF(g), Shape.of(3)).mul(i + 1).asType(wa[i].dtype());
+                agg.call(idx, ga, wa);
+                for (int i = 0; i < n; i++) one.call(i, ga[i], wb[i]);
+            }
+            for (int i = 0; i < n; i++) assertArrayEquals(wb[i].toFloatArray(), wa[i].toFloatArray(), 1e-6f, args + " weight " + i);
+            assertEquals(3, aggOpt.indexUpdateCount(5));
+        }
+    }
+
     /** A float16 weight trained with multi_precision follows the float32 run to float16 rounding. */
     @Test
     void multiPrecisionNagAndLambTrackFloat32() {
