@@ -41,6 +41,8 @@ public final class NeuralNetworkOps {
         dropout(r);
         embedding(r);
         blockGrad(r);
+        NnSoftmaxOps.register(r);
+        NnLossOps.register(r);
     }
 
     // ------------------------------------------------------------------ FullyConnected

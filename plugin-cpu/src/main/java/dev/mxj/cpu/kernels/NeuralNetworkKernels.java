@@ -12,5 +12,6 @@ public final class NeuralNetworkKernels {
     public static void register(KernelTable t) {
         NnDenseKernels.register(t);
         NnActivationKernels.register(t);
+        NnSoftmaxKernels.register(t);
     }
 }

@@ -39,6 +39,14 @@ final class NnActivationKernels {
         t.add("Dropout", NnActivationKernels::dropout);
         t.add("_backward_Dropout", (ctx, a, in, req, out) -> Elementwise.map2(in[0], in[1], out[0], req[0], (g, m) -> g * m, F32Loops.Bin.MUL));
         t.add("BlockGrad", NnActivationKernels::copy);
+        t.add("smooth_l1", (ctx, a, in, req, out) -> {
+            double s2 = a.getDouble("scalar") * a.getDouble("scalar");
+            Elementwise.map1(in[0], out[0], req[0], x -> smoothL1(x, s2), null);
+        });
+        t.add("_backward_smooth_l1", (ctx, a, in, req, out) -> {
+            double s2 = a.getDouble("scalar") * a.getDouble("scalar");
+            Elementwise.map2(in[0], in[1], out[0], req[0], (g, x) -> g * smoothL1Grad(x, s2), null);
+        });
     }
 
     // ------------------------------------------------------------------ Activation

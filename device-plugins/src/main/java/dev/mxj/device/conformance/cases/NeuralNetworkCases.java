@@ -40,6 +40,7 @@ public final class NeuralNetworkCases {
         dropout(c);
         embedding(c);
         blockGrad(c);
+        NnSoftmaxCases.cases(c);
         return c;
     }
 
