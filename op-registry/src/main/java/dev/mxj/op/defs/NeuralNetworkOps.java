@@ -43,6 +43,8 @@ public final class NeuralNetworkOps {
         blockGrad(r);
         NnSoftmaxOps.register(r);
         NnLossOps.register(r);
+        NnNormOps.register(r);
+        NnSequenceOps.register(r);
     }
 
     // ------------------------------------------------------------------ FullyConnected

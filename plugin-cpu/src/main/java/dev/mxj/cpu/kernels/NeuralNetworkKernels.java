@@ -13,5 +13,7 @@ public final class NeuralNetworkKernels {
         NnDenseKernels.register(t);
         NnActivationKernels.register(t);
         NnSoftmaxKernels.register(t);
+        NnNormKernels.register(t);
+        NnSequenceKernels.register(t);
     }
 }

@@ -41,6 +41,7 @@ public final class NeuralNetworkCases {
         embedding(c);
         blockGrad(c);
         NnSoftmaxCases.cases(c);
+        NnNormCases.cases(c);
         return c;
     }
 
