@@ -22,16 +22,18 @@ class BenchmarksRunTest {
     void everyBenchmarkRunsOnce() throws RunnerException {
         Collection<RunResult> results = new Runner(new OptionsBuilder()
                 .include(CpuAllocationBenchmark.class.getName())
+                .include(OperatorBenchmark.class.getName())
+                .param("n", "64")
                 .forks(0)
                 .warmupIterations(0)
                 .measurementIterations(1)
                 .measurementTime(TimeValue.milliseconds(20))
                 .verbosity(VerboseMode.SILENT)
                 .build()).run();
-        assertEquals(3 * 3, results.size(), "3 benchmarks x 3 sizes");
+        assertEquals(3 * 3 + 4, results.size(), "3 allocation benchmarks x 3 sizes, 4 operator benchmarks at n=64");
         for (RunResult r : results) {
             double score = r.getPrimaryResult().getScore();
-            assertTrue(score > 0 && Double.isFinite(score), r.getParams().getBenchmark() + " " + r.getParams().getParam("bytes") + ": " + score);
+            assertTrue(score > 0 && Double.isFinite(score), r.getParams().getBenchmark() + " " + r.getParams().getParam(r.getParams().getParam("bytes") != null ? "bytes" : "n") + ": " + score);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.mxj.cli;
 
+import dev.mxj.examples.QuickStart;
+
 import dev.mxj.device.DevicePlugin;
 import dev.mxj.device.DevicePlugins;
 import dev.mxj.device.KernelTable;
@@ -10,11 +12,9 @@ import dev.mxj.op.OpDef;
 import dev.mxj.op.OpRegistry;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -27,8 +27,6 @@ import java.util.Properties;
  * <p>Exit codes: 0 success, 1 failure (the command ran and something is wrong), 2 usage error.
  */
 public final class Main {
-    /** The Java QuickStart example, part of runtime-core. */
-    static final String QUICKSTART_CLASS = "dev.mxj.examples.QuickStart";
 
     static final String USAGE = """
             usage: mxj <command> [args]
@@ -62,7 +60,7 @@ public final class Main {
                 case "info" -> rest.length == 0 ? info(out) : usageError(err, "info takes no arguments");
                 case "ops" -> rest.length <= 1 ? ops(OpRegistry.global(), rest.length == 0 ? "" : rest[0], out, err)
                                                : usageError(err, "ops takes at most one filter");
-                case "quickstart" -> runExample(QUICKSTART_CLASS, rest, err);
+                case "quickstart" -> runQuickStart(rest);
                 case "version", "--version" -> {
                     out.println("mxj " + version());
                     yield 0;
@@ -183,30 +181,12 @@ public final class Main {
         return 0;
     }
 
-    /**
-     * Runs {@code className.main(args)}. Looked up by name because the examples live in
-     * runtime-core, which the CLI must not need at compile time for this command. An exception
-     * from the example is reported by {@link #run} and gives exit code 1.
-     */
-    static int runExample(String className, String[] args, PrintStream err) {
-        MethodHandle main;
+    /** Runs the Java quick start; a checked exception from it becomes an unchecked one for {@link #main}. */
+    static int runQuickStart(String[] args) {
         try {
-            Class<?> c = Class.forName(className, true, Main.class.getClassLoader());
-            main = MethodHandles.publicLookup().findStatic(c, "main", MethodType.methodType(void.class, String[].class));
-        } catch (ClassNotFoundException e) {
-            err.println("mxj: " + className + " is not in this build: the example arrives with runtime-core's"
-                    + " NDArray API (see docs/status.md)");
-            return 1;
-        } catch (NoSuchMethodException | IllegalAccessException e) {
-            err.println("mxj: " + className + " has no public static void main(String[]): " + e.getMessage());
-            return 1;
-        }
-        try {
-            main.invokeExact(args);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) { // a checked exception thrown by main
-            throw new RuntimeException(t);
+            QuickStart.main(args);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return 0;
     }

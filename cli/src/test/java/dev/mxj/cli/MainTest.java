@@ -1,7 +1,5 @@
 package dev.mxj.cli;
 
-import dev.mxj.cli.fixtures.EchoExample;
-import dev.mxj.cli.fixtures.FailingExample;
 import dev.mxj.device.DevicePlugin;
 import dev.mxj.device.DevicePlugins;
 import dev.mxj.device.KernelTable;
@@ -17,13 +15,9 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class MainTest {
@@ -169,49 +163,22 @@ class MainTest {
     }
 
     @Test
-    void runExamplePassesArguments() {
-        var err = new ByteArrayOutputStream();
-        int code = Main.runExample(EchoExample.class.getName(), new String[] {"a", "b c"}, new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
-        assertArrayEquals(new String[] {"a", "b c"}, EchoExample.lastArgs);
-    }
-
-    @Test
-    void runExampleReportsAMissingClass() {
-        var err = new ByteArrayOutputStream();
-        int code = Main.runExample("dev.mxj.examples.NoSuchExample", new String[0], new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertEquals(1, code);
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("dev.mxj.examples.NoSuchExample is not in this build"));
-    }
-
-    @Test
-    void runExamplePropagatesTheExamplesException() {
-        var e = assertThrows(RuntimeException.class,
-                () -> Main.runExample(FailingExample.class.getName(), new String[0], System.err));
-        assertInstanceOf(IOException.class, e.getCause());
-        assertEquals("disk full", e.getCause().getMessage());
-    }
-
-    private static boolean quickStartPresent() {
+    void quickstartPassesItsArgumentAndKeepsTheFileItWasGiven(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        java.nio.file.Path file = dir.resolve("qs.params");
+        PrintStream saved = System.out;
+        Result r;
         try {
-            Class.forName(Main.QUICKSTART_CLASS, false, Main.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
+            System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            r = mxj("quickstart", file.toString());
+        } finally {
+            System.setOut(saved);
         }
-    }
-
-    @Test
-    void quickstartSaysSoWhileTheExampleIsMissing() {
-        assumeFalse(quickStartPresent(), "QuickStart is on the class path: quickstartRunsTheExample covers it");
-        Result r = mxj("quickstart");
-        assertEquals(1, r.code());
-        assertTrue(r.err().contains(Main.QUICKSTART_CLASS + " is not in this build"), r.err());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(java.nio.file.Files.size(file) > 0, "the example saved its arrays to the given file");
     }
 
     @Test
     void quickstartRunsTheExample() {
-        assumeTrue(quickStartPresent(), "runtime-core has no " + Main.QUICKSTART_CLASS + " yet");
         PrintStream saved = System.out;
         var captured = new ByteArrayOutputStream();
         Result r;

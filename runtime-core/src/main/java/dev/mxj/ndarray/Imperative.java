@@ -1,0 +1,422 @@
+package dev.mxj.ndarray;
+
+import dev.mxj.Context;
+import dev.mxj.DeviceHandle;
+import dev.mxj.Devices;
+import dev.mxj.device.Device;
+import dev.mxj.device.Kernel;
+import dev.mxj.device.OpContext;
+import dev.mxj.device.OpReq;
+import dev.mxj.device.Storage;
+import dev.mxj.device.Tensor;
+import dev.mxj.engine.Engine;
+import dev.mxj.engine.FnProperty;
+import dev.mxj.engine.RunContext;
+import dev.mxj.engine.Var;
+import dev.mxj.op.Attrs;
+import dev.mxj.op.DType;
+import dev.mxj.op.OpDef;
+import dev.mxj.op.OpRegistry;
+import dev.mxj.op.OperatorException;
+import dev.mxj.op.Resource;
+import dev.mxj.op.Shape;
+
+import java.lang.ref.Reference;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import java.util.random.RandomGenerator;
+
+/**
+ * Imperative operator invocation (MXNet's {@code Imperative::Invoke}): look the operator up,
+ * parse its parameters, infer output shapes and types synchronously (so a bad call fails here,
+ * naming the operator, before anything is pushed and without touching any array), allocate the
+ * outputs, pick the kernel of the context's device and push it to the engine. Kernel failures
+ * are stored by the engine and rethrown at the next synchronising call on an output.
+ *
+ * <p>Hot path: operators and parsed parameters are cached (parameters when the map is small and
+ * holds only immutable values), so a call such as {@code x + 1} costs a few map look-ups, the
+ * shape/type functions and one engine push.
+ *
+ * <p>Kernel choice: the device's kernel for the operator; if it has none, the CPU kernel, run
+ * directly on host-accessible storage or on CPU copies of the inputs otherwise, with a warning
+ * logged once per (device, operator).
+ */
+public final class Imperative {
+    private static final Logger LOG = Logger.getLogger(Imperative.class.getName());
+    private static final int ATTR_CACHE_LIMIT = 256;
+    private static final int ATTR_CACHE_MAX_PARAMS = 8;
+    private static final NDArray[] NO_ARRAYS = new NDArray[0];
+    private static final Var[] NO_VARS = new Var[0];
+
+    private static final ConcurrentHashMap<String, OpEntry> OPS = new ConcurrentHashMap<>();
+    private static final ThreadLocal<Boolean> TRAINING = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
+    private Imperative() {}
+
+    /** Whether operators invoked on this thread run in training mode (Dropout, BatchNorm). */
+    public static boolean isTraining() { return TRAINING.get(); }
+
+    /** Set training mode for this thread; returns the previous value (autograd's train/predict scopes use it). */
+    public static boolean setTraining(boolean train) {
+        boolean old = TRAINING.get();
+        TRAINING.set(train);
+        return old;
+    }
+
+    /**
+     * Invoke an operator.
+     *
+     * @param op     operator name or alias
+     * @param inputs input arrays; null entries are dropped (an optional input left out, as MXNet's None)
+     * @param params parameters as typed values or MXNet strings; may be null
+     * @param out    arrays to write the visible outputs into, or null to allocate them
+     * @return the visible outputs ({@code out} itself when given)
+     */
+    public static NDArray[] invoke(String op, NDArray[] inputs, Map<String, ?> params, NDArray[] out) {
+        return invoke(op, inputs, params, out, false);
+    }
+
+    /** Invoke and return the first output (single-output operators). */
+    public static NDArray invoke1(String op, NDArray[] inputs, Map<String, ?> params, NDArray out) {
+        return invoke(op, inputs, params, out == null ? null : new NDArray[] {out}, false)[0];
+    }
+
+    /**
+     * Invoke with {@code addTo}: the kernel adds its result to {@code out} (MXNet's kAddTo, used for
+     * gradient accumulation) instead of overwriting it.
+     */
+    public static NDArray[] invoke(String op, NDArray[] inputs, Map<String, ?> params, NDArray[] out, boolean addTo) {
+        OpEntry e = entry(op);
+        NDArray[] in = dropNulls(inputs);
+        Map<String, ?> ps = params == null ? Map.of() : params;
+        String key = e.def.keyVarNumArgs();
+        if (key != null && !ps.containsKey(key)) {
+            Map<String, Object> m = new HashMap<>(ps);
+            m.put(key, in.length);
+            ps = m;
+        }
+        Prepared p = e.prepare(ps);
+        if (in.length != p.numInputs) {
+            throw new OperatorException("Operator " + e.def.name() + ": expected " + p.numInputs + " input" + (p.numInputs == 1 ? "" : "s")
+                    + " " + e.def.inputNames(p.attrs) + ", got " + in.length);
+        }
+        if (addTo && out == null) throw new OperatorException("Operator " + e.def.name() + ": addTo needs the output arrays (out=)");
+        if (e.copyTo && out != null && out.length == 1 && out[0] != null && in.length == 1) {
+            in[0].copyTo(out[0]);
+            return out;
+        }
+
+        Context ctx = contextOf(e, p, in, out);
+        Shape[] oshapes;
+        DType[] otypes;
+        if (p.numInputs == 0) {
+            if (p.fixedShapes == null) {
+                // shape left to inference (shape=()): take it from out= like MXNet, else report why it is unknown
+                if (out == null || out.length != 1 || out[0] == null) throw p.shapeError;
+                oshapes = new Shape[] {out[0].shape()};
+            } else {
+                oshapes = p.fixedShapes;
+            }
+            otypes = p.fixedTypes;
+        } else {
+            Shape[] ishapes = new Shape[in.length];
+            DType[] itypes = new DType[in.length];
+            for (int i = 0; i < in.length; i++) {
+                ishapes[i] = in[i].shape();
+                itypes[i] = in[i].dtype();
+            }
+            oshapes = e.def.inferOutputShapes(p.attrs, ishapes);
+            otypes = e.def.inferOutputTypes(p.attrs, itypes);
+        }
+
+        DeviceHandle h = in.length > 0 ? in[0].chunk().dev : Devices.handle(ctx);
+        NDArray[] outs = prepareOutputs(e, p, h, oshapes, otypes, out);
+        Kernel k = h.kernels().get(e.def.name());
+        if (k == null) {
+            fallback(e, p, h, in, outs, addTo);
+        } else {
+            push(e, p, h, k, in, outs, addTo);
+        }
+        if (out != null) {
+            closeHidden(outs, out.length); // only the hidden outputs allocated here
+            return out;
+        }
+        if (p.numVisible == outs.length) return outs;
+        closeHidden(outs, p.numVisible);
+        return Arrays.copyOf(outs, p.numVisible);
+    }
+
+    private static void closeHidden(NDArray[] outs, int visible) {
+        for (int i = visible; i < outs.length; i++) outs[i].close();
+    }
+
+    private static NDArray[] dropNulls(NDArray[] inputs) {
+        if (inputs == null || inputs.length == 0) return NO_ARRAYS;
+        int n = 0;
+        for (NDArray a : inputs) if (a != null) n++;
+        if (n == inputs.length) return inputs;
+        NDArray[] r = new NDArray[n];
+        int j = 0;
+        for (NDArray a : inputs) if (a != null) r[j++] = a;
+        return r;
+    }
+
+    private static Context contextOf(OpEntry e, Prepared p, NDArray[] in, NDArray[] out) {
+        if (in.length > 0) {
+            Context c = in[0].context();
+            for (int i = 1; i < in.length; i++) {
+                Context ci = in[i].context();
+                if (!ci.equals(c)) {
+                    throw new OperatorException("Operator " + e.def.name() + ": all inputs must be on the same context, but input "
+                            + e.def.inputNames(p.attrs).get(0) + " is on " + c + " and input " + e.def.inputNames(p.attrs).get(i) + " is on " + ci);
+                }
+            }
+            return c;
+        }
+        if (p.ctxParam != null) return p.ctxParam;
+        if (out != null && out.length > 0 && out[0] != null) return out[0].context();
+        return Context.defaultContext();
+    }
+
+    private static NDArray[] prepareOutputs(OpEntry e, Prepared p, DeviceHandle h, Shape[] shapes, DType[] types, NDArray[] out) {
+        NDArray[] outs = new NDArray[shapes.length];
+        if (out != null) {
+            if (out.length != p.numVisible && out.length != shapes.length) {
+                throw new OperatorException("Operator " + e.def.name() + ": " + out.length + " output arrays given (out=), but it has "
+                        + p.numVisible + " output" + (p.numVisible == 1 ? "" : "s"));
+            }
+            for (int i = 0; i < out.length; i++) {
+                NDArray o = out[i];
+                if (o == null) throw new OperatorException("Operator " + e.def.name() + ": output array " + i + " (out=) is null");
+                if (!o.shape().equals(shapes[i])) {
+                    throw new OperatorException("Operator " + e.def.name() + ": output " + i + " (out=) has shape " + o.shape()
+                            + " but the operator produces " + shapes[i]);
+                }
+                if (o.dtype() != types[i]) {
+                    throw new OperatorException("Operator " + e.def.name() + ": output " + i + " (out=) has dtype " + o.dtype()
+                            + " but the operator produces " + types[i]);
+                }
+                if (!o.context().equals(h.context())) {
+                    throw new OperatorException("Operator " + e.def.name() + ": output " + i + " (out=) is on " + o.context()
+                            + " but the operator runs on " + h.context());
+                }
+                o.chunk(); // fails on a closed array
+                outs[i] = o;
+            }
+        }
+        for (int i = 0; i < outs.length; i++) if (outs[i] == null) outs[i] = NDArray.allocate(h, shapes[i], types[i]);
+        return outs;
+    }
+
+    /** Push {@code k} on {@code h}'s context: reads the inputs, mutates outputs, mutated inputs and the generator if used. */
+    private static void push(OpEntry e, Prepared p, DeviceHandle h, Kernel k, NDArray[] in, NDArray[] outs, boolean addTo) {
+        Tensor[] tin = new Tensor[in.length];
+        Var[] reads = in.length == 0 ? NO_VARS : new Var[in.length];
+        for (int i = 0; i < in.length; i++) {
+            tin[i] = in[i].tensor();
+            reads[i] = in[i].chunk().var;
+        }
+        int nm = outs.length + p.mutate.length + (p.random ? 1 : 0);
+        Var[] mutates = new Var[nm];
+        Tensor[] tout = new Tensor[outs.length];
+        OpReq[] req = new OpReq[outs.length];
+        for (int i = 0; i < outs.length; i++) {
+            NDArray o = outs[i];
+            tout[i] = o.tensor();
+            mutates[i] = o.chunk().var;
+            req[i] = addTo ? OpReq.ADD : aliasesInput(o, in) ? OpReq.INPLACE : OpReq.WRITE;
+        }
+        int j = outs.length;
+        for (int m : p.mutate) mutates[j++] = in[m].chunk().var;
+        if (p.random) mutates[j] = h.rngVar();
+        Attrs attrs = p.attrs;
+        boolean train = TRAINING.get();
+        Engine.get().push(rc -> {
+            KernelContext kc = new KernelContext(h, train, rc);
+            try {
+                k.compute(kc, attrs, tin, req, tout);
+            } finally {
+                kc.releaseTemp();
+            }
+        }, h.execContext(), reads, mutates, FnProperty.NORMAL, Engine.DEFAULT_PRIORITY, e.def.name());
+        // The pushed closure holds tensors, not arrays: keep the arrays (hence their chunks) reachable until
+        // the push is done, or a Cleaner could schedule their storage's deletion before this operation.
+        Reference.reachabilityFence(in);
+        Reference.reachabilityFence(outs);
+    }
+
+    private static boolean aliasesInput(NDArray o, NDArray[] in) {
+        Chunk c = o.chunk();
+        for (NDArray a : in) if (a.chunk() == c) return true;
+        return false;
+    }
+
+    /** The device has no kernel: use the CPU's, with copies unless the device's memory is host-accessible. */
+    private static void fallback(OpEntry e, Prepared p, DeviceHandle h, NDArray[] in, NDArray[] outs, boolean addTo) {
+        String name = e.def.name();
+        DeviceHandle cpu = Devices.handle(Context.cpu());
+        Kernel k = cpu.kernels().get(name);
+        if (k == null || h == cpu || h.context().isCpu()) {
+            throw new OperatorException("Operator " + name + " has no kernel for " + h.context()
+                    + (h.context().isCpu() ? "" : " and no CPU kernel to fall back to"));
+        }
+        if (h.firstTime("fallback:" + name)) {
+            LOG.warning("Operator " + name + " has no kernel for device " + h.context() + "; falling back to the CPU kernel"
+                    + (h.isHostAccessible() ? "" : " with copies") + " (warned once per device and operator)");
+        }
+        if (h.isHostAccessible()) {
+            push(e, p, h, k, in, outs, addTo);
+            return;
+        }
+        List<NDArray> temps = new ArrayList<>();
+        try {
+            NDArray[] cin = new NDArray[in.length];
+            for (int i = 0; i < in.length; i++) temps.add(cin[i] = in[i].copyTo(Context.cpu()));
+            NDArray[] cout = new NDArray[outs.length];
+            for (int i = 0; i < outs.length; i++) {
+                temps.add(cout[i] = addTo ? outs[i].copyTo(Context.cpu()) : NDArray.allocate(cpu, outs[i].shape(), outs[i].dtype()));
+            }
+            push(e, p, cpu, k, cin, cout, addTo);
+            for (int i = 0; i < outs.length; i++) cout[i].copyTo(outs[i]);
+            for (int m : p.mutate) cin[m].copyTo(in[m]);
+        } finally {
+            for (NDArray t : temps) t.close(); // storage is recycled after the pushed copies have run
+        }
+    }
+
+    // ---------------------------------------------------------------- caches
+
+    private static OpEntry entry(String name) {
+        OpEntry e = OPS.get(name);
+        if (e == null) {
+            OpDef def = OpRegistry.global().get(name); // throws UnknownOperatorException
+            e = OPS.computeIfAbsent(name, n -> new OpEntry(def));
+        }
+        return e;
+    }
+
+    /** An operator and its cache of prepared parameter sets. */
+    private static final class OpEntry {
+        final OpDef def;
+        final boolean copyTo;
+        final ConcurrentHashMap<Map<String, ?>, Prepared> cache = new ConcurrentHashMap<>();
+
+        OpEntry(OpDef def) {
+            this.def = def;
+            this.copyTo = def.name().equals("_copyto");
+        }
+
+        Prepared prepare(Map<String, ?> params) {
+            Prepared p = cache.get(params);
+            if (p != null) return p;
+            p = new Prepared(def, def.parseAttrs(params));
+            if (cacheable(params)) {
+                if (cache.size() >= ATTR_CACHE_LIMIT) cache.clear();
+                cache.put(Map.copyOf(params), p);
+            }
+            return p;
+        }
+    }
+
+    /** Small maps of immutable values only: a later change by the caller cannot alter a cached entry. */
+    private static boolean cacheable(Map<String, ?> params) {
+        if (params.size() > ATTR_CACHE_MAX_PARAMS) return false;
+        for (var en : params.entrySet()) {
+            Object v = en.getValue();
+            if (en.getKey() == null || !(v instanceof Number || v instanceof String || v instanceof Boolean || v instanceof DType
+                    || v instanceof Shape || v instanceof Context || v instanceof Character)) return false;
+        }
+        return true;
+    }
+
+    /** Everything about a (operator, parameters) pair that does not depend on the input arrays. */
+    private static final class Prepared {
+        final Attrs attrs;
+        final int numInputs, numOutputs, numVisible;
+        final int[] mutate;
+        final boolean random;
+        final Context ctxParam;
+        /** Output shapes and types of input-less operators, which depend on the parameters only. */
+        final Shape[] fixedShapes;
+        final DType[] fixedTypes;
+        /** Why {@link #fixedShapes} is null for an input-less operator (its shape parameter was left empty). */
+        final RuntimeException shapeError;
+
+        Prepared(OpDef def, Attrs attrs) {
+            this.attrs = attrs;
+            this.numInputs = def.numInputs(attrs);
+            this.numOutputs = def.numOutputs(attrs);
+            this.numVisible = def.numVisibleOutputs(attrs);
+            this.mutate = def.mutateInputs(attrs);
+            Set<Resource> res = def.resources(attrs);
+            this.random = res.contains(Resource.RANDOM) || res.contains(Resource.PARALLEL_RANDOM);
+            Context c = null;
+            if (def.params().containsKey("ctx") && def.params().get("ctx").type() == dev.mxj.op.Param.Type.STRING) {
+                Object v = attrs.get("ctx");
+                if (v instanceof String s && !s.isBlank()) {
+                    try {
+                        c = Context.parse(s);
+                    } catch (IllegalArgumentException ex) {
+                        throw new OperatorException("Operator " + def.name() + ": invalid value '" + s + "' for parameter 'ctx': " + ex.getMessage());
+                    }
+                }
+            }
+            this.ctxParam = c;
+            Shape[] fs = null;
+            DType[] ft = null;
+            RuntimeException err = null;
+            if (numInputs == 0) {
+                ft = def.inferOutputTypes(attrs, new DType[0]);
+                try {
+                    fs = def.inferOutputShapes(attrs, new Shape[0]);
+                } catch (dev.mxj.op.ShapeException ex) {
+                    err = ex;
+                }
+            }
+            this.fixedShapes = fs;
+            this.fixedTypes = ft;
+            this.shapeError = err;
+        }
+    }
+
+    /** The {@link OpContext} of one kernel run. */
+    private static final class KernelContext implements OpContext {
+        private final DeviceHandle h;
+        private final boolean train;
+        private final RunContext rc;
+        private List<Storage> temps;
+
+        KernelContext(DeviceHandle h, boolean train, RunContext rc) {
+            this.h = h;
+            this.train = train;
+            this.rc = rc;
+        }
+
+        @Override public Device device() { return h.device(); }
+
+        @Override public boolean isTrain() { return train; }
+
+        @Override public RandomGenerator random() { return h.generator(); }
+
+        @Override public Storage tempSpace(long bytes) {
+            Storage s = h.device().allocate(bytes);
+            if (temps == null) temps = new ArrayList<>(2);
+            temps.add(s);
+            return s;
+        }
+
+        @Override public Object stream() { return rc.stream(); }
+
+        void releaseTemp() {
+            if (temps == null) return;
+            for (Storage s : temps) h.device().release(s);
+            temps = null;
+        }
+    }
+}
