@@ -94,13 +94,21 @@ final class NnActivationKernels {
         Elementwise.map1(x, y, req[0], v -> forward(f, v), null);
     }
 
+    /** Elements per inner loop: int-indexed loops are the ones C2 unrolls and vectorises. */
+    private static final int CHUNK = 1 << 16;
+
     private static void forwardF32(Act f, MemorySegment xs, MemorySegment ys, long from, long to) {
-        switch (f) {
-            case RELU -> { for (long i = from; i < to; i++) { float v = xs.getAtIndex(F32, i); ys.setAtIndex(F32, i, (v < 0f ? 0f : v) + 0f); } }
-            case SIGMOID -> { for (long i = from; i < to; i++) ys.setAtIndex(F32, i, (float) (1 / (1 + Math.exp(-xs.getAtIndex(F32, i))))); }
-            case TANH -> { for (long i = from; i < to; i++) ys.setAtIndex(F32, i, (float) Math.tanh(xs.getAtIndex(F32, i))); }
-            case SOFTRELU -> { for (long i = from; i < to; i++) ys.setAtIndex(F32, i, (float) forward(Act.SOFTRELU, xs.getAtIndex(F32, i))); }
-            case SOFTSIGN -> { for (long i = from; i < to; i++) { float v = xs.getAtIndex(F32, i); ys.setAtIndex(F32, i, v / (1f + Math.abs(v))); } }
+        for (long base = from; base < to; base += CHUNK) {
+            int n = (int) Math.min(CHUNK, to - base);
+            long o = base;
+            switch (f) {
+                // Math.max is exactly relu (NaN stays NaN, -0 becomes +0) and, unlike a compare-select, vectorises
+                case RELU -> { for (int i = 0; i < n; i++) ys.setAtIndex(F32, o + i, Math.max(xs.getAtIndex(F32, o + i), 0f)); }
+                case SIGMOID -> { for (int i = 0; i < n; i++) ys.setAtIndex(F32, o + i, (float) (1 / (1 + Math.exp(-xs.getAtIndex(F32, o + i))))); }
+                case TANH -> { for (int i = 0; i < n; i++) ys.setAtIndex(F32, o + i, (float) Math.tanh(xs.getAtIndex(F32, o + i))); }
+                case SOFTRELU -> { for (int i = 0; i < n; i++) ys.setAtIndex(F32, o + i, (float) forward(Act.SOFTRELU, xs.getAtIndex(F32, o + i))); }
+                case SOFTSIGN -> { for (int i = 0; i < n; i++) { float v = xs.getAtIndex(F32, o + i); ys.setAtIndex(F32, o + i, v / (1f + Math.abs(v))); } }
+            }
         }
     }
 
@@ -122,14 +130,25 @@ final class NnActivationKernels {
     }
 
     private static void backwardF32(Act f, MemorySegment gs, MemorySegment ys, MemorySegment ds, long from, long to) {
-        switch (f) {
-            case RELU -> { for (long i = from; i < to; i++) { float v = ys.getAtIndex(F32, i); ds.setAtIndex(F32, i, v > 0f ? gs.getAtIndex(F32, i) : v != v ? v : 0f); } }
-            case SIGMOID -> { for (long i = from; i < to; i++) { float v = ys.getAtIndex(F32, i); ds.setAtIndex(F32, i, gs.getAtIndex(F32, i) * v * (1f - v)); } }
-            case TANH -> { for (long i = from; i < to; i++) { float v = ys.getAtIndex(F32, i); ds.setAtIndex(F32, i, gs.getAtIndex(F32, i) * (1f - v * v)); } }
-            case SOFTRELU -> { for (long i = from; i < to; i++) ds.setAtIndex(F32, i, (float) (gs.getAtIndex(F32, i) * -Math.expm1(-ys.getAtIndex(F32, i)))); }
-            case SOFTSIGN -> throw new IllegalStateException("softsign's gradient reads the input");
+        for (long base = from; base < to; base += CHUNK) {
+            int n = (int) Math.min(CHUNK, to - base);
+            long o = base;
+            switch (f) {
+                case RELU -> { for (int i = 0; i < n; i++) ds.setAtIndex(F32, o + i, gs.getAtIndex(F32, o + i) * reluStep(ys.getAtIndex(F32, o + i))); }
+                case SIGMOID -> { for (int i = 0; i < n; i++) { float v = ys.getAtIndex(F32, o + i); ds.setAtIndex(F32, o + i, gs.getAtIndex(F32, o + i) * v * (1f - v)); } }
+                case TANH -> { for (int i = 0; i < n; i++) { float v = ys.getAtIndex(F32, o + i); ds.setAtIndex(F32, o + i, gs.getAtIndex(F32, o + i) * (1f - v * v)); } }
+                case SOFTRELU -> { for (int i = 0; i < n; i++) ds.setAtIndex(F32, o + i, (float) (gs.getAtIndex(F32, o + i) * -Math.expm1(-ys.getAtIndex(F32, o + i)))); }
+                case SOFTSIGN -> throw new IllegalStateException("softsign's gradient reads the input");
+            }
         }
     }
+
+    /**
+     * relu's derivative from its output y without a branch (a compare-select on random signs
+     * mispredicts; this form vectorises): y * 2^150 is at least 2 for every positive float, so
+     * clamping to [0, 1] gives 1 for y > 0, 0 for y <= 0, and NaN for NaN, as MXNet's relu_grad.
+     */
+    private static float reluStep(float y) { return Math.max(Math.min(y * 0x1p75f * 0x1p75f, 1f), 0f); }
 
     // ------------------------------------------------------------------ LeakyReLU
 
@@ -227,8 +246,7 @@ final class NnActivationKernels {
             double[] v = new double[n];
             if (active) {
                 double keep = 1 - p, scale = keep > 0 ? 1 / keep : 0;
-                RandomGenerator rng = ctx.random();
-                for (int i = 0; i < n; i++) v[i] = rng.nextDouble() < keep ? scale : 0;
+                drawMask(ctx.random(), keep, scale, v);
             } else {
                 java.util.Arrays.fill(v, 1);
             }
@@ -237,6 +255,21 @@ final class NnActivationKernels {
             else copy(ctx, a, in, req, out);
             if (req[1] == OpReq.ADD) NnLines.write(mask, OpReq.ADD, v);
         }
+    }
+
+    /**
+     * v[i] = scale with probability keep, else 0: one 64-bit draw gives two 32-bit uniforms,
+     * each compared with keep * 2^32 (halves the generator calls of a nextDouble per element).
+     */
+    static void drawMask(RandomGenerator rng, double keep, double scale, double[] v) {
+        long threshold = (long) Math.min(keep * 0x1p32, 0x1p32);
+        int n = v.length, i = 0;
+        for (; i + 1 < n; i += 2) {
+            long r = rng.nextLong();
+            v[i] = (r >>> 32) < threshold ? scale : 0;
+            v[i + 1] = (r & 0xffffffffL) < threshold ? scale : 0;
+        }
+        if (i < n) v[i] = (rng.nextLong() >>> 32) < threshold ? scale : 0;
     }
 
     /** out = in (BlockGrad, inactive Dropout); nothing to do in place. */

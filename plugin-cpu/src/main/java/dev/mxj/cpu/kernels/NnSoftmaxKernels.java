@@ -84,17 +84,18 @@ final class NnSoftmaxKernels {
                     if (neg) v[i] = -v[i];
                     if (v[i] > max) max = v[i];
                 }
-                double sum = 0;
-                for (int i = 0; i < len; i++) {
-                    v[i] = (v[i] - max) / t;
-                    sum += Math.exp(v[i]);
-                }
+                double sum = 0, it = 1 / t;
                 if (log) {
+                    for (int i = 0; i < len; i++) {
+                        v[i] = (v[i] - max) * it;
+                        sum += Math.exp(v[i]);
+                    }
                     double ls2 = Math.log(sum);
                     for (int i = 0; i < len; i++) v[i] -= ls2;
                 } else {
+                    for (int i = 0; i < len; i++) sum += v[i] = Math.exp((v[i] - max) * it);
                     double inv = 1 / sum;
-                    for (int i = 0; i < len; i++) v[i] = Math.exp(v[i]) * inv;
+                    for (int i = 0; i < len; i++) v[i] *= inv;
                 }
                 for (int i = len; i < m; i++) v[i] = 0;
                 NnLines.store(ys, yt, off, inner, v, m, add);
