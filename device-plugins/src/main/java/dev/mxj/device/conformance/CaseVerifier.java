@@ -34,6 +34,7 @@ public final class CaseVerifier {
         if (c.checksOutputs()) {
             OpRunner.Result r = runner.run(attrs, c.inputs(), c.isTrain(), c.seed());
             compareExpected(c, r.outputs(), null);
+            compareMutated(c, r);
             if (c.customCheck() != null) c.customCheck().check(c.inputs(), r.outputs());
             if (!c.expected().isEmpty() && !c.isDeviceDependent() && attrs.op().mutateInputs(attrs).length == 0) {
                 // the same call accumulating into existing outputs (OpReq.ADD)
@@ -89,6 +90,21 @@ public final class CaseVerifier {
                 for (int j = 0; j < want.length; j++) want[j] = HostArray.quantize(o.dtype(), want[j] + b[j]);
             }
             assertClose(c + ": output " + k + (base != null ? " (OpReq.ADD)" : ""), o.data(), want, c.rtol(), c.atol());
+        }
+    }
+
+    /** Compare the final values of mutated inputs with the case's expectations. */
+    private static void compareMutated(OpCase c, OpRunner.Result r) {
+        for (var e : c.expectedMutated().entrySet()) {
+            int idx = e.getKey();
+            HostArray got = r.mutated().get(idx);
+            if (got == null) throw new AssertionError(c + ": input " + idx + " is not declared mutated by the operator");
+            HostArray want = e.getValue().value();
+            if (!got.shape().equals(want.shape())) throw new AssertionError(c + ": mutated input " + idx + " shape " + got.shape() + ", expected " + want.shape());
+            if (e.getValue().checkDType() && got.dtype() != want.dtype()) {
+                throw new AssertionError(c + ": mutated input " + idx + " dtype " + got.dtype() + ", expected " + want.dtype());
+            }
+            assertClose(c + ": mutated input " + idx, got.data(), want.data(), c.rtol(), c.atol());
         }
     }
 

@@ -104,6 +104,23 @@ public final class OpCase {
 
     private final Map<Integer, Shape> shapeOnly = new LinkedHashMap<>();
 
+    /** An expected final value of a mutated input; {@code checkDType} as for outputs. */
+    public record Mutated(HostArray value, boolean checkDType) {}
+
+    private final Map<Integer, Mutated> mutated = new LinkedHashMap<>();
+
+    /**
+     * Expect input {@code input}, which the operator declares mutated (optimizer states, running
+     * statistics), to hold {@code a} after the call: shape, dtype and values.
+     */
+    public OpCase expectMutated(int input, HostArray a) { mutated.put(input, new Mutated(a, true)); return this; }
+
+    /** Expect the final shape and values of mutated input {@code input} (dtype not checked). */
+    public OpCase expectMutatedValues(int input, Shape s, double... values) {
+        mutated.put(input, new Mutated(HostArray.of(s, DType.FLOAT64, values), false));
+        return this;
+    }
+
     /** Check input gradients against central differences (float inputs not listed in {@link #noGrad}). */
     public OpCase gradCheck() { this.gradCheck = true; return this; }
 
@@ -140,6 +157,8 @@ public final class OpCase {
     public boolean expectsDType(int i) { return expectDType.get(i); }
     public Shape expectedShapeOnly(int i) { return shapeOnly.get(i); }
     public Set<Integer> noGrad() { return Collections.unmodifiableSet(noGrad); }
+    /** Expected final values of mutated inputs, by input index. */
+    public Map<Integer, Mutated> expectedMutated() { return Collections.unmodifiableMap(mutated); }
     public Class<? extends OperatorException> errorType() { return errorType; }
     public String errorContains() { return errorContains; }
     public boolean isGradCheck() { return gradCheck; }
@@ -153,7 +172,7 @@ public final class OpCase {
     public long seed() { return seed; }
 
     /** Whether this case checks outputs (values, shapes or a custom check). */
-    public boolean checksOutputs() { return !expected.isEmpty() || check != null; }
+    public boolean checksOutputs() { return !expected.isEmpty() || check != null || !mutated.isEmpty(); }
 
     @Override public String toString() {
         StringBuilder sb = new StringBuilder(op);

@@ -44,7 +44,17 @@ class KitSelfTest {
             out[0] = Shape.scalar();
             return in[0] != null;
         }).zeroGradient().register(r);
+        OpDef.builder("t_accumulate").inputs("data", "state").mutateInputs(1).zeroGradient().register(r);
         return r;
+    }
+
+    /** out = data; state += data (a mutated input, like an optimizer state). */
+    private static void accumulate(dev.mxj.device.OpContext ctx, dev.mxj.op.Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
+        for (long i = 0; i < in[0].size(); i++) {
+            double x = Elements.get(in[0].segment(), in[0].dtype(), i);
+            Elements.set(out[0].segment(), out[0].dtype(), i, x);
+            Elements.set(in[1].segment(), in[1].dtype(), i, Elements.get(in[1].segment(), in[1].dtype(), i) + x);
+        }
     }
 
     private static Kernel map(java.util.function.DoubleUnaryOperator f, boolean ignoreAdd) {
@@ -79,6 +89,7 @@ class KitSelfTest {
         t.add("t_add", zip(Double::sum));
         t.add("t_scale", map(x -> x, false));
         t.add("t_needs_scalar", map(x -> x, false));
+        t.add("t_accumulate", KitSelfTest::accumulate);
         return new TestHostDevice(t);
     }
 
@@ -118,6 +129,18 @@ class KitSelfTest {
 
     @Test void missingErrorFails() {
         assertThrows(AssertionError.class, () -> verifier(false, false).verify(OpCase.error("t_square").randomInput(2)));
+    }
+
+    @Test void mutatedInputsAreChecked() {
+        OpCase ok = OpCase.forward("t_accumulate").input(Shape.of(2), 1, 2).input(Shape.of(2), 10, 20)
+                .expectValues(Shape.of(2), 1, 2).expectMutatedValues(1, Shape.of(2), 11, 22);
+        verifier(false, false).verify(ok);
+        AssertionError e = assertThrows(AssertionError.class, () -> verifier(false, false).verify(
+                OpCase.forward("t_accumulate").input(Shape.of(2), 1, 2).input(Shape.of(2), 10, 20).expectMutatedValues(1, Shape.of(2), 11, 23)));
+        assertTrue(e.getMessage().contains("mutated input 1"), e.getMessage());
+        e = assertThrows(AssertionError.class, () -> verifier(false, false).verify(
+                OpCase.forward("t_accumulate").input(Shape.of(2), 1, 2).input(Shape.of(2), 10, 20).expectMutatedValues(0, Shape.of(2), 1, 2)));
+        assertTrue(e.getMessage().contains("not declared mutated"), e.getMessage());
     }
 
     @Test void runnerReleasesEveryBuffer() {
