@@ -7,6 +7,7 @@ import dev.mxj.op.Param;
 import dev.mxj.op.Resource;
 import dev.mxj.op.Shape;
 import dev.mxj.op.ShapeRules;
+import dev.mxj.op.TypeException;
 import dev.mxj.op.TypeRules;
 import dev.mxj.op.graph.Node;
 import dev.mxj.op.graph.NodeEntry;
@@ -313,7 +314,7 @@ public final class NeuralNetworkOps {
                     DType w = in[1] != null ? in[1] : out[0] != null ? out[0] : a.getDType("dtype");
                     TypeRules.assign(a, in, 1, w, "input weight");
                     TypeRules.assign(a, out, 0, w, "output");
-                    if (in[0] == DType.BOOL) throw new dev.mxj.op.TypeException("Operator Embedding: indices of dtype bool are not supported");
+                    if (in[0] == DType.BOOL) throw new TypeException("Operator Embedding: indices of dtype bool are not supported");
                     return in[0] != null;
                 })
                 .gradient(g -> {

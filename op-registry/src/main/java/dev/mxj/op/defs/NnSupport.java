@@ -112,18 +112,6 @@ final class NnSupport {
 
     // ------------------------------------------------------------------ shapes
 
-    /** Every output has input {@code donor}'s shape; the other inputs are not constrained. */
-    static ShapeFn outputsLike(int donor) {
-        return (a, in, out) -> {
-            if (!ShapeRules.known(in[donor])) {
-                for (Shape o : out) if (ShapeRules.known(o)) { ShapeRules.assign(a, in, donor, o, "input " + donor); break; }
-                if (!ShapeRules.known(in[donor])) return false;
-            }
-            for (int i = 0; i < out.length; i++) ShapeRules.assign(a, out, i, in[donor], "output " + i);
-            return ShapeRules.allKnown(in);
-        };
-    }
-
     /** Output {@code i} has the shape of input {@code donors[i]} (backward operators). */
     static ShapeFn outputsFromInputs(int... donors) {
         return (a, in, out) -> {

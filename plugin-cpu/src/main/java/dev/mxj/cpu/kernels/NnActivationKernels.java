@@ -14,6 +14,8 @@ import dev.mxj.op.defs.NeuralNetworkOps;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.random.RandomGenerator;
 
 /**
@@ -53,7 +55,7 @@ final class NnActivationKernels {
 
     enum Act { RELU, SIGMOID, TANH, SOFTRELU, SOFTSIGN }
 
-    static Act act(Attrs a) { return Act.valueOf(a.getString("act_type").toUpperCase(java.util.Locale.ROOT)); }
+    static Act act(Attrs a) { return Act.valueOf(a.getString("act_type").toUpperCase(Locale.ROOT)); }
 
     static double forward(Act f, double x) {
         return switch (f) {
@@ -171,7 +173,7 @@ final class NnActivationKernels {
     private static Tensor gammaView(Attrs a, Tensor x, Tensor gamma) {
         int ax = NeuralNetworkOps.preluGammaAxis(a, x.shape(), gamma.shape());
         long[] d = new long[x.shape().ndim()];
-        java.util.Arrays.fill(d, 1);
+        Arrays.fill(d, 1);
         if (ax >= 0) d[ax] = gamma.size();
         return gamma.reshape(Shape.of(d));
     }
@@ -188,7 +190,7 @@ final class NnActivationKernels {
                 RandomGenerator rng = ctx.random();
                 for (int i = 0; i < n; i++) s[i] = lo + (hi - lo) * rng.nextDouble();
             } else {
-                java.util.Arrays.fill(s, (lo + hi) / 2);
+                Arrays.fill(s, (lo + hi) / 2);
             }
             NnLines.write(m, OpReq.WRITE, s);
             Elementwise.map2(x, m, out[0], req[0], (v, k) -> v > 0 ? v : v * k, null);
@@ -248,7 +250,7 @@ final class NnActivationKernels {
                 double keep = 1 - p, scale = keep > 0 ? 1 / keep : 0;
                 drawMask(ctx.random(), keep, scale, v);
             } else {
-                java.util.Arrays.fill(v, 1);
+                Arrays.fill(v, 1);
             }
             NnLines.write(m, OpReq.WRITE, v);
             if (active) Elementwise.map2(x, m, out[0], req[0], (d, k) -> d * k, F32Loops.Bin.MUL);

@@ -10,6 +10,7 @@ import dev.mxj.op.Shape;
 import dev.mxj.op.defs.NnSoftmaxOps;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Locale;
 
 /**
  * The softmax family and the loss heads: softmax, log_softmax, softmin, SoftmaxActivation,
@@ -21,7 +22,7 @@ final class NnSoftmaxKernels {
 
     static void register(KernelTable t) {
         for (String name : new String[] {"softmax", "log_softmax", "softmin"}) {
-            Kind k = Kind.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+            Kind k = Kind.valueOf(name.toUpperCase(Locale.ROOT));
             t.add(name, (ctx, a, in, req, out) -> softmax(k, a, in, req, out));
             t.add("_backward_" + name, (ctx, a, in, req, out) -> softmaxBackward(k, a, in, req, out));
         }

@@ -5,6 +5,7 @@ import dev.mxj.op.DType;
 import dev.mxj.op.Shape;
 
 import java.util.SplittableRandom;
+import java.util.function.DoubleUnaryOperator;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -174,7 +175,7 @@ final class NnReference {
         return g;
     }
 
-    static double[] map(double[] x, java.util.function.DoubleUnaryOperator f) {
+    static double[] map(double[] x, DoubleUnaryOperator f) {
         double[] r = new double[x.length];
         for (int i = 0; i < x.length; i++) r[i] = f.applyAsDouble(x[i]);
         return r;

@@ -8,6 +8,7 @@ import dev.mxj.op.Shape;
 import dev.mxj.op.ShapeException;
 import dev.mxj.op.TypeException;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
@@ -15,8 +16,8 @@ import static dev.mxj.device.conformance.cases.NnReference.Soft;
 import static dev.mxj.device.conformance.cases.NnReference.map;
 import static dev.mxj.device.conformance.cases.NnReference.numericGradient;
 import static dev.mxj.device.conformance.cases.NnReference.rnd;
-import static dev.mxj.device.conformance.cases.NnReference.uniform;
 import static dev.mxj.device.conformance.cases.NnReference.softmax;
+import static dev.mxj.device.conformance.cases.NnReference.uniform;
 import static dev.mxj.device.conformance.cases.ShapeCaseSupport.arr;
 import static dev.mxj.device.conformance.cases.ShapeCaseSupport.dims;
 import static dev.mxj.device.conformance.cases.ShapeCaseSupport.err;
@@ -252,7 +253,7 @@ final class NnSoftmaxCases {
 
     private static double[] filled(int n, double v) {
         double[] r = new double[n];
-        java.util.Arrays.fill(r, v);
+        Arrays.fill(r, v);
         return r;
     }
 
