@@ -167,7 +167,9 @@ public final class NeuralNetworkOps {
                         + "rrelu as leaky with a slope drawn uniformly from [lower_bound, upper_bound) per element in training "
                         + "and (lower_bound+upper_bound)/2 at inference, returned as a second output `mask`; "
                         + "elu y = x > 0 ? x : slope*(exp(x)-1); selu y = lambda*(x > 0 ? x : alpha*(exp(x)-1)) with "
-                        + "lambda=1.0507009873554805, alpha=1.6732632423543772; gelu y = 0.5*x*(1+erf(x/sqrt(2))).")
+                        + "lambda=1.0507009873554805, alpha=1.6732632423543772; gelu y = 0.5*x*(1+erf(x/sqrt(2))). "
+                        + "selu's gradient is its derivative, y + lambda*alpha for x <= 0 (MXNet 1.9 computes lambda*(alpha + y) there, "
+                        + "which is not the derivative).")
                 .inputs(a -> isPrelu(a) ? List.of("data", "gamma") : List.of("data"))
                 .outputs(a -> isRrelu(a) ? List.of("output", "mask") : List.of("output"))
                 .inferShape(NeuralNetworkOps::leakyShape)

@@ -93,7 +93,8 @@ public final class NnLossOps {
         params(op("MakeLoss"), MAKE_LOSS_PARAMS)
                 .doc("Marks its input as a loss: identity in the forward pass; in the backward pass the gradient is grad_scale "
                         + "everywhere (divided by the batch size, or by the number of elements above valid_thresh, as "
-                        + "`normalization` says), ignoring the head gradient.")
+                        + "`normalization` says), ignoring the head gradient. As in MXNet, 'batch' divides by the number of rows "
+                        + "of data flattened to 2-D, i.e. by the product of all dimensions but the last.")
                 .inferShape((a, in, out) -> {
                     boolean done = ShapeRules.SAME.infer(a, in, out);
                     if (ShapeRules.known(in[0]) && in[0].ndim() == 0) throw ShapeRules.error(a, "data must have at least one dimension, got a scalar");

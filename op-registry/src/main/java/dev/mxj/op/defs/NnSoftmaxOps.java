@@ -174,8 +174,9 @@ public final class NnSoftmaxOps {
                 .doc("Softmax loss head: the forward pass is a softmax (over all but the first axis by default, over the last axis "
                         + "with preserve_shape, over axis 1 with multi_output); the backward pass returns the gradient of the "
                         + "cross-entropy loss, (output - one_hot(label)) * grad_scale, normalised as `normalization` says, "
-                        + "regardless of the head gradient (unless out_grad=True, which multiplies by it). A label shaped like "
-                        + "data is used as a probability distribution.")
+                        + "regardless of the head gradient (unless out_grad=True, which multiplies by it as documented; MXNet 1.9.1's "
+                        + "kernel multiplies by the softmax output instead). A label shaped like data is used as a probability "
+                        + "distribution.")
                 .inputs("data", "label")
                 .inferShape(NnSoftmaxOps::softmaxOutputShape)
                 .inferType(FLOAT_SAME)
