@@ -241,6 +241,31 @@ class NeuralNetworkKernelsTest {
         for (Call c : IN_PLACE) for (double v : direct(c, false, OpReq.NULL).get(0).data()) assertEquals(7, v, c.op);
     }
 
+    // ------------------------------------------------------------------ empty batches
+
+    @Test
+    void emptyBatchesRunAndKeepTheirShapes() {
+        HostArray none = HostArray.of(Shape.of(0, 4), DType.FLOAT32);
+        List<Call> calls = List.of(
+                call("FullyConnected", "num_hidden=3", false, none, rnd(1, 3, 4), rnd(2, 3)),
+                call("_backward_FullyConnected", "num_hidden=3", false, HostArray.of(Shape.of(0, 3), DType.FLOAT32), none, rnd(1, 3, 4)),
+                call("Activation", "act_type=tanh", false, none),
+                call("softmax", "axis=0", false, none),
+                call("log_softmax", "", false, none),
+                call("SoftmaxOutput", "", false, none, HostArray.of(Shape.of(0), DType.FLOAT32)),
+                call("LayerNorm", "", false, none, rnd(3, 4), rnd(4, 4)),
+                call("L2Normalization", "", false, none),
+                call("Dropout", "p=0.5", true, none),
+                call("Embedding", "input_dim=3; output_dim=2", false, HostArray.of(Shape.of(0), DType.FLOAT32), rnd(5, 3, 2)));
+        for (Call c : calls) {
+            List<HostArray> out = RUNNER.run(c.op, c.params, c.inputs, c.train, 1).outputs();
+            assertEquals(0, out.get(0).data().length, c.op);
+        }
+        // weight gradients of an empty batch are zero
+        HostArray dw = RUNNER.run(calls.get(1).op, calls.get(1).params, calls.get(1).inputs, false, 1).output(1);
+        assertArrayEquals(new double[12], dw.data());
+    }
+
     // ------------------------------------------------------------------ randomness
 
     @Test
