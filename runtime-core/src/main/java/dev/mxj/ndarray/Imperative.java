@@ -10,8 +10,10 @@ import dev.mxj.device.OpContext;
 import dev.mxj.device.OpReq;
 import dev.mxj.device.Storage;
 import dev.mxj.device.Tensor;
+import dev.mxj.engine.AsyncFn;
 import dev.mxj.engine.Engine;
 import dev.mxj.engine.FnProperty;
+import dev.mxj.engine.Operation;
 import dev.mxj.engine.RunContext;
 import dev.mxj.engine.Var;
 import dev.mxj.op.Attrs;
@@ -331,7 +333,7 @@ public final class Imperative {
     /** See {@link #prebuild}. */
     public static final class Prebuilt implements AutoCloseable {
         private final NDArray[] in, out;
-        private final dev.mxj.engine.Operation train, predict;
+        private final Operation train, predict;
         private final DeviceHandle h;
 
         private Prebuilt(Prepared p, DeviceHandle h, Kernel k, NDArray[] in, NDArray[] out) {
@@ -360,7 +362,7 @@ public final class Imperative {
             this.predict = Engine.get().newOperator(body(h, k, attrs, tin, req, tout, false), reads, mutates, FnProperty.NORMAL, name);
         }
 
-        private static dev.mxj.engine.AsyncFn body(DeviceHandle h, Kernel k, Attrs attrs, Tensor[] tin, OpReq[] req, Tensor[] tout, boolean train) {
+        private static AsyncFn body(DeviceHandle h, Kernel k, Attrs attrs, Tensor[] tin, OpReq[] req, Tensor[] tout, boolean train) {
             return (rc, done) -> {
                 KernelContext kc = new KernelContext(h, train, rc);
                 try {

@@ -25,6 +25,7 @@ import java.lang.ref.Reference;
 import java.lang.reflect.Array;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -755,7 +756,7 @@ public final class NDArray extends NDArrayOps implements AutoCloseable {
 
     /** Back-propagate with {@code headGrad} (null: ones). */
     public void backward(NDArray headGrad, boolean retainGraph, boolean trainMode) {
-        Autograd.backward(List.of(this), headGrad == null ? null : java.util.Arrays.asList(headGrad), retainGraph, trainMode);
+        Autograd.backward(List.of(this), headGrad == null ? null : Arrays.asList(headGrad), retainGraph, trainMode);
     }
 
     /** The same data, cut off from the autograd graph: gradients do not flow through the result. */

@@ -1,7 +1,9 @@
 package dev.mxj.autograd;
 
 import dev.mxj.ndarray.NDArray;
+import dev.mxj.ndarray.NDScope;
 import dev.mxj.ndarray.Nd;
+import dev.mxj.op.DType;
 import dev.mxj.op.OperatorException;
 import dev.mxj.op.Shape;
 import org.junit.jupiter.api.Test;
@@ -174,11 +176,11 @@ class AutogradTest {
         NDArray x = x();
         x.attachGrad();
         NDArray y;
-        try (var scope = dev.mxj.ndarray.NDScope.open()) {
+        try (var scope = NDScope.open()) {
             NDArray data = NDArray.array(new float[] {5, 6, 7, 8}, Shape.of(2, 2));
             try (var rec = Autograd.record()) {
                 NDArray t = x.mul(data);
-                y = dev.mxj.ndarray.NDScope.keep(t.mul(t).sum());
+                y = NDScope.keep(t.mul(t).sum());
             }
         } // data and t are closed here
         y.backward();
@@ -230,9 +232,9 @@ class AutogradTest {
             NDArray flat = x.reshape(4);                 // Reshape
             NDArray row = x.at(1);                        // slice_axis + Reshape
             NDArray rows = x.slice(0, 1);                 // slice_axis
-            NDArray c = NDArray.zeros(Shape.of(2, 2), dev.mxj.op.DType.FLOAT64, x.context());
+            NDArray c = NDArray.zeros(Shape.of(2, 2), DType.FLOAT64, x.context());
             x.copyTo(c);                                  // Cast (dtype differs)
-            y = flat.mul(flat).sum().add(row.mul(10).sum()).add(rows.sum()).add(c.sum().asType(dev.mxj.op.DType.FLOAT32));
+            y = flat.mul(flat).sum().add(row.mul(10).sum()).add(rows.sum()).add(c.sum().asType(DType.FLOAT32));
         }
         y.backward();
         assertArrayEquals(new float[] {4, 6, 17, 19}, x.grad().toFloatArray(), 1e-5f, Arrays.toString(x.grad().toFloatArray()));

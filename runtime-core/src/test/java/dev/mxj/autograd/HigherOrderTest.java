@@ -1,5 +1,6 @@
 package dev.mxj.autograd;
 
+import dev.mxj.Context;
 import dev.mxj.graph.GraphException;
 import dev.mxj.ndarray.NDArray;
 import dev.mxj.op.DType;
@@ -23,7 +24,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class HigherOrderTest {
     private static final double[] XS = {-1.5, -0.3, 0.4, 1.2};
 
-    private static NDArray x() { return NDArray.array(XS, Shape.of(4), DType.FLOAT64, dev.mxj.Context.cpu()); }
+    private static NDArray x() { return NDArray.array(XS, Shape.of(4), DType.FLOAT64, Context.cpu()); }
 
     /** Second derivative of f at XS: grad(createGraph) then backward of the first derivative. */
     private static double[] secondDerivative(UnaryOperator<NDArray> f) {

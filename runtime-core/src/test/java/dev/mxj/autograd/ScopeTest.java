@@ -10,6 +10,7 @@ import dev.mxj.op.OpRegistry;
 import dev.mxj.op.Shape;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +108,7 @@ class ScopeTest {
         }
         NDArray reference = Imperative.invoke("RNN", in, noDropout, null)[0];
         assertArrayEquals(reference.toFloatArray(), predict.toFloatArray(), 1e-6f, "no dropout in predict mode");
-        assertFalse(java.util.Arrays.equals(reference.toFloatArray(), train.toFloatArray()), "dropout in train mode");
+        assertFalse(Arrays.equals(reference.toFloatArray(), train.toFloatArray()), "dropout in train mode");
         Autograd.backward(List.of(train), null, false, true); // reads the hidden dropout_mask output the tape kept
         for (float g : in[0].grad().toFloatArray()) assertTrue(Float.isFinite(g));
     }
@@ -119,10 +120,10 @@ class ScopeTest {
         x.attachGrad();
         NDArray train, predict;
         try (var rec = Autograd.record()) {
-            train = dev.mxj.ndarray.Imperative.invoke1("Dropout", new NDArray[] {x}, Map.of("p", 0.5), null);
+            train = Imperative.invoke1("Dropout", new NDArray[] {x}, Map.of("p", 0.5), null);
         }
         try (var rec = Autograd.record(false)) {
-            predict = dev.mxj.ndarray.Imperative.invoke1("Dropout", new NDArray[] {x}, Map.of("p", 0.5), null);
+            predict = Imperative.invoke1("Dropout", new NDArray[] {x}, Map.of("p", 0.5), null);
         }
         float[] t = train.toFloatArray();
         int zeros = 0;
