@@ -38,6 +38,7 @@ public final class ShapeRules {
     };
 
     private static Shape mergeOrFail(Attrs attrs, Shape acc, Shape s, Shape[] in, Shape[] out) {
+        if (s == null) return acc; // unknown (graph inference): nothing to merge, and Shape.merge's null would read as a conflict
         Shape m = Shape.merge(acc, s);
         if (m == null) {
             throw new ShapeException("Operator " + attrs.op().name() + ": incompatible shapes, all inputs and outputs must have the same shape, got inputs "

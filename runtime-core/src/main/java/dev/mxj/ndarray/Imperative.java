@@ -2,6 +2,7 @@ package dev.mxj.ndarray;
 
 import dev.mxj.Context;
 import dev.mxj.DeviceHandle;
+import dev.mxj.autograd.Tape;
 import dev.mxj.Devices;
 import dev.mxj.device.Device;
 import dev.mxj.device.Kernel;
@@ -9,8 +10,10 @@ import dev.mxj.device.OpContext;
 import dev.mxj.device.OpReq;
 import dev.mxj.device.Storage;
 import dev.mxj.device.Tensor;
+import dev.mxj.engine.AsyncFn;
 import dev.mxj.engine.Engine;
 import dev.mxj.engine.FnProperty;
+import dev.mxj.engine.Operation;
 import dev.mxj.engine.RunContext;
 import dev.mxj.engine.Var;
 import dev.mxj.op.Attrs;
@@ -55,17 +58,35 @@ public final class Imperative {
     private static final Var[] NO_VARS = new Var[0];
 
     private static final ConcurrentHashMap<String, OpEntry> OPS = new ConcurrentHashMap<>();
-    private static final ThreadLocal<Boolean> TRAINING = ThreadLocal.withInitial(() -> Boolean.FALSE);
+    private static final ThreadLocal<Flags> FLAGS = ThreadLocal.withInitial(Flags::new);
 
     private Imperative() {}
 
+    /** Per-thread modes, one ThreadLocal look-up per invoke (MXNet keeps both thread-local too). */
+    private static final class Flags {
+        boolean training;
+        boolean recording;
+    }
+
     /** Whether operators invoked on this thread run in training mode (Dropout, BatchNorm). */
-    public static boolean isTraining() { return TRAINING.get(); }
+    public static boolean isTraining() { return FLAGS.get().training; }
 
     /** Set training mode for this thread; returns the previous value (autograd's train/predict scopes use it). */
     public static boolean setTraining(boolean train) {
-        boolean old = TRAINING.get();
-        TRAINING.set(train);
+        Flags f = FLAGS.get();
+        boolean old = f.training;
+        f.training = train;
+        return old;
+    }
+
+    /** Whether invocations on this thread are recorded for autograd ({@link dev.mxj.autograd.Autograd#record()}). */
+    public static boolean isRecording() { return FLAGS.get().recording; }
+
+    /** Turn recording on or off for this thread; returns the previous value. Use the scopes of {@link dev.mxj.autograd.Autograd}. */
+    public static boolean setRecording(boolean record) {
+        Flags f = FLAGS.get();
+        boolean old = f.recording;
+        f.recording = record;
         return old;
     }
 
@@ -107,11 +128,42 @@ public final class Imperative {
                     + " " + e.def.inputNames(p.attrs) + ", got " + in.length);
         }
         if (addTo && out == null) throw new OperatorException("Operator " + e.def.name() + ": addTo needs the output arrays (out=)");
+        Flags flags = FLAGS.get();
+        if (flags.recording && out != null) Tape.checkWritable(e.def.name(), out);
         if (e.copyTo && out != null && out.length == 1 && out[0] != null && in.length == 1) {
-            in[0].copyTo(out[0]);
+            in[0].copyTo(out[0]); // records itself
             return out;
         }
+        NDArray[] outs = run(e, p, in, out, addTo, flags.training);
+        if (flags.recording) Tape.record(p.attrs, in, outs);
+        if (out != null) {
+            closeHidden(outs, out.length); // only the hidden outputs allocated here
+            return out;
+        }
+        if (p.numVisible == outs.length) return outs;
+        closeHidden(outs, p.numVisible);
+        return Arrays.copyOf(outs, p.numVisible);
+    }
 
+    /**
+     * Invoke a graph node's operator with already parsed attributes; returns every output, hidden
+     * ones included (the graph runner and the executor need them). Recorded like {@link #invoke}.
+     */
+    public static NDArray[] invoke(Attrs attrs, NDArray[] inputs) {
+        OpDef def = attrs.op();
+        OpEntry e = entry(def.name());
+        Prepared p = e.prepareParsed(attrs);
+        if (inputs.length != p.numInputs) {
+            throw new OperatorException("Operator " + def.name() + ": expected " + p.numInputs + " inputs " + def.inputNames(attrs) + ", got " + inputs.length);
+        }
+        Flags flags = FLAGS.get();
+        NDArray[] outs = run(e, p, inputs, null, false, flags.training);
+        if (flags.recording) Tape.record(attrs, inputs, outs);
+        return outs;
+    }
+
+    /** Shape/type inference, output allocation and the push; returns all outputs. */
+    private static NDArray[] run(OpEntry e, Prepared p, NDArray[] in, NDArray[] out, boolean addTo, boolean train) {
         Context ctx = contextOf(e, p, in, out);
         Shape[] oshapes;
         DType[] otypes;
@@ -139,17 +191,11 @@ public final class Imperative {
         NDArray[] outs = prepareOutputs(e, p, h, oshapes, otypes, out);
         Kernel k = h.kernels().get(e.def.name());
         if (k == null) {
-            fallback(e, p, h, in, outs, addTo);
+            fallback(e, p, h, in, outs, addTo, train);
         } else {
-            push(e, p, h, k, in, outs, addTo);
+            push(e, p, h, k, in, outs, addTo, train);
         }
-        if (out != null) {
-            closeHidden(outs, out.length); // only the hidden outputs allocated here
-            return out;
-        }
-        if (p.numVisible == outs.length) return outs;
-        closeHidden(outs, p.numVisible);
-        return Arrays.copyOf(outs, p.numVisible);
+        return outs;
     }
 
     private static void closeHidden(NDArray[] outs, int visible) {
@@ -215,7 +261,7 @@ public final class Imperative {
     }
 
     /** Push {@code k} on {@code h}'s context: reads the inputs, mutates outputs, mutated inputs and the generator if used. */
-    private static void push(OpEntry e, Prepared p, DeviceHandle h, Kernel k, NDArray[] in, NDArray[] outs, boolean addTo) {
+    private static void push(OpEntry e, Prepared p, DeviceHandle h, Kernel k, NDArray[] in, NDArray[] outs, boolean addTo, boolean train) {
         Tensor[] tin = new Tensor[in.length];
         Var[] reads = in.length == 0 ? NO_VARS : new Var[in.length];
         for (int i = 0; i < in.length; i++) {
@@ -236,7 +282,6 @@ public final class Imperative {
         for (int m : p.mutate) mutates[j++] = in[m].chunk().var;
         if (p.random) mutates[j] = h.rngVar();
         Attrs attrs = p.attrs;
-        boolean train = TRAINING.get();
         Engine.get().push(rc -> {
             KernelContext kc = new KernelContext(h, train, rc);
             try {
@@ -251,6 +296,98 @@ public final class Imperative {
         Reference.reachabilityFence(outs);
     }
 
+    /**
+     * A pre-built engine operation running {@code attrs}' operator on fixed arrays (MXNet's
+     * executor ops): shapes, kernel, tensors and engine variables are resolved once, so each
+     * {@link Prebuilt#push} costs one engine push and no allocation. The arrays must stay open
+     * while the operation is in use. Not recorded by autograd.
+     */
+    public static Prebuilt prebuild(Attrs attrs, NDArray[] in, NDArray[] out) {
+        OpDef def = attrs.op();
+        Prepared p = entry(def.name()).prepareParsed(attrs);
+        if (in.length != p.numInputs || out.length != p.numOutputs) {
+            throw new OperatorException("Operator " + def.name() + ": expected " + p.numInputs + " inputs and " + p.numOutputs
+                    + " outputs, got " + in.length + " and " + out.length);
+        }
+        Shape[] ishapes = new Shape[in.length];
+        DType[] itypes = new DType[in.length];
+        for (int i = 0; i < in.length; i++) {
+            ishapes[i] = in[i].shape();
+            itypes[i] = in[i].dtype();
+        }
+        Shape[] oshapes = p.numInputs == 0 ? p.fixedShapes : def.inferOutputShapes(attrs, ishapes);
+        DType[] otypes = p.numInputs == 0 ? p.fixedTypes : def.inferOutputTypes(attrs, itypes);
+        DeviceHandle h = in.length > 0 ? in[0].chunk().dev : out[0].chunk().dev;
+        for (int i = 0; i < out.length; i++) {
+            if (oshapes != null && !out[i].shape().equals(oshapes[i]) || out[i].dtype() != otypes[i] || out[i].chunk().dev != h) {
+                throw new OperatorException("Operator " + def.name() + ": output " + i + " is " + out[i].shape() + " " + out[i].dtype() + " on "
+                        + out[i].context() + " but the operator produces " + (oshapes == null ? "?" : oshapes[i]) + " " + otypes[i] + " on " + h.context());
+            }
+        }
+        Kernel k = h.kernels().get(def.name());
+        if (k == null && h.isHostAccessible()) k = Devices.handle(Context.cpu()).kernels().get(def.name());
+        if (k == null) throw new OperatorException("Operator " + def.name() + " has no kernel for " + h.context());
+        return new Prebuilt(p, h, k, in, out);
+    }
+
+    /** See {@link #prebuild}. */
+    public static final class Prebuilt implements AutoCloseable {
+        private final NDArray[] in, out;
+        private final Operation train, predict;
+        private final DeviceHandle h;
+
+        private Prebuilt(Prepared p, DeviceHandle h, Kernel k, NDArray[] in, NDArray[] out) {
+            this.in = in.clone();
+            this.out = out.clone();
+            this.h = h;
+            Tensor[] tin = new Tensor[in.length], tout = new Tensor[out.length];
+            Var[] reads = new Var[in.length];
+            for (int i = 0; i < in.length; i++) {
+                tin[i] = in[i].tensor();
+                reads[i] = in[i].chunk().var;
+            }
+            Var[] mutates = new Var[out.length + p.mutate.length + (p.random ? 1 : 0)];
+            OpReq[] req = new OpReq[out.length];
+            for (int i = 0; i < out.length; i++) {
+                tout[i] = out[i].tensor();
+                mutates[i] = out[i].chunk().var;
+                req[i] = aliasesInput(out[i], in) ? OpReq.INPLACE : OpReq.WRITE;
+            }
+            int j = out.length;
+            for (int m : p.mutate) mutates[j++] = in[m].chunk().var;
+            if (p.random) mutates[j] = h.rngVar();
+            Attrs attrs = p.attrs;
+            String name = attrs.op().name();
+            this.train = Engine.get().newOperator(body(h, k, attrs, tin, req, tout, true), reads, mutates, FnProperty.NORMAL, name);
+            this.predict = Engine.get().newOperator(body(h, k, attrs, tin, req, tout, false), reads, mutates, FnProperty.NORMAL, name);
+        }
+
+        private static AsyncFn body(DeviceHandle h, Kernel k, Attrs attrs, Tensor[] tin, OpReq[] req, Tensor[] tout, boolean train) {
+            return (rc, done) -> {
+                KernelContext kc = new KernelContext(h, train, rc);
+                try {
+                    k.compute(kc, attrs, tin, req, tout);
+                } finally {
+                    kc.releaseTemp();
+                }
+                done.done();
+            };
+        }
+
+        /** Push one run, in training or prediction mode. */
+        public void push(boolean isTrain) {
+            Engine.get().push(isTrain ? train : predict, h.execContext(), Engine.DEFAULT_PRIORITY);
+            Reference.reachabilityFence(in);
+            Reference.reachabilityFence(out);
+        }
+
+        /** Release the engine operations (after the last push has run). */
+        @Override public void close() {
+            Engine.get().deleteOperator(train);
+            Engine.get().deleteOperator(predict);
+        }
+    }
+
     private static boolean aliasesInput(NDArray o, NDArray[] in) {
         Chunk c = o.chunk();
         for (NDArray a : in) if (a.chunk() == c) return true;
@@ -258,7 +395,7 @@ public final class Imperative {
     }
 
     /** The device has no kernel: use the CPU's, with copies unless the device's memory is host-accessible. */
-    private static void fallback(OpEntry e, Prepared p, DeviceHandle h, NDArray[] in, NDArray[] outs, boolean addTo) {
+    private static void fallback(OpEntry e, Prepared p, DeviceHandle h, NDArray[] in, NDArray[] outs, boolean addTo, boolean train) {
         String name = e.def.name();
         DeviceHandle cpu = Devices.handle(Context.cpu());
         Kernel k = cpu.kernels().get(name);
@@ -271,7 +408,7 @@ public final class Imperative {
                     + (h.isHostAccessible() ? "" : " with copies") + " (warned once per device and operator)");
         }
         if (h.isHostAccessible()) {
-            push(e, p, h, k, in, outs, addTo);
+            push(e, p, h, k, in, outs, addTo, train);
             return;
         }
         List<NDArray> temps = new ArrayList<>();
@@ -282,7 +419,7 @@ public final class Imperative {
             for (int i = 0; i < outs.length; i++) {
                 temps.add(cout[i] = addTo ? outs[i].copyTo(Context.cpu()) : NDArray.allocate(cpu, outs[i].shape(), outs[i].dtype()));
             }
-            push(e, p, cpu, k, cin, cout, addTo);
+            push(e, p, cpu, k, cin, cout, addTo, train);
             for (int i = 0; i < outs.length; i++) cout[i].copyTo(outs[i]);
             for (int m : p.mutate) cin[m].copyTo(in[m]);
         } finally {
@@ -306,6 +443,7 @@ public final class Imperative {
         final OpDef def;
         final boolean copyTo;
         final ConcurrentHashMap<Map<String, ?>, Prepared> cache = new ConcurrentHashMap<>();
+        final ConcurrentHashMap<Attrs, Prepared> parsed = new ConcurrentHashMap<>();
 
         OpEntry(OpDef def) {
             this.def = def;
@@ -320,6 +458,16 @@ public final class Imperative {
                 if (cache.size() >= ATTR_CACHE_LIMIT) cache.clear();
                 cache.put(Map.copyOf(params), p);
             }
+            return p;
+        }
+
+        /** Prepared form of attributes parsed elsewhere (graph nodes), cached by the attributes themselves. */
+        Prepared prepareParsed(Attrs attrs) {
+            Prepared p = parsed.get(attrs);
+            if (p != null) return p;
+            p = new Prepared(def, attrs);
+            if (parsed.size() >= ATTR_CACHE_LIMIT) parsed.clear();
+            parsed.put(attrs, p);
             return p;
         }
     }

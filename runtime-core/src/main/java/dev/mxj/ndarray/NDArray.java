@@ -2,6 +2,9 @@ package dev.mxj.ndarray;
 
 import dev.mxj.Context;
 import dev.mxj.DeviceHandle;
+import dev.mxj.autograd.Autograd;
+import dev.mxj.autograd.GradReq;
+import dev.mxj.autograd.Tape;
 import dev.mxj.Devices;
 import dev.mxj.device.Device;
 import dev.mxj.device.Storage;
@@ -10,8 +13,10 @@ import dev.mxj.engine.Engine;
 import dev.mxj.engine.FnProperty;
 import dev.mxj.engine.Var;
 import dev.mxj.op.DType;
+import dev.mxj.op.OpRegistry;
 import dev.mxj.op.Shape;
 import dev.mxj.op.codegen.GenerateOpWrappers;
+import dev.mxj.op.graph.NodeEntry;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -20,6 +25,7 @@ import java.lang.ref.Reference;
 import java.lang.reflect.Array;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,15 +52,22 @@ public final class NDArray extends NDArrayOps implements AutoCloseable {
     private final Shape shape;
     private final DType dtype;
     private Tensor tensor;
+    /** This array's place in the autograd graph (MXNet's {@code entry_}); null when it has none. */
+    NodeEntry autogradEntry;
 
-    NDArray(Chunk chunk, long byteOffset, Shape shape, DType dtype) {
+    NDArray(Chunk chunk, long byteOffset, Shape shape, DType dtype) { this(chunk, byteOffset, shape, dtype, true); }
+
+    private NDArray(Chunk chunk, long byteOffset, Shape shape, DType dtype, boolean scoped) {
         chunk.retain();
         this.chunk = chunk;
         this.byteOffset = byteOffset;
         this.shape = shape;
         this.dtype = dtype;
-        NDScope.track(this);
+        if (scoped) NDScope.track(this);
     }
+
+    /** Another handle on the same region, outside every {@link NDScope} (autograd's tape keeps these). */
+    NDArray share(boolean scoped) { return new NDArray(chunk(), byteOffset, shape, dtype, scoped); }
 
     /** A new array with uninitialised storage on {@code h}. */
     static NDArray allocate(DeviceHandle h, Shape shape, DType dtype) {
@@ -434,7 +447,7 @@ public final class NDArray extends NDArrayOps implements AutoCloseable {
         long b = begin < 0 ? begin + n : begin, e = end < 0 ? end + n : end;
         if (b < 0 || e > n || b > e) throw new IndexOutOfBoundsException("slice [" + begin + ", " + end + ") out of range for shape " + shape);
         long row = shape.prod(1, shape.ndim()) * dtype.byteSize();
-        return new NDArray(chunk(), byteOffset + b * row, shape.withDim(0, e - b), dtype);
+        return recorded(new NDArray(chunk(), byteOffset + b * row, shape.withDim(0, e - b), dtype), "slice_axis", Map.of("axis", 0, "begin", b, "end", e));
     }
 
     /** Row {@code i} along the first axis, sharing memory, with one dimension less (MXNet's {@code x[i]}). */
@@ -445,6 +458,11 @@ public final class NDArray extends NDArrayOps implements AutoCloseable {
         if (k < 0 || k >= n) throw new IndexOutOfBoundsException("index " + i + " out of range for axis 0 of shape " + shape);
         long[] d = shape.dims();
         long[] rest = java.util.Arrays.copyOfRange(d, 1, d.length);
+        if (Imperative.isRecording()) { // as MXNet's AtWithRecord: a recorded slice, then a recorded reshape
+            try (NDArray row = slice(k, k + 1)) {
+                return row.reshape(Shape.of(rest));
+            }
+        }
         long row = shape.prod(1, shape.ndim()) * dtype.byteSize();
         return new NDArray(chunk(), byteOffset + k * row, Shape.of(rest), dtype);
     }
@@ -482,7 +500,13 @@ public final class NDArray extends NDArrayOps implements AutoCloseable {
         if (!s.isKnown() || s.size() != shape.size()) {
             throw new IllegalArgumentException("cannot reshape array of shape " + shape + " into shape " + s);
         }
-        return new NDArray(chunk(), byteOffset, s, dtype);
+        return recorded(new NDArray(chunk(), byteOffset, s, dtype), "Reshape", Map.of("shape", s));
+    }
+
+    /** While autograd records, a view is an operator call too (MXNet's ReshapeWithRecord, SliceWithRecord). */
+    private NDArray recorded(NDArray view, String op, Map<String, ?> params) {
+        if (Imperative.isRecording()) Tape.record(OpRegistry.global().get(op).parseAttrs(params), new NDArray[] {this}, new NDArray[] {view});
+        return view;
     }
 
     /** True when both arrays are views of the same storage chunk. */
@@ -511,6 +535,8 @@ public final class NDArray extends NDArrayOps implements AutoCloseable {
         if (!dst.shape.equals(shape)) throw new IllegalArgumentException("copyTo: destination shape " + dst.shape + " differs from source shape " + shape);
         Chunk sc = chunk(), dc = dst.chunk();
         if (dst == this) return dst;
+        boolean rec = Imperative.isRecording();
+        if (rec) Tape.checkWritable("_copyto", new NDArray[] {dst});
         long srcOff = byteOffset, dstOff = dst.byteOffset, n = shape.size();
         DType st = dtype, dt = dst.dtype;
         Device sd = sc.dev.device(), dd = dc.dev.device();
@@ -522,6 +548,10 @@ public final class NDArray extends NDArrayOps implements AutoCloseable {
                 prop, Engine.DEFAULT_PRIORITY, "_copyto");
         Reference.reachabilityFence(sc); // see Imperative.push: no deletion may be scheduled before this push
         Reference.reachabilityFence(dc);
+        if (rec) {
+            var attrs = st == dt ? OpRegistry.global().get("_copyto").parseAttrs(Map.of()) : OpRegistry.global().get("Cast").parseAttrs(Map.of("dtype", dt));
+            Tape.record(attrs, new NDArray[] {this}, new NDArray[] {dst});
+        }
         return dst;
     }
 
@@ -694,6 +724,43 @@ public final class NDArray extends NDArrayOps implements AutoCloseable {
     private NDArray scalar(String op, double s, NDArray out) {
         return Imperative.invoke1(op, new NDArray[] {this}, Map.of("scalar", s), out);
     }
+
+    // ------------------------------------------------------------------ autograd
+
+    /** Allocate a gradient buffer (zeros) and mark this array as a variable to differentiate with {@code write}. */
+    public NDArray attachGrad() { return attachGrad(GradReq.WRITE); }
+
+    /** MXNet's {@code attach_grad(grad_req)}: {@code write} overwrites, {@code add} accumulates, {@code null} skips. */
+    public NDArray attachGrad(GradReq req) {
+        Autograd.markVariables(List.of(this), List.of(NDScope.detach(zerosLikeUnrecorded())), List.of(req));
+        return this;
+    }
+
+    private NDArray zerosLikeUnrecorded() {
+        boolean rec = Imperative.setRecording(false);
+        try {
+            return zerosLike();
+        } finally {
+            Imperative.setRecording(rec);
+        }
+    }
+
+    /** The gradient buffer attached by {@link #attachGrad}, or null. */
+    public NDArray grad() { return Tape.gradOf(this); }
+
+    /** How backward writes this array's gradient; {@link GradReq#NULL} when none is attached. */
+    public GradReq gradReq() { return Tape.gradReqOf(this); }
+
+    /** Back-propagate from this (recorded) array with a head gradient of ones, in training mode. */
+    public void backward() { Autograd.backward(List.of(this), null, false, true); }
+
+    /** Back-propagate with {@code headGrad} (null: ones). */
+    public void backward(NDArray headGrad, boolean retainGraph, boolean trainMode) {
+        Autograd.backward(List.of(this), headGrad == null ? null : Arrays.asList(headGrad), retainGraph, trainMode);
+    }
+
+    /** The same data, cut off from the autograd graph: gradients do not flow through the result. */
+    public NDArray detach() { return share(true); }
 
     // ------------------------------------------------------------------ save / load
 
