@@ -64,6 +64,8 @@ class ConvolutionKernelsTest {
             {"Convolution", "kernel=(5,); num_filter=8; stride=(2,); pad=(2,)", "3, 8, 40"},
             {"Convolution", "kernel=(3, 3, 3); num_filter=8; pad=(1, 1, 1)", "1, 4, 6, 6, 6"},
             {"Convolution", "kernel=(1, 1); num_filter=32", "2, 16, 7, 7"},
+            {"Convolution", "kernel=(3, 3); num_filter=8; stride=(2, 3)", "2, 8, 10, 11"},             // inputs left over at the end
+            {"Deconvolution", "kernel=(3,); num_filter=8; stride=(3,); adj=(2,)", "2, 8, 9"},             // adj beyond pad
             {"Deconvolution", "kernel=(4, 4); num_filter=8; stride=(2, 2); pad=(1, 1); adj=(1, 1); no_bias=False", "2, 16, 6, 6"},
             {"Deconvolution", "kernel=(3, 3); num_filter=8; num_group=2", "2, 8, 7, 7"},
             {"Pooling", "kernel=(3, 3); stride=(2, 2); pad=(1, 1)", "2, 4, 9, 9"},
@@ -107,6 +109,46 @@ class ConvolutionKernelsTest {
         }
         assertEquals(declined, Dnnl.DECLINED.sum(), "oneDNN declined some geometries");
         assertTrue(Dnnl.EXECUTED.sum() - executed >= 2L * GEOMETRIES.length, "oneDNN ran " + (Dnnl.EXECUTED.sum() - executed) + " problems");
+    }
+
+    /** Plans are cached and shared, streams and scratchpads are per call: concurrent calls must agree with a lone one. */
+    @Test
+    void concurrentCallsShareCachedPlans() throws Exception {
+        SplittableRandom rng = new SplittableRandom(9);
+        Map<String, Object> params = Map.of("kernel", "(3, 3)", "num_filter", "16", "pad", "(1, 1)");
+        Attrs fa = RUNNER.attrs("Convolution", params, 3), ba = RUNNER.attrs("_backward_Convolution", params, 4);
+        List<HostArray> in = List.of(HostArray.random(Shape.of(2, 8, 12, 12), DType.FLOAT32, -1, 1, rng),
+                HostArray.random(Shape.of(16, 8, 3, 3), DType.FLOAT32, -1, 1, rng), HostArray.random(Shape.of(16), DType.FLOAT32, -1, 1, rng));
+        List<HostArray> bin = new ArrayList<>();
+        bin.add(HostArray.random(Shape.of(2, 16, 12, 12), DType.FLOAT32, -1, 1, rng));
+        bin.addAll(in);
+        Dnnl.withMode("force", () -> {
+            List<HostArray> y = RUNNER.run(fa, in, false, 1).outputs(), g = RUNNER.run(ba, bin, false, 1).outputs();
+            List<Thread> threads = new ArrayList<>();
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int t = 0; t < 4; t++) {
+                Thread th = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < 5; i++) {
+                            assertEquals(y, RUNNER.run(fa, in, false, 1).outputs());
+                            assertEquals(g, RUNNER.run(ba, bin, false, 1).outputs());
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                });
+                threads.add(th);
+                th.start();
+            }
+            for (Thread th : threads) {
+                try {
+                    th.join();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+            if (!failures.isEmpty()) throw new AssertionError("concurrent oneDNN calls disagreed", failures.get(0));
+        });
     }
 
     private static void compare(String what, Attrs a, List<HostArray> inputs, boolean add, SplittableRandom rng) {
