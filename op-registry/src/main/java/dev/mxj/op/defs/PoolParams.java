@@ -7,6 +7,7 @@ import dev.mxj.op.Shape;
 import dev.mxj.op.ShapeException;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Pooling geometry for one input shape (MXNet's PoolingParamParser, PoolingShape and the
@@ -36,7 +37,7 @@ public final class PoolParams {
                     + "5D in (batch, channel, d, y, x), got shape " + data);
         }
         this.nd = rank - 2;
-        this.type = Type.valueOf(a.getString("pool_type").toUpperCase(java.util.Locale.ROOT));
+        this.type = Type.valueOf(a.getString("pool_type").toUpperCase(Locale.ROOT));
         boolean global = a.getBool("global_pool");
         String layout = a.has("layout") ? a.getString("layout") : nd == 1 ? "NCW" : nd == 2 ? "NCHW" : "NCDHW";
         if (layout.length() != rank) {

@@ -10,6 +10,7 @@ import dev.mxj.op.Shape;
 import dev.mxj.op.ShapeException;
 import dev.mxj.op.ShapeRules;
 import dev.mxj.op.TypeRules;
+import dev.mxj.op.graph.Gradient;
 import dev.mxj.op.graph.Node;
 import dev.mxj.op.graph.NodeEntry;
 
@@ -44,7 +45,7 @@ public final class SamplingOps {
     }
 
     /** Gradient {@code _backward_X(out_grad, *inputs)} with one output per forward input. */
-    private static dev.mxj.op.graph.Gradient backwardAll(String backward) {
+    private static Gradient backwardAll(String backward) {
         return g -> {
             NodeEntry[] ins = new NodeEntry[g.numInputs() + 1];
             ins[0] = g.outGrad(0);

@@ -3,6 +3,7 @@ package dev.mxj.cpu.kernels;
 import dev.mxj.device.OpContext;
 import dev.mxj.device.Tensor;
 import dev.mxj.op.DType;
+import dev.mxj.op.defs.PoolParams;
 import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
@@ -17,9 +18,11 @@ import org.bytedeco.javacpp.Pointer;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 import static org.bytedeco.dnnl.global.dnnl.*;
 
@@ -98,7 +101,7 @@ final class Dnnl {
 
     private static final ConcurrentHashMap<String, Plan> PLANS = new ConcurrentHashMap<>();
     /** Problems run on oneDNN, and problems it declined (for tests and diagnostics). */
-    static final java.util.concurrent.atomic.LongAdder EXECUTED = new java.util.concurrent.atomic.LongAdder(), DECLINED = new java.util.concurrent.atomic.LongAdder();
+    static final LongAdder EXECUTED = new LongAdder(), DECLINED = new LongAdder();
 
     static boolean available() { return !MODE.equals("off") && Lib.ENGINE != null; }
 
@@ -147,8 +150,8 @@ final class Dnnl {
 
     private static Plan plan(ConvGeom g, String kind, PlanMaker maker) {
         String key = kind + "|" + g.n() + "," + g.inC() + "," + g.outC() + "," + g.groups() + "," + g.nd() + ","
-                + java.util.Arrays.toString(g.in()) + java.util.Arrays.toString(g.out()) + java.util.Arrays.toString(g.k())
-                + java.util.Arrays.toString(g.s()) + java.util.Arrays.toString(g.d()) + java.util.Arrays.toString(g.p());
+                + Arrays.toString(g.in()) + Arrays.toString(g.out()) + Arrays.toString(g.k())
+                + Arrays.toString(g.s()) + Arrays.toString(g.d()) + Arrays.toString(g.p());
         return cached(key, maker);
     }
 
@@ -278,10 +281,10 @@ final class Dnnl {
      * 'same' conventions — where oneDNN would count the extra padding). Accumulation (OpReq.ADD)
      * stays on the Java path.
      */
-    static boolean usePooling(dev.mxj.op.defs.PoolParams pp, DType t, long inputSize, boolean add) {
+    static boolean usePooling(PoolParams pp, DType t, long inputSize, boolean add) {
         if (t != DType.FLOAT32 || add || pp.channelLast || MODE.equals("off")) return false;
         if (MODE.equals("auto") && inputSize < MIN_POOL_ELEMENTS) return false;
-        if (pp.type != dev.mxj.op.defs.PoolParams.Type.MAX && pp.type != dev.mxj.op.defs.PoolParams.Type.AVG) return false;
+        if (pp.type != PoolParams.Type.MAX && pp.type != PoolParams.Type.AVG) return false;
         for (int i = 0; i < pp.nd; i++) {
             long padR = (pp.out[i] - 1) * pp.stride[i] + pp.kernel[i] - pp.in[i] - pp.pad[i];
             if (padR > pp.pad[i]) return false;
@@ -289,13 +292,13 @@ final class Dnnl {
         return available();
     }
 
-    private static String poolKey(String kind, dev.mxj.op.defs.PoolParams pp, long n, long c) {
-        return kind + "|" + pp.type + pp.countIncludePad + "|" + n + "," + c + java.util.Arrays.toString(pp.in) + java.util.Arrays.toString(pp.out)
-                + java.util.Arrays.toString(pp.kernel) + java.util.Arrays.toString(pp.stride) + java.util.Arrays.toString(pp.pad);
+    private static String poolKey(String kind, PoolParams pp, long n, long c) {
+        return kind + "|" + pp.type + pp.countIncludePad + "|" + n + "," + c + Arrays.toString(pp.in) + Arrays.toString(pp.out)
+                + Arrays.toString(pp.kernel) + Arrays.toString(pp.stride) + Arrays.toString(pp.pad);
     }
 
     /** y = pool(x). Returns false, having written nothing, when oneDNN cannot run it. */
-    static boolean poolForward(dev.mxj.op.defs.PoolParams pp, Tensor x, Tensor y, OpContext ctx) {
+    static boolean poolForward(PoolParams pp, Tensor x, Tensor y, OpContext ctx) {
         long n = x.shape().dim(0), c = x.shape().dim(1);
         Plan p = cached(poolKey("PF", pp, n, c), () -> Plan.pooling(pp, n, c, false));
         if (p == null) return false;
@@ -304,7 +307,7 @@ final class Dnnl {
     }
 
     /** dx = pooling gradient (max: the forward is recomputed for oneDNN's argmax workspace). */
-    static boolean poolBackward(dev.mxj.op.defs.PoolParams pp, Tensor dy, Tensor x, Tensor dx, OpContext ctx) {
+    static boolean poolBackward(PoolParams pp, Tensor dy, Tensor x, Tensor dx, OpContext ctx) {
         long n = x.shape().dim(0), c = x.shape().dim(1);
         Plan p = cached(poolKey("PB", pp, n, c), () -> Plan.pooling(pp, n, c, true));
         if (p == null) return false;
@@ -367,8 +370,8 @@ final class Dnnl {
             check(dnnl_primitive_create(prim, pd), "dnnl_primitive_create");
             cleanup.add(() -> dnnl_primitive_destroy(prim));
             dnnl_memory_desc sp = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
-            int[] a = java.util.Arrays.copyOf(args, args.length + 1);
-            Buf[] b = java.util.Arrays.copyOf(bufs, bufs.length + 1);
+            int[] a = Arrays.copyOf(args, args.length + 1);
+            Buf[] b = Arrays.copyOf(bufs, bufs.length + 1);
             a[args.length] = DNNL_ARG_SCRATCHPAD;
             b[bufs.length] = temp(sp);
             return new Step(prim, a, b);
@@ -463,14 +466,14 @@ final class Dnnl {
          * Pooling on the plain layout (oneDNN pools NC[D]HW directly, no reorders). The backward
          * plan of max pooling first reruns the forward pass in training mode for its workspace.
          */
-        static Plan pooling(dev.mxj.op.defs.PoolParams pp, long n, long c, boolean backward) {
+        static Plan pooling(PoolParams pp, long n, long c, boolean backward) {
             Plan p = new Plan();
             dnnl_primitive_attr attr = userScratchpad();
             try {
                 int nd = pp.nd, tag = dataTag(nd);
                 long[] pr = new long[nd], dil = new long[nd];
                 for (int i = 0; i < nd; i++) pr[i] = Math.max(0, (pp.out[i] - 1) * pp.stride[i] + pp.kernel[i] - pp.in[i] - pp.pad[i]);
-                int alg = pp.type == dev.mxj.op.defs.PoolParams.Type.MAX ? dnnl_pooling_max
+                int alg = pp.type == PoolParams.Type.MAX ? dnnl_pooling_max
                         : pp.countIncludePad ? dnnl_pooling_avg_include_padding : dnnl_pooling_avg_exclude_padding;
                 dnnl_memory_desc xu = p.keep(md(dims(n, c, pp.in), tag)), yu = p.keep(md(dims(n, c, pp.out), tag));
                 boolean max = alg == dnnl_pooling_max;

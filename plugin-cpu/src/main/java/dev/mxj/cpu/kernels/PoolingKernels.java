@@ -9,6 +9,7 @@ import dev.mxj.op.defs.PoolParams;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * Pooling and its gradient in Java, for 1-D/2-D/3-D, channel-first and channel-last layouts,
@@ -225,7 +226,7 @@ final class PoolingKernels {
                 b.load(dy, f32, l, nc, outPlane, b.dy);
                 b.load(x, f32, l, nc, inPlane, b.x);
                 b.load(y, f32, l, nc, outPlane, b.y);
-                java.util.Arrays.fill(grad, 0);
+                Arrays.fill(grad, 0);
                 backwardPlane(pp, l, win, b.dy, b.x, b.y, grad);
                 b.store(dx, f32, l, nc, inPlane, grad, add);
             }

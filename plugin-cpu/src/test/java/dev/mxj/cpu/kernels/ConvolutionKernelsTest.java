@@ -2,6 +2,10 @@ package dev.mxj.cpu.kernels;
 
 import dev.mxj.cpu.CpuPlugin;
 import dev.mxj.device.Device;
+import dev.mxj.device.OpContext;
+import dev.mxj.device.OpReq;
+import dev.mxj.device.Storage;
+import dev.mxj.device.Tensor;
 import dev.mxj.device.conformance.CaseVerifier;
 import dev.mxj.device.conformance.HostArray;
 import dev.mxj.device.conformance.OpCase;
@@ -13,9 +17,13 @@ import dev.mxj.op.Shape;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -83,7 +91,7 @@ class ConvolutionKernelsTest {
             String[] ds = g[2].split(",\\s*");
             long[] data = new long[ds.length];
             for (int i = 0; i < ds.length; i++) data[i] = Long.parseLong(ds[i]);
-            Map<String, Object> params = new java.util.LinkedHashMap<>();
+            Map<String, Object> params = new LinkedHashMap<>();
             for (String kv : g[1].split(";")) {
                 int eq = kv.indexOf('=');
                 params.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
@@ -125,7 +133,7 @@ class ConvolutionKernelsTest {
         Dnnl.withMode("force", () -> {
             List<HostArray> y = RUNNER.run(fa, in, false, 1).outputs(), g = RUNNER.run(ba, bin, false, 1).outputs();
             List<Thread> threads = new ArrayList<>();
-            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
             for (int t = 0; t < 4; t++) {
                 Thread th = new Thread(() -> {
                     try {
@@ -149,6 +157,85 @@ class ConvolutionKernelsTest {
             }
             if (!failures.isEmpty()) throw new AssertionError("concurrent oneDNN calls disagreed", failures.get(0));
         });
+    }
+
+    /** Backward operators with several outputs: each may be OpReq.NULL (left untouched) while the others are written. */
+    @Test
+    void backwardOutputsCanBeSkipped() {
+        Object[][] ops = {
+                {"_backward_Convolution", Map.of("kernel", "(3, 3)", "num_filter", "16", "pad", "(1, 1)"),
+                        new long[][] {{2, 16, 6, 6}, {2, 8, 6, 6}, {16, 8, 3, 3}, {16}}},
+                {"_backward_Deconvolution", Map.of("kernel", "(2, 2)", "num_filter", "8", "stride", "(2, 2)", "no_bias", "False"),
+                        new long[][] {{2, 8, 8, 8}, {2, 16, 4, 4}, {16, 8, 2, 2}, {8}}},
+                {"_backward_BilinearSampler", Map.of(), new long[][] {{1, 2, 3, 3}, {1, 2, 4, 4}, {1, 2, 3, 3}}},
+                {"_backward_UpSampling", Map.of("scale", "2", "sample_type", "nearest", "num_args", "2"),
+                        new long[][] {{1, 3, 4, 4}, {1, 1, 2, 2}, {1, 2, 4, 4}}},
+        };
+        SplittableRandom rng = new SplittableRandom(3);
+        for (Object[] o : ops) {
+            String name = (String) o[0];
+            long[][] shapes = (long[][]) o[2];
+            List<HostArray> in = new ArrayList<>();
+            for (long[] d : shapes) in.add(HostArray.random(Shape.of(d), DType.FLOAT32, -0.9, 0.9, rng));
+            @SuppressWarnings("unchecked") Attrs a = RUNNER.attrs(name, (Map<String, Object>) o[1], in.size());
+            for (String mode : new String[] {"off", "force"}) {
+                Dnnl.withMode(mode, () -> {
+                    List<HostArray> full = RUNNER.run(a, in, false, 1).outputs();
+                    for (int skip = 0; skip < full.size(); skip++) {
+                        List<HostArray> got = runWithNull(a, in, full, skip);
+                        for (int k = 0; k < full.size(); k++) {
+                            double[] want = k == skip ? filled(full.get(k), 7) : full.get(k).data();
+                            CaseVerifier.assertClose(name + " (" + mode + ") with output " + skip + " NULL: output " + k, got.get(k).data(), want, 1e-5, 1e-6);
+                        }
+                    }
+                });
+            }
+        }
+    }
+
+    private static double[] filled(HostArray like, double v) {
+        double[] d = new double[like.data().length];
+        Arrays.fill(d, v);
+        return d;
+    }
+
+    /** Run the kernel directly with output {@code skip} as OpReq.NULL (its buffer holding 7s) and the rest WRITE. */
+    private static List<HostArray> runWithNull(Attrs a, List<HostArray> in, List<HostArray> like, int skip) {
+        List<Storage> owned = new ArrayList<>();
+        OpContext ctx = new OpContext() {
+            @Override public Device device() { return CPU; }
+            @Override public boolean isTrain() { return false; }
+            @Override public RandomGenerator random() { return null; }
+            @Override public Storage tempSpace(long bytes) {
+                Storage st = CPU.allocate(Math.max(1, bytes));
+                owned.add(st);
+                return st;
+            }
+            @Override public Object stream() { return null; }
+        };
+        try {
+            Tensor[] ti = new Tensor[in.size()], to = new Tensor[like.size()];
+            OpReq[] req = new OpReq[like.size()];
+            for (int i = 0; i < ti.length; i++) ti[i] = tensor(in.get(i).data(), in.get(i).shape(), owned);
+            for (int k = 0; k < to.length; k++) {
+                to[k] = tensor(filled(like.get(k), k == skip ? 7 : -3), like.get(k).shape(), owned);
+                req[k] = k == skip ? OpReq.NULL : OpReq.WRITE;
+            }
+            CPU.kernels().get(a.op().name()).compute(ctx, a, ti, req, to);
+            List<HostArray> r = new ArrayList<>();
+            for (Tensor t : to) r.add(HostArray.readFrom(t.segment(), t.shape(), t.dtype()));
+            return r;
+        } finally {
+            for (Storage st : owned) CPU.release(st);
+        }
+    }
+
+    private static Tensor tensor(double[] v, Shape s, List<Storage> owned) {
+        Storage st = CPU.allocate(Math.max(1, s.size() * 4));
+        owned.add(st);
+        Tensor t = new Tensor(st, 0, s, DType.FLOAT32);
+        HostArray.of(s, DType.FLOAT32, v).writeTo(t.segment());
+        return t;
     }
 
     private static void compare(String what, Attrs a, List<HostArray> inputs, boolean add, SplittableRandom rng) {

@@ -9,6 +9,7 @@ import dev.mxj.op.ShapeException;
 import dev.mxj.op.TypeException;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -55,7 +56,7 @@ public final class ConvolutionCases {
     private static long[] orDefault(long[] v, int nd, long fill) {
         if (v.length > 0) return v;
         long[] r = new long[nd];
-        java.util.Arrays.fill(r, fill);
+        Arrays.fill(r, fill);
         return r;
     }
 

@@ -7,6 +7,7 @@ import dev.mxj.op.OperatorException;
 import dev.mxj.op.Shape;
 import dev.mxj.op.ShapeException;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -48,7 +49,7 @@ final class SamplingCases {
         // MXNet's documented bilinear example: 3x3 ones, 4x4 kernel of ones, scale 2
         HostArray ones = HostArray.f32(Shape.of(1, 1, 3, 3), 1, 1, 1, 1, 1, 1, 1, 1, 1);
         double[] w16 = new double[16];
-        java.util.Arrays.fill(w16, 1);
+        Arrays.fill(w16, 1);
         c.add(fwd("UpSampling", "scale=2; sample_type=bilinear; num_filter=1", ones, HostArray.f32(Shape.of(1, 1, 4, 4), w16))
                 .expectValues(Shape.of(1, 1, 6, 6), 1, 2, 2, 2, 2, 1, 2, 4, 4, 4, 4, 2, 2, 4, 4, 4, 4, 2, 2, 4, 4, 4, 4, 2, 2, 4, 4, 4, 4, 2, 1, 2, 2, 2, 2, 1));
         for (int scale : new int[] {2, 3}) {
