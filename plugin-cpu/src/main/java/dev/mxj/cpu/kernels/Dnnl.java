@@ -47,7 +47,7 @@ final class Dnnl {
 
     private static final System.Logger LOG = System.getLogger(Dnnl.class.getName());
     /** Smaller problems run faster on the Java path (planning and reorders dominate). */
-    static final double MIN_MACS = 4e6;
+    static final double MIN_MACS = 1e6;
     private static final int MAX_PLANS = 256;
     /** Pooling inputs smaller than this stay on the Java path (call overhead dominates). */
     static final long MIN_POOL_ELEMENTS = 1 << 14;
