@@ -1,5 +1,6 @@
 package dev.mxj.cli;
 
+import dev.mxj.examples.FashionMnistMlp;
 import dev.mxj.examples.QuickStart;
 
 import dev.mxj.device.DevicePlugin;
@@ -34,7 +35,9 @@ public final class Main {
             commands:
               info              version, Java, engine, device plugins and operators found here
               ops [TEXT]        list operators (with aliases); TEXT filters by name, case-insensitive
-              quickstart [ARGS] run the Java QuickStart example (dev.mxj.examples.QuickStart)
+              quickstart [FILE] run the Java QuickStart example (dev.mxj.examples.QuickStart)
+              fashion-mnist [--data DIR] [--epochs N] [--batch-size N] [--lr X] [--seed N]
+                                train an MLP on Fashion-MNIST from Java (dev.mxj.examples.FashionMnistMlp)
               version           print the mxj version
               help              this text
 
@@ -61,6 +64,7 @@ public final class Main {
                 case "ops" -> rest.length <= 1 ? ops(OpRegistry.global(), rest.length == 0 ? "" : rest[0], out, err)
                                                : usageError(err, "ops takes at most one filter");
                 case "quickstart" -> runQuickStart(rest);
+                case "fashion-mnist" -> fashionMnist(rest, err);
                 case "version", "--version" -> {
                     out.println("mxj " + version());
                     yield 0;
@@ -176,6 +180,24 @@ public final class Main {
         }
         if (n == 0 && !filter.isEmpty()) {
             err.println("mxj ops: no operator matches '" + filter + "'");
+            return 1;
+        }
+        return 0;
+    }
+
+    /** Trains the Fashion-MNIST MLP; bad options are a usage error, a missing dataset a one-line message. */
+    static int fashionMnist(String[] args, PrintStream err) {
+        FashionMnistMlp.Options o;
+        try {
+            o = FashionMnistMlp.Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            return usageError(err, "fashion-mnist: " + e.getMessage());
+        }
+        try {
+            FashionMnistMlp.train(o);
+        } catch (IllegalStateException e) {
+            if (!String.valueOf(e.getMessage()).startsWith("Fashion-MNIST not found")) throw e;
+            err.println("mxj fashion-mnist: " + e.getMessage());
             return 1;
         }
         return 0;

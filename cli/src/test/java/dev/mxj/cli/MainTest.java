@@ -191,4 +191,21 @@ class MainTest {
         assertEquals(0, r.code(), r.err());
         assertNotEquals("", captured.toString(StandardCharsets.UTF_8).strip(), "QuickStart printed nothing");
     }
+
+    @Test
+    void fashionMnistRejectsBadOptionsAsUsageErrors() {
+        Result r = mxj("fashion-mnist", "--epochs", "zero");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("fashion-mnist"), r.err());
+        r = mxj("fashion-mnist", "--learning-rate", "0.1");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown option --learning-rate"), r.err());
+    }
+
+    @Test
+    void fashionMnistNamesTheDebianPackageWhenTheDataIsMissing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path empty) {
+        Result r = mxj("fashion-mnist", "--data", empty.toString(), "--epochs", "1");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("dataset-fashion-mnist"), r.err());
+    }
 }
