@@ -48,7 +48,8 @@ final class Dnnl {
     private static final System.Logger LOG = System.getLogger(Dnnl.class.getName());
     /** Smaller problems run faster on the Java path (planning and reorders dominate). */
     static final double MIN_MACS = 1e6;
-    private static final int MAX_PLANS = 256;
+    /** Plans kept; beyond this a plan serves one call and is destroyed (settable for tests). */
+    static volatile int maxPlans = 256;
     /** Pooling inputs smaller than this stay on the Java path (call overhead dominates). */
     static final long MIN_POOL_ELEMENTS = 1 << 14;
 
@@ -101,6 +102,8 @@ final class Dnnl {
 
     private static final ConcurrentHashMap<String, Plan> PLANS = new ConcurrentHashMap<>();
     /** Problems run on oneDNN, and problems it declined (for tests and diagnostics). */
+    static int cachedPlans() { return PLANS.size(); }
+
     static final LongAdder EXECUTED = new LongAdder(), DECLINED = new LongAdder();
 
     static boolean available() { return !MODE.equals("off") && Lib.ENGINE != null; }
@@ -125,7 +128,7 @@ final class Dnnl {
     static boolean forward(ConvGeom g, Tensor x, Tensor w, Tensor bias, Tensor y, boolean add, OpContext ctx) {
         Plan p = plan(g, "F" + (bias != null ? "b" : "") + (add ? "+" : ""), () -> Plan.forward(g, bias != null, add));
         if (p == null) return false;
-        p.run(ctx, x, w, bias, y, null, null, null, null);
+        p.runOnce(ctx, x, w, bias, y, null, null, null, null);
         return true;
     }
 
@@ -140,7 +143,7 @@ final class Dnnl {
         String key = "B" + (dx != null ? (dxAdd ? "D+" : "D") : "") + (dw != null ? (dwAdd ? "W+" : "W") : "") + (db != null ? "b" : "");
         Plan p = plan(g, key, () -> Plan.backward(g, dx != null, dxAdd, dw != null, dwAdd, db != null));
         if (p == null) return false;
-        p.run(ctx, x, w, null, null, dy, dx, dw, db);
+        p.runOnce(ctx, x, w, null, null, dy, dx, dw, db);
         return true;
     }
 
@@ -164,14 +167,16 @@ final class Dnnl {
                 LOG.log(System.Logger.Level.DEBUG, () -> "oneDNN declined " + key + ": " + e.getMessage());
                 p = FAILED;
             }
-            if (PLANS.size() < MAX_PLANS) {
+            if (PLANS.size() < maxPlans) {
                 Plan prev = PLANS.putIfAbsent(key, p);
                 if (prev != null) {
                     p.destroy();
                     p = prev;
                 }
+            } else if (p != FAILED) {
+                // the cache is full (hundreds of distinct shapes): this plan serves one call and is then destroyed
+                p.transientUse = true;
             }
-            // beyond MAX_PLANS the plan is used once and left to its native objects' lifetime (rare: thousands of distinct shapes)
         }
         if (p == FAILED) {
             DECLINED.increment();
@@ -302,7 +307,7 @@ final class Dnnl {
         long n = x.shape().dim(0), c = x.shape().dim(1);
         Plan p = cached(poolKey("PF", pp, n, c), () -> Plan.pooling(pp, n, c, false));
         if (p == null) return false;
-        p.run(ctx, x, null, null, y, null, null, null, null);
+        p.runOnce(ctx, x, null, null, y, null, null, null, null);
         return true;
     }
 
@@ -311,7 +316,7 @@ final class Dnnl {
         long n = x.shape().dim(0), c = x.shape().dim(1);
         Plan p = cached(poolKey("PB", pp, n, c), () -> Plan.pooling(pp, n, c, true));
         if (p == null) return false;
-        p.run(ctx, x, null, null, null, dy, dx, null, null);
+        p.runOnce(ctx, x, null, null, null, dy, dx, null, null);
         return true;
     }
 
@@ -320,6 +325,8 @@ final class Dnnl {
         final List<Step> steps = new ArrayList<>();
         final List<Long> temps = new ArrayList<>();
         final List<Runnable> cleanup = new ArrayList<>();
+        /** Not cached: destroyed after its one run. */
+        boolean transientUse;
 
         Buf user(int which, dnnl_memory_desc md) { return new Buf(which, 0, md, -1); }
 
@@ -526,6 +533,15 @@ final class Dnnl {
         void destroy() {
             for (Runnable r : cleanup) r.run();
             cleanup.clear();
+        }
+
+        /** {@link #run}, then destroy the plan if it is not cached. */
+        void runOnce(OpContext ctx, Tensor x, Tensor w, Tensor b, Tensor y, Tensor dy, Tensor dx, Tensor dw, Tensor db) {
+            try {
+                run(ctx, x, w, b, y, dy, dx, dw, db);
+            } finally {
+                if (transientUse) destroy();
+            }
         }
 
         /** Execute every step with user tensors by role (null where unused) and fresh temp buffers. */

@@ -159,6 +159,32 @@ class ConvolutionKernelsTest {
         });
     }
 
+    /** With the plan cache full, a new geometry still runs (on a plan destroyed after the call) and gives the same result. */
+    @Test
+    void fullPlanCacheRunsTransientPlans() {
+        int old = Dnnl.maxPlans;
+        SplittableRandom rng = new SplittableRandom(13);
+        Attrs a = RUNNER.attrs("Convolution", Map.of("kernel", "(3, 3)", "num_filter", "8", "stride", "(3, 3)"), 3);
+        List<HostArray> in = List.of(HostArray.random(Shape.of(3, 8, 13, 13), DType.FLOAT32, -1, 1, rng),
+                HostArray.random(Shape.of(8, 8, 3, 3), DType.FLOAT32, -1, 1, rng), HostArray.random(Shape.of(8), DType.FLOAT32, -1, 1, rng));
+        List<HostArray> want = new ArrayList<>();
+        Dnnl.withMode("off", () -> want.addAll(RUNNER.run(a, in, false, 1).outputs()));
+        try {
+            Dnnl.maxPlans = Dnnl.cachedPlans();
+            int before = Dnnl.cachedPlans();
+            long ran = Dnnl.EXECUTED.sum();
+            Dnnl.withMode("force", () -> {
+                for (int i = 0; i < 2; i++) {
+                    CaseVerifier.assertClose("transient plan, call " + i, RUNNER.run(a, in, false, 1).output(0).data(), want.get(0).data(), 1e-4, 1e-5);
+                }
+            });
+            assertEquals(before, Dnnl.cachedPlans());
+            assertEquals(ran + 2, Dnnl.EXECUTED.sum());
+        } finally {
+            Dnnl.maxPlans = old;
+        }
+    }
+
     /** Backward operators with several outputs: each may be OpReq.NULL (left untouched) while the others are written. */
     @Test
     void backwardOutputsCanBeSkipped() {
