@@ -174,7 +174,7 @@ public final class SamplingOps {
     }
 
     private static void bilinearSampler(OpRegistry r) {
-        samplerParams(op("BilinearSampler").alias("_npx_bilinear_sampler"))
+        samplerParams(op("BilinearSampler"))
                 .doc("Applies bilinear sampling to input feature map (Spatial Transformer Networks): with x_src = grid[batch, 0, y_dst, x_dst] and "
                         + "y_src = grid[batch, 1, y_dst, x_dst], normalized to [-1, 1], output[batch, channel, y_dst, x_dst] is the bilinear "
                         + "interpolation of data[batch, channel] at ((x_src + 1) * (width - 1) / 2, (y_src + 1) * (height - 1) / 2); points "
