@@ -94,6 +94,9 @@ public final class ConvolutionCases {
         c.add(convCase(params(OpCase.forward("Convolution"), "kernel=(3, 2); num_filter=2; pad=(1, 1); stride=(2, 1)"),
                 "kernel=(3, 2); num_filter=2; pad=(1, 1); stride=(2, 1)", dims(2, 2, 5, 4), DType.FLOAT64, seed));
 
+        // an empty batch gives an empty output
+        c.add(fwd("Convolution", "kernel=(3, 3); num_filter=4; pad=(1, 1)", rand(7, 0, 2, 5, 5), rand(8, 4, 2, 3, 3), rand(9, 4))
+                .expectValues(Shape.of(0, 4, 5, 5)));
         c.add(errConv("Convolution", "kernel=(4, 4); num_filter=2", ShapeException.class, "kernel size exceeds input", dims(1, 1, 3, 3)));
         c.add(errConv("Convolution", "kernel=(3, 3); num_filter=2; dilate=(2, 2); pad=(1, 1)", ShapeException.class, "kernel size exceeds input", dims(1, 1, 2, 2)));
         c.add(errConv("Convolution", "kernel=(3, 3); num_filter=2; layout=NHWC", OperatorException.class, "not supported on CPU", dims(1, 5, 5, 1)));
@@ -289,6 +292,7 @@ public final class ConvolutionCases {
         c.add(poolCase("kernel=(3,); pool_type=avg; pad=(1,)", dims(1, 2, 5), DType.FLOAT32, "NWC", seed++));
         c.add(poolCase("kernel=(2, 2, 1); pool_type=sum", dims(1, 2, 2, 3, 2), DType.FLOAT32, "NDHWC", seed));
 
+        c.add(fwd("Pooling", "kernel=(2, 2); stride=(2, 2)", rand(7, 0, 3, 4, 4)).expectValues(Shape.of(0, 3, 2, 2)));
         c.add(err("Pooling", "kernel=(4, 4)", ShapeException.class, "kernel size (4) exceeds input (3 padded to 3)", rand(1, 1, 1, 3, 3)));
         c.add(err("Pooling", "kernel=(2, 2); pool_type=lp", OperatorException.class, "p_value is required", rand(1, 1, 1, 3, 3)));
         c.add(err("Pooling", "kernel=(2, 2); pool_type=lp; p_value=4", OperatorException.class, "p_value 4 is not supported", rand(1, 1, 1, 3, 3)));
