@@ -1,9 +1,15 @@
 package dev.mxj.bench;
 
 import dev.mxj.Context;
+import dev.mxj.autograd.Autograd;
 import dev.mxj.engine.Engines;
+import dev.mxj.ndarray.Imperative;
+import dev.mxj.ndarray.NDScope;
+import dev.mxj.optimizer.Optimizer;
+import dev.mxj.optimizer.Updater;
 import dev.mxj.ndarray.NDArray;
 import dev.mxj.ndarray.Nd;
+import dev.mxj.op.DType;
 import dev.mxj.op.Shape;
 
 import java.io.BufferedReader;
@@ -13,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -43,8 +50,12 @@ public final class Figures {
         long n = quick ? 1 << 20 : 16L << 20;
         triad(n);
         sum(n);
+        Map<String, Double> torch = torchFigures();
+        mlpStep(torch);
+        lenetStep(torch);
+        conv(torch);
         System.out.println();
-        System.out.println("| figure | mxj | numpy (same run) | mxj / numpy |");
+        System.out.println("| figure | mxj | numpy or PyTorch (same run) | mxj / peer |");
         System.out.println("| --- | --- | --- | --- |");
         for (String[] r : rows) System.out.println("| " + String.join(" | ", r) + " |");
     }
@@ -137,6 +148,122 @@ public final class Figures {
         double npGbs = np == null ? Double.NaN : 4.0 * n / np;
         rows.add(new String[] {"sum, " + (n >> 20) + "M floats, GB/s", fmt(gbs), fmt(npGbs), ratio(gbs, npGbs)});
         a.close();
+    }
+
+    /** One SGD training step of a model given as a forward function over its parameters; returns samples/s. */
+    private double stepSamplesPerSecond(java.util.function.BiFunction<NDArray, List<NDArray>, NDArray> forward, List<NDArray> params,
+                                        NDArray x, NDArray y, int warm, int reps) {
+        Updater sgd = Optimizer.getUpdater(Optimizer.create("sgd", Map.of("learning_rate", 0.01, "rescale_grad", 1.0 / x.shape().dim(0))));
+        for (NDArray p : params) p.attachGrad();
+        double ns = medianNanos(warm, reps, () -> {
+            long t0 = System.nanoTime();
+            try (NDScope step = NDScope.open()) {
+                NDArray loss;
+                try (var rec = Autograd.record()) {
+                    loss = Nd.softmaxCrossEntropy(forward.apply(x, params), y);
+                }
+                loss.backward();
+                for (int i = 0; i < params.size(); i++) sgd.call(i, params.get(i).grad(), params.get(i));
+                NDArray.waitAll();
+            }
+            return System.nanoTime() - t0;
+        });
+        return x.shape().dim(0) / (ns / 1e9);
+    }
+
+    private static NDArray param(long... shape) {
+        NDArray p = Nd.randomUniform(-0.05, 0.05, shape, Context.cpu(), null);
+        NDScope.detach(p);
+        return p;
+    }
+
+    private static NDArray fc(NDArray x, NDArray w, NDArray b) {
+        return Nd.fullyConnected(x, w, b, (int) w.shape().dim(0));
+    }
+
+    private static NDArray invoke(String op, Map<String, ?> params, NDArray... in) {
+        return Imperative.invoke1(op, in, params, null);
+    }
+
+    private void mlpStep(Map<String, Double> torch) {
+        int[] sizes = {784, 512, 256, 10};
+        List<NDArray> params = new ArrayList<>();
+        for (int l = 0; l + 1 < sizes.length; l++) { params.add(param(sizes[l + 1], sizes[l])); params.add(param(sizes[l + 1])); }
+        NDArray x = Nd.randomUniform(0.0, 1.0, new long[] {128, 784}, Context.cpu(), null);
+        NDArray y = Nd.randomRandint(0, 10, new long[] {128}, Context.cpu(), "int32").asType(DType.FLOAT32);
+        double sps = stepSamplesPerSecond((in, p) -> {
+            NDArray h = Nd.activation(fc(in, p.get(0), p.get(1)), "relu");
+            h = Nd.activation(fc(h, p.get(2), p.get(3)), "relu");
+            return fc(h, p.get(4), p.get(5));
+        }, params, x, y, quick ? 3 : 400, quick ? 5 : 41);
+        Double t = torch.get("mlp_step_samples_per_s");
+        rows.add(new String[] {"MLP 784-512-256-10 training step (SGD), batch 128, samples/s", fmt(sps), t == null ? "—" : fmt(t), t == null ? "—" : ratio(sps, t)});
+    }
+
+    private void lenetStep(Map<String, Double> torch) {
+        List<NDArray> params = List.of(param(20, 1, 5, 5), param(20), param(50, 20, 5, 5), param(50), param(500, 800), param(500), param(10, 500), param(10));
+        NDArray x = Nd.randomUniform(0.0, 1.0, new long[] {128, 1, 28, 28}, Context.cpu(), null);
+        NDArray y = Nd.randomRandint(0, 10, new long[] {128}, Context.cpu(), "int32").asType(DType.FLOAT32);
+        Map<String, Object> pool = Map.of("kernel", "(2, 2)", "stride", "(2, 2)", "pool_type", "max");
+        double sps = stepSamplesPerSecond((in, p) -> {
+            NDArray h = invoke("Convolution", Map.of("kernel", "(5, 5)", "num_filter", 20), in, p.get(0), p.get(1));
+            h = invoke("Pooling", pool, Nd.activation(h, "relu"));
+            h = invoke("Convolution", Map.of("kernel", "(5, 5)", "num_filter", 50), h, p.get(2), p.get(3));
+            h = invoke("Pooling", pool, Nd.activation(h, "relu"));
+            h = Nd.activation(fc(h, p.get(4), p.get(5)), "relu");
+            return fc(h, p.get(6), p.get(7));
+        }, params, x, y, quick ? 2 : 60, quick ? 3 : 21);
+        Double t = torch.get("lenet_step_samples_per_s");
+        rows.add(new String[] {"LeNet-5 training step (SGD), batch 128, samples/s", fmt(sps), t == null ? "—" : fmt(t), t == null ? "—" : ratio(sps, t)});
+    }
+
+    private void conv(Map<String, Double> torch) {
+        NDArray data = Nd.randomUniform(0.0, 1.0, new long[] {32, 64, 56, 56}, Context.cpu(), null);
+        NDArray weight = Nd.randomUniform(-0.5, 0.5, new long[] {64, 64, 3, 3}, Context.cpu(), null);
+        Map<String, Object> p = Map.of("kernel", "(3, 3)", "num_filter", 64, "pad", "(1, 1)", "no_bias", true);
+        double fwd = medianNanos(3, quick ? 3 : 11, () -> {
+            long t0 = System.nanoTime();
+            try (NDArray out = invoke("Convolution", p, data, weight)) {
+                out.waitToRead();
+            }
+            return System.nanoTime() - t0;
+        }) / 1e6;
+        data.attachGrad();
+        weight.attachGrad();
+        double fwdBwd = medianNanos(3, quick ? 3 : 11, () -> {
+            long t0 = System.nanoTime();
+            try (NDScope s = NDScope.open()) {
+                NDArray out;
+                try (var rec = Autograd.record()) {
+                    out = invoke("Convolution", p, data, weight);
+                }
+                out.backward();
+                NDArray.waitAll();
+            }
+            return System.nanoTime() - t0;
+        }) / 1e6;
+        Double tf = torch.get("conv_forward_ms"), tb = torch.get("conv_forward_backward_ms");
+        rows.add(new String[] {"conv2d forward (32,64,56,56) x 64x3x3 pad 1, ms", fmt(fwd), tf == null ? "—" : fmt(tf), tf == null ? "—" : ratio(tf, fwd) + " (speed)"});
+        rows.add(new String[] {"conv2d forward + backward, same, ms", fmt(fwdBwd), tb == null ? "—" : fmt(tb), tb == null ? "—" : ratio(tb, fwdBwd) + " (speed)"});
+    }
+
+    /** PyTorch's figures from bench/peers/torch_figures.py, when MXJ_BENCH_TORCH_PYTHON names a Python with torch. */
+    private static Map<String, Double> torchFigures() throws Exception {
+        Map<String, Double> m = new java.util.HashMap<>();
+        String py = System.getenv("MXJ_BENCH_TORCH_PYTHON");
+        java.nio.file.Path script = java.nio.file.Path.of("bench", "peers", "torch_figures.py");
+        if (py == null || py.isBlank() || !java.nio.file.Files.exists(script)) return m;
+        Process p = new ProcessBuilder(py, script.toString(), Integer.toString(Runtime.getRuntime().availableProcessors())).redirectErrorStream(true).start();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                String[] kv = line.trim().split(" ");
+                if (kv.length == 2) {
+                    try { m.put(kv[0], Double.parseDouble(kv[1])); } catch (NumberFormatException e) { /* not a figure line */ }
+                }
+            }
+        }
+        p.waitFor();
+        return m;
     }
 
     private static NDArray uniform(long... shape) { return Nd.randomUniform(-1.0, 1.0, shape, Context.cpu(), null); }
