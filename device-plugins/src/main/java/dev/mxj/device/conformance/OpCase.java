@@ -42,6 +42,8 @@ public final class OpCase {
     private final List<HostArray> inputs = new ArrayList<>();
     private final List<HostArray> expected = new ArrayList<>();
     private final List<Boolean> expectDType = new ArrayList<>();
+    /** Outputs (by index) whose shape alone is checked. */
+    private final Map<Integer, Shape> shapeOnly = new LinkedHashMap<>();
     private final Set<Integer> noGrad = new LinkedHashSet<>();
     private Class<? extends OperatorException> errorType;
     private String errorContains;
@@ -53,7 +55,7 @@ public final class OpCase {
     private double gradRtol = -1, gradAtol = -1;
     private long seed = 42;
     private String label;
-    private SplittableRandom rng;
+    private final SplittableRandom rng;
 
     private OpCase(String op, Kind kind) {
         this.op = op;
@@ -101,8 +103,6 @@ public final class OpCase {
         shapeOnly.put(expected.size() - 1, s);
         return this;
     }
-
-    private final Map<Integer, Shape> shapeOnly = new LinkedHashMap<>();
 
     /** An expected final value of a mutated input; {@code checkDType} as for outputs. */
     public record Mutated(HostArray value, boolean checkDType) {}
