@@ -143,6 +143,13 @@ final class MXNet {
         // (creator, const char **name, const char **description, uint32_t *num_args, const char ***arg_names,
         //  const char ***arg_type_infos, const char ***arg_descriptions, const char **key_var_num_args, const char **return_type)
         getCreatorInfo = fn("MXSymbolGetAtomicSymbolInfo", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        // MXNet completes the registration of its legacy (OperatorProperty) operators -- SwapAxis, Pad,
+        // SliceChannel, SequenceMask, ... -- on the first MXSymbolListAtomicSymbolCreators; until then
+        // NNGetOpHandle finds them without their attributes ("not implemented for CPU", wrong input counts).
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment n = a.allocate(JAVA_INT), arr = a.allocate(ADDRESS);
+            check("MXSymbolListAtomicSymbolCreators", (int) listCreators.invokeExact(n, arr));
+        } catch (Throwable t) { throw rethrow(t); }
     }
 
     private MethodHandle fn(String name, FunctionDescriptor d) {
@@ -326,6 +333,14 @@ final class MXNet {
 
     /** Runs operator {@code op} (any registered name or alias) on {@code inputs} with MXNet's string parameters. */
     synchronized List<Array> invoke(String op, List<Array> inputs, Map<String, String> params) {
+        return invoke(op, inputs, params, null);
+    }
+
+    /**
+     * As {@link #invoke(String, List, Map)}, writing into the given outputs when {@code outputs} is not
+     * null (Python's {@code out=}); then the returned list is {@code outputs} itself.
+     */
+    synchronized List<Array> invoke(String op, List<Array> inputs, Map<String, String> params, List<Array> outputs) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment h = opHandle(op);
             MemorySegment ins = a.allocate(PTR, Math.max(1, inputs.size()));
@@ -333,6 +348,12 @@ final class MXNet {
             MemorySegment nOut = a.allocate(INT), outs = a.allocate(PTR);
             nOut.set(INT, 0, 0);
             outs.set(ADDRESS, 0, MemorySegment.NULL);
+            if (outputs != null) {
+                MemorySegment given = a.allocate(PTR, Math.max(1, outputs.size()));
+                for (int k = 0; k < outputs.size(); k++) given.setAtIndex(ADDRESS, k, outputs.get(k).handle);
+                nOut.set(INT, 0, outputs.size());
+                outs.set(ADDRESS, 0, given);
+            }
             MemorySegment keys = a.allocate(PTR, Math.max(1, params.size())), vals = a.allocate(PTR, Math.max(1, params.size()));
             int i = 0;
             for (var e : params.entrySet()) {
@@ -341,6 +362,7 @@ final class MXNet {
                 i++;
             }
             check(op, (int) imperativeInvoke.invokeExact(h, inputs.size(), ins, nOut, outs, params.size(), keys, vals));
+            if (outputs != null) return outputs;
             int n = nOut.get(INT, 0);
             MemorySegment o = outs.get(ADDRESS, 0).reinterpret(PTR.byteSize() * n);
             List<Array> r = new ArrayList<>(n);

@@ -2,9 +2,17 @@ package dev.mxj.parity;
 
 import dev.mxj.device.conformance.HostArray;
 import dev.mxj.device.conformance.OpCase;
+import dev.mxj.device.conformance.cases.ConvolutionCases;
+import dev.mxj.device.conformance.cases.CreationCases;
 import dev.mxj.device.conformance.cases.ElementwiseBinaryCases;
 import dev.mxj.device.conformance.cases.ElementwiseUnaryCases;
+import dev.mxj.device.conformance.cases.IndexingCases;
+import dev.mxj.device.conformance.cases.LinalgCases;
+import dev.mxj.device.conformance.cases.NeuralNetworkCases;
+import dev.mxj.device.conformance.cases.OptimizerCases;
 import dev.mxj.device.conformance.cases.ReduceCases;
+import dev.mxj.device.conformance.cases.ShapeCases;
+import dev.mxj.device.conformance.cases.SortCases;
 import dev.mxj.ndarray.Imperative;
 import dev.mxj.ndarray.NDArray;
 import dev.mxj.ndarray.NDScope;
@@ -30,6 +38,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -49,17 +58,43 @@ class OperatorParityTest {
     private static final List<Outcome> OUTCOMES = new ArrayList<>();
     private static final Set<String> DIVERGED = new TreeSet<>();
 
+    /**
+     * Families whose differences are reported but do not fail the run yet: their divergences (legacy
+     * neural-network operators, RNN options, optimizer updates) are not triaged. Everything else is gated.
+     */
+    private static final Set<String> NOT_GATED = ConcurrentHashMap.newKeySet();
+    private static final Set<String> GATED_FAMILY_OPS = ConcurrentHashMap.newKeySet();
+
     static List<OpCase> cases() {
         List<OpCase> all = new ArrayList<>();
+        for (OpCase c : NeuralNetworkCases.cases()) NOT_GATED.add(c.op());
+        for (OpCase c : OptimizerCases.cases()) NOT_GATED.add(c.op());
+        for (OpCase c : ElementwiseUnaryCases.cases()) GATED_FAMILY_OPS.add(c.op());
+        for (OpCase c : ElementwiseBinaryCases.cases()) GATED_FAMILY_OPS.add(c.op());
+        for (OpCase c : ReduceCases.cases()) GATED_FAMILY_OPS.add(c.op());
         all.addAll(ElementwiseUnaryCases.cases());
         all.addAll(ElementwiseBinaryCases.cases());
         all.addAll(ReduceCases.cases());
+        all.addAll(ShapeCases.cases());
+        all.addAll(IndexingCases.cases());
+        all.addAll(SortCases.cases());
+        all.addAll(LinalgCases.cases());
+        all.addAll(CreationCases.cases());
+        all.addAll(NeuralNetworkCases.cases());
+        all.addAll(ConvolutionCases.cases());
+        all.addAll(OptimizerCases.cases());
         return all;
     }
 
     @TestFactory
     Stream<DynamicTest> forwardCasesMatchMXNet() {
-        MXNet mx = Bridge.mxnet();
+        MXNet mx;
+        try {
+            mx = MXNet.get();
+        } catch (MXNet.Unavailable u) {
+            // one visible skipped test rather than an aborted factory, which some reports do not count
+            return Stream.of(DynamicTest.dynamicTest("MXNet 1.9.1 unavailable", Bridge::mxnet));
+        }
         mx.seed(0);
         Set<String> mxnetNames = new TreeSet<>(mx.allOpNames());
         List<DynamicTest> tests = new ArrayList<>();
@@ -70,6 +105,14 @@ class OperatorParityTest {
             String name = c.op() + " #" + k + " " + c.params();
             if (!mxnetNames.contains(c.op())) {
                 record(c.op(), "not in MXNet", "");
+                continue;
+            }
+            if (c.customCheck() != null) {
+                record(c.op(), "not comparable", name + ": checked by statistics in the catalogue (random)");
+                continue;
+            }
+            if (c.isTrain()) {
+                record(c.op(), "not comparable", name + ": training mode (not driven on the MXNet side yet)");
                 continue;
             }
             tests.add(DynamicTest.dynamicTest(name, () -> compare(mx, c, name)));
@@ -106,6 +149,7 @@ class OperatorParityTest {
             NDArray[] out = Imperative.invoke(c.op(), in, c.params(), null);
             ours = new ArrayList<>();
             for (NDArray o : out) ours.add(Bridge.fromMxj(o));
+            for (NDArray i : in) ours.add(Bridge.fromMxj(i));    // inputs afterwards: mutated states (optimizers, running stats)
         } catch (RuntimeException e) {
             ourError = e.toString();
         }
@@ -117,8 +161,34 @@ class OperatorParityTest {
             for (MXNet.Array o : outs) {
                 try (o) { theirs.add(Bridge.fromMx(o)); }
             }
+            for (MXNet.Array i : ins) theirs.add(Bridge.fromMx(i));
         } catch (MXNet.MXNetError e) {
             theirError = firstLine(e.getMessage());
+            if (ours != null) {
+                // Some operators cannot infer their outputs imperatively (_copyto, multi_*_update, _backward_*):
+                // Python passes out=. Retry with outputs of mxj's shapes and dtypes.
+                List<MXNet.Array> given = new ArrayList<>();
+                try {
+                    for (int k = 0; k < ours.size() - c.inputs().size(); k++) {
+                        HostArray o = ours.get(k);
+                        if (!legacyShapeOk(o)) {
+                            record(c.op(), "not comparable", name + ": mxj's output " + k + " has shape " + o.shape()
+                                    + " (MXNet legacy shapes cannot hold it); MXNet: " + theirError);
+                            return;
+                        }
+                        given.add(mx.create(o.shape().dims(), o.dtype().flag()));
+                    }
+                    mx.invoke(c.op(), ins, strings, given);
+                    theirs = new ArrayList<>();
+                    for (MXNet.Array o : given) theirs.add(Bridge.fromMx(o));
+                    for (MXNet.Array i : ins) theirs.add(Bridge.fromMx(i));
+                    theirError = null;
+                } catch (MXNet.MXNetError e2) {
+                    theirError += " (with out= given: " + firstLine(e2.getMessage()) + ")";
+                } finally {
+                    for (MXNet.Array g : given) g.close();
+                }
+            }
         } finally {
             for (MXNet.Array a : ins) a.close();
         }
@@ -126,7 +196,7 @@ class OperatorParityTest {
         if (ourError != null && theirError != null) diff = null;  // both reject
         else if (ourError != null) diff = "mxj fails (" + ourError + "), MXNet succeeds";
         else if (theirError != null) diff = "MXNet fails (" + theirError + "), mxj succeeds";
-        else diff = diff(ours, theirs);
+        else diff = diff(ours, theirs, c.inputs().size());
         if (diff == null) {
             record(c.op(), ourError != null ? "both reject" : "match", name);
             return;
@@ -135,6 +205,10 @@ class OperatorParityTest {
         synchronized (OperatorParityTest.class) { DIVERGED.add(c.op()); }
         if (ALLOWED.containsKey(c.op())) {
             record(c.op(), "allowed divergence", detail + " [allowed: " + ALLOWED.get(c.op()) + "]");
+            return;
+        }
+        if (NOT_GATED.contains(c.op()) && !GATED_FAMILY_OPS.contains(c.op())) {
+            record(c.op(), "differs (family not gated yet)", detail);
             return;
         }
         record(c.op(), "MISMATCH", detail);
@@ -146,12 +220,13 @@ class OperatorParityTest {
         return i < 0 ? s : s.substring(0, i);
     }
 
-    static String diff(List<HostArray> ours, List<HostArray> theirs) {
-        if (ours.size() != theirs.size()) return "mxj gives " + ours.size() + " outputs, MXNet " + theirs.size();
+    static String diff(List<HostArray> ours, List<HostArray> theirs, int nInputs) {
+        if (ours.size() != theirs.size()) return "mxj gives " + (ours.size() - nInputs) + " outputs, MXNet " + (theirs.size() - nInputs);
         for (int i = 0; i < ours.size(); i++) {
             HostArray a = ours.get(i), b = theirs.get(i);
-            if (!a.shape().equals(b.shape())) return "output " + i + ": shape " + a.shape() + " vs MXNet " + b.shape();
-            if (a.dtype() != b.dtype()) return "output " + i + ": dtype " + a.dtype() + " vs MXNet " + b.dtype();
+            String which = i < ours.size() - nInputs ? "output " + i : "input " + (i - (ours.size() - nInputs)) + " afterwards";
+            if (!a.shape().equals(b.shape())) return which + ": shape " + a.shape() + " vs MXNet " + b.shape();
+            if (a.dtype() != b.dtype()) return which + ": dtype " + a.dtype() + " vs MXNet " + b.dtype();
             double rtol, atol;
             if (a.dtype() == DType.FLOAT16) { rtol = 1e-2; atol = 1e-3; }
             else if (a.dtype().isFloating()) { rtol = 1e-4; atol = 1e-5; }
@@ -162,7 +237,7 @@ class OperatorParityTest {
                 if (x == y) continue;
                 if (Double.isNaN(x) || Double.isNaN(y) || Double.isInfinite(x) || Double.isInfinite(y)
                         || Math.abs(x - y) > atol + rtol * Math.abs(y)) {
-                    return "output " + i + " element " + j + ": mxj " + x + " vs MXNet " + y;
+                    return which + " element " + j + ": mxj " + x + " vs MXNet " + y;
                 }
             }
         }
@@ -201,7 +276,7 @@ class OperatorParityTest {
         long opsAllMatch = perOp.entrySet().stream().filter(e -> e.getValue()[0] == e.getValue()[1]).count();
         long opsCompared = perOp.keySet().stream().filter(op -> OUTCOMES.stream().anyMatch(o -> o.op().equals(op)
                 && !o.status().equals("not in MXNet") && !o.status().equals("not comparable"))).count();
-        StringBuilder r = new StringBuilder("Operator parity with MXNet 1.9.1 (element-wise unary, binary, broadcast, scalar, reductions)\n\n");
+        StringBuilder r = new StringBuilder("Operator parity with MXNet 1.9.1 (forward cases of the conformance catalogue)\n\n");
         r.append("cases by outcome: ").append(byStatus).append('\n');
         r.append("operators compared: ").append(opsCompared).append(", all cases matching: ").append(opsAllMatch)
                 .append(", diverging: ").append(DIVERGED.size()).append(' ').append(DIVERGED).append('\n');
