@@ -39,6 +39,8 @@ import java.util.Set;
 public final class Symbol {
     /** Key in {@link Node#extra()} holding a node's user attributes ({@code __x__} keys), string to string. */
     static final String ATTRS_KEY = "symbol.attrs";
+    /** Key in {@link Node#extra()} holding an operator node's parameters as the user or file gave them (MXNet keeps attrs.dict verbatim). */
+    static final String PARAMS_KEY = "symbol.params";
     /** MXNet version written into JSON (1.9.1). */
     public static final int MXNET_VERSION = 10901;
 
@@ -147,6 +149,13 @@ public final class Symbol {
             if (in[i] == null) in[i] = Node.variable(nodeName + "_" + inputNames.get(i)).output(0);
         }
         Node n = Node.op(attrs, nodeName, Arrays.asList(in));
+        Map<String, String> given = new LinkedHashMap<>();
+        for (var e : raw.entrySet()) {
+            Object v = e.getValue();
+            given.put(e.getKey(), v instanceof String || v instanceof Number ? pyStr(v) : v instanceof Boolean b ? (b ? "True" : "False")
+                    : attrs.givenAsStrings().get(e.getKey()));
+        }
+        n.extra().put(PARAMS_KEY, Collections.unmodifiableMap(given));
         if (!user.isEmpty()) userAttrs(n).putAll(user);
         int visible = op.numVisibleOutputs(attrs);
         List<NodeEntry> outs = new ArrayList<>(visible);
@@ -329,7 +338,11 @@ public final class Symbol {
     /** A node's attribute dictionary as MXNet keeps it: operator parameters as given, then user attributes. */
     static Map<String, String> attrDictOf(Node n) {
         Map<String, String> d = new LinkedHashMap<>();
-        if (!n.isVariable()) d.putAll(n.attrs().givenAsStrings());
+        if (!n.isVariable()) {
+            @SuppressWarnings("unchecked")
+            Map<String, String> given = (Map<String, String>) n.extra().get(PARAMS_KEY);
+            d.putAll(given != null ? given : n.attrs().givenAsStrings());
+        }
         Object u = n.extra().get(ATTRS_KEY);
         if (u != null) d.putAll(userAttrs(n));
         return d;
@@ -455,11 +468,11 @@ public final class Symbol {
 
     private Symbol binary(Object other, String symOp, String scalarOp) {
         if (other instanceof Symbol s) return create(symOp, null, Map.of(), this, s);
-        if (other instanceof Number n) return create(scalarOp, null, Map.of("scalar", n.doubleValue()), this);
+        if (other instanceof Number n) return create(scalarOp, null, Map.of("scalar", n), this);
         throw new SymbolException("type " + (other == null ? "None" : other.getClass().getSimpleName()) + " not supported");
     }
 
-    private Symbol rscalar(Number n, String scalarOp) { return create(scalarOp, null, Map.of("scalar", n.doubleValue()), this); }
+    private Symbol rscalar(Number n, String scalarOp) { return create(scalarOp, null, Map.of("scalar", n), this); }
 
     /** {@code self + other}: {@code _Plus} / {@code _PlusScalar}. */
     public Symbol add(Object other) { return binary(other, "_Plus", "_PlusScalar"); }
@@ -546,7 +559,7 @@ public final class Symbol {
         if (v instanceof Double || v instanceof Float) {
             double d = ((Number) v).doubleValue();
             if (d == Math.rint(d) && Math.abs(d) < 1e16) return (long) d + ".0";
-            return Double.toString(d);
+            return v instanceof Float f ? Float.toString(f) : Double.toString(d);
         }
         return v.toString();
     }

@@ -155,6 +155,7 @@ final class SymbolJson {
                 else own.put(k, e.getValue());
             }
             Node n = Node.op(attrs, name, inputs);
+            n.extra().put(Symbol.PARAMS_KEY, java.util.Collections.unmodifiableMap(params));
             if (!own.isEmpty()) Symbol.userAttrs(n).putAll(own);
             built[i] = n;
         }

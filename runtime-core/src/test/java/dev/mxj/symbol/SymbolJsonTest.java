@@ -70,6 +70,7 @@ class SymbolJsonTest {
         // written back in the 1.x format, then loaded again: same structure
         String json = net.toJson();
         assertFalse(json.contains("\"param\""));
+        assertTrue(json.contains("\"grad_scale\": \"1\""), json);     // parameters written back as the file gave them
         assertFalse(json.contains("backward_source_id"));
         Symbol again = Symbol.fromJson(json);
         assertEquals(net.listInputs(), again.listInputs());

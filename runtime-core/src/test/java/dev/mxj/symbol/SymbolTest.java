@@ -189,7 +189,9 @@ class SymbolTest {
             assertEquals(List.of("x", "y"), z.listArguments());
             var r = z.inferShape(Map.of("x", Shape.of(3)));
             assertEquals(List.of(Shape.of(3)), r.outputs());
-            assertEquals("-1.0", z.attr("scalar").replace("-1", "-1.0").replace(".0.0", ".0"));
+            assertEquals("-1.0", z.attr("scalar"));          // -x is x * -1.0, as symbol.py
+            assertEquals("2", x.add(2).attr("scalar"));       // parameters kept as given (Python str())
+            assertEquals("0.5", x.mul(0.5).attr("scalar"));
         }
     }
 
