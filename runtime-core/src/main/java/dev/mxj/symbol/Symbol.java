@@ -353,10 +353,16 @@ public final class Symbol {
         return outputs.get(0).node();
     }
 
-    /** One attribute of the (single) output node, or null ({@code sym.attr('__lr_mult__')}). */
+    /**
+     * One attribute of the output node, or null ({@code sym.attr('__lr_mult__')}); null too when the
+     * outputs come from different nodes, as NNVM's GetAttr.
+     */
     public String attr(String key) {
-        if (key.equals("name")) return head().name();
-        return attrDictOf(head()).get(key);
+        Node n = outputs.isEmpty() ? null : outputs.get(0).node();
+        for (NodeEntry e : outputs) if (e.node() != n) return null;
+        if (n == null) return null;
+        if (key.equals("name")) return n.name();
+        return attrDictOf(n).get(key);
     }
 
     /** The output node's own attributes ({@code list_attr()}). */

@@ -71,6 +71,8 @@ class SymbolTest {
         assertEquals(List.of(Shape.of(4, 3, 5, 5)), r.outputs());
         Symbol all = Symbol.op("BatchNorm").name("bn2").param("output_mean_var", true).input(Symbol.var("data")).build();
         assertEquals(List.of("bn2_output", "bn2_mean", "bn2_var"), all.listOutputs());
+        assertEquals("True", all.attr("output_mean_var"));          // one node: attributes readable
+        assertEquals(3, all.inferShape(Map.of("data", Shape.of(4, 3))).outputs().size());
     }
 
     @Test void groupIndexingInternalsChildren() {
@@ -87,6 +89,8 @@ class SymbolTest {
         Symbol g = Symbol.group(fc2, net);
         assertEquals(List.of("fc2_output", "softmax_output"), g.listOutputs());
         assertEquals("softmax", g.get(1).name());
+        assertNull(g.attr("name"));                                  // outputs of different nodes
+        assertEquals("64", fc2.attr("num_hidden"));
         assertThrows(IndexOutOfBoundsException.class, () -> g.get(2));
         var e = assertThrows(SymbolException.class, () -> g.get("nope"));
         assertTrue(e.getMessage().contains("nope"), e.getMessage());
