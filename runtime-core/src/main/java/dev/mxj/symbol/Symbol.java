@@ -203,6 +203,88 @@ public final class Symbol {
         public Symbol build() { return create(opName, name, params, args, kwargs); }
     }
 
+    // ------------------------------------------------------------------ composition
+
+    /** A deep copy: new nodes with the same names, parameters and (copied) attributes ({@code copy.copy(sym)}). */
+    public Symbol copy() { return rebuild(new IdentityHashMap<>(), null); }
+
+    /**
+     * {@code sym(*args, name=...)}: a copy in which the arguments are replaced, in
+     * {@link #listArguments()} order, by the given single-output symbols.
+     */
+    public Symbol compose(String name, Symbol... args) {
+        List<Node> argNodes = variables(1);
+        if (args.length > argNodes.size()) {
+            throw new SymbolException("Too many positional arguments: the symbol has " + argNodes.size() + " arguments " + names(argNodes)
+                    + ", got " + args.length);
+        }
+        Map<Node, NodeEntry> replace = new IdentityHashMap<>();
+        for (int i = 0; i < args.length; i++) replace.put(argNodes.get(i), composeInput(args[i], argNodes.get(i).name()));
+        return rebuild(replace, name);
+    }
+
+    /** {@code sym(name=..., **kwargs)}: a copy in which the input variables with these names are replaced. */
+    public Symbol compose(String name, Map<String, Symbol> kwargs) {
+        List<Node> inputs = variables(0);
+        Map<Node, NodeEntry> replace = new IdentityHashMap<>();
+        for (var e : kwargs.entrySet()) {
+            boolean found = false;
+            for (Node n : inputs) {
+                if (n.name().equals(e.getKey())) { replace.put(n, composeInput(e.getValue(), e.getKey())); found = true; }
+            }
+            if (!found) {
+                throw new SymbolException("Keyword argument name " + e.getKey() + " not found.\nCandidate arguments:\n\t"
+                        + String.join("\n\t", names(inputs)));
+            }
+        }
+        return rebuild(replace, name);
+    }
+
+    private static NodeEntry composeInput(Symbol s, String argName) {
+        if (s.outputs.size() != 1) {
+            throw new SymbolException("Argument " + argName + " must be a single-output symbol, got outputs " + s.listOutputs());
+        }
+        return s.outputs.get(0);
+    }
+
+    /** Copy every node reachable from the outputs, replacing the given variables; the head node renamed when name != null. */
+    private Symbol rebuild(Map<Node, NodeEntry> replace, String name) {
+        if (name != null && (outputs.size() != 1 && !allSameNode() || outputs.get(0).node().isVariable())) {
+            throw new SymbolException("Cannot give the name " + name + " to a composed symbol whose output is not a single operator");
+        }
+        Node head = outputs.isEmpty() ? null : outputs.get(0).node();
+        Map<Node, Node> copies = new IdentityHashMap<>();
+        for (Node n : dfs()) {
+            if (replace.containsKey(n)) continue;
+            Node c;
+            if (n.isVariable()) {
+                c = Node.variable(n.name());
+            } else {
+                List<NodeEntry> in = new ArrayList<>(n.inputs().size());
+                for (NodeEntry e : n.inputs()) {
+                    NodeEntry r = replace.get(e.node());
+                    in.add(r != null ? r : copies.get(e.node()).output(e.index()));
+                }
+                c = Node.op(n.attrs(), name != null && n == head ? name : n.name(), in);
+                Object given = n.extra().get(PARAMS_KEY);
+                if (given != null) c.extra().put(PARAMS_KEY, given);
+            }
+            if (n.extra().get(ATTRS_KEY) != null) userAttrs(c).putAll(userAttrs(n));
+            copies.put(n, c);
+        }
+        List<NodeEntry> outs = new ArrayList<>(outputs.size());
+        for (NodeEntry e : outputs) {
+            NodeEntry r = replace.get(e.node());
+            outs.add(r != null ? r : copies.get(e.node()).output(e.index()));
+        }
+        return new Symbol(outs);
+    }
+
+    private boolean allSameNode() {
+        for (NodeEntry e : outputs) if (e.node() != outputs.get(0).node()) return false;
+        return true;
+    }
+
     // ------------------------------------------------------------------ structure
 
     /** Number of outputs. */

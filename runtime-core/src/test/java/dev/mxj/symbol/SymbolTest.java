@@ -203,6 +203,24 @@ class SymbolTest {
         assertEquals(op, s.outputs().get(0).node().op().name());
     }
 
+    @Test void composeReplacesVariables() {
+        Symbol data = Symbol.var("data");
+        Symbol head = Symbol.op("Activation").name("act").param("act_type", "relu").input(fc("fc", data, 4)).build();
+        Symbol body = fc("body", Symbol.var("x"), 8);
+        Symbol net = head.compose(null, Map.of("data", body));
+        assertEquals(List.of("x", "body_weight", "body_bias", "fc_weight", "fc_bias"), net.listArguments());
+        assertEquals(List.of("data", "fc_weight", "fc_bias"), head.listArguments());   // original unchanged
+        Symbol named = head.compose("act2", body);
+        assertEquals(List.of("act2_output"), named.listOutputs());
+        assertEquals(List.of(Shape.of(5, 4)), named.inferShape(Map.of("x", Shape.of(5, 3))).outputs());
+        var e = assertThrows(SymbolException.class, () -> head.compose(null, Map.of("dta", body)));
+        assertTrue(e.getMessage().contains("dta") && e.getMessage().contains("data"), e.getMessage());
+        Symbol c = head.copy();
+        c.setAttr(Map.of("__mark__", "1"));
+        assertNull(head.attr("__mark__"));
+        assertEquals(head.toJson().replace("act_type\": \"relu\"", "act_type\": \"relu\", \n        \"__mark__\": \"1\""), c.toJson());
+    }
+
     @Test void variadicOperators() {
         Symbol a = Symbol.var("a"), b = Symbol.var("b"), c = Symbol.var("c");
         Symbol cat = Symbol.op("Concat").name("cat").param("dim", 1).input(a).input(b).input(c).build();
