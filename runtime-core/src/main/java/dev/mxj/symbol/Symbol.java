@@ -66,6 +66,9 @@ public final class Symbol {
         if (name == null || name.isEmpty()) throw new SymbolException("Variable name must be a non-empty string");
         Node n = Node.variable(name);
         Map<String, String> a = userAttrs(n);
+        for (var e : AttrScope.current().entrySet()) {
+            if (!attrs.containsKey(e.getKey())) a.put(hiddenKey(e.getKey(), e.getValue()), e.getValue());
+        }
         for (var e : attrs.entrySet()) {
             String k = e.getKey();
             Object v = e.getValue();
@@ -77,6 +80,7 @@ public final class Symbol {
                 case "wd_mult" -> a.put("__wd_mult__", pyStr(v));
                 case "init" -> a.put("__init__", v.toString());
                 case "stype" -> a.put("__storage_type__", storageTypeId(v.toString()));
+                case "ctx_group", "force_mirroring", "mirror_stage", "profiler_scope" -> a.put("__" + k + "__", v.toString());
                 default -> {
                     if (!isHiddenKey(k)) {
                         throw new SymbolException("Attribute name=" + k + " is not supported. Additional attributes must start and end"
@@ -109,10 +113,13 @@ public final class Symbol {
         String nodeName = NameManager.current().get(name, opName.toLowerCase());
         Map<String, Object> raw = new LinkedHashMap<>();
         Map<String, String> user = new LinkedHashMap<>();
-        for (var e : params.entrySet()) {
+        Map<String, Object> all = new LinkedHashMap<>(params);
+        for (var e : AttrScope.current().entrySet()) all.putIfAbsent(e.getKey(), e.getValue());
+        for (var e : all.entrySet()) {
             if (e.getValue() == null) continue;
-            if (isHiddenKey(e.getKey())) user.put(e.getKey(), e.getValue().toString());
-            else raw.put(e.getKey(), e.getValue());
+            String k = hiddenKey(e.getKey(), e.getValue());
+            if (isHiddenKey(k)) user.put(k, e.getValue().toString());
+            else raw.put(k, e.getValue());
         }
         if (op.keyVarNumArgs() != null) {
             if (!kwargs.isEmpty()) {
@@ -444,7 +451,9 @@ public final class Symbol {
         for (NodeEntry e : outputs) if (e.node() != n) return null;
         if (n == null) return null;
         if (key.equals("name")) return n.name();
-        return attrDictOf(n).get(key);
+        Map<String, String> d = attrDictOf(n);
+        String v = d.get(key);
+        return v == null && HIDDEN_KEYS.contains(key) ? d.get("__" + key + "__") : v;
     }
 
     /** The output node's own attributes ({@code list_attr()}). */
@@ -460,16 +469,42 @@ public final class Symbol {
         return m;
     }
 
-    /** Set user attributes ({@code __x__} keys) on the output nodes ({@code _set_attr}). */
+    /** Set attributes on the output nodes ({@code _set_attr}): {@code __x__} keys, hidden keys ({@code lr_mult}), plain keys on variables. */
     public Symbol setAttr(Map<String, String> attrs) {
+        Map<String, String> norm = new LinkedHashMap<>();
         for (var e : attrs.entrySet()) {
-            if (!isHiddenKey(e.getKey())) {
-                throw new SymbolException("Attribute name=" + e.getKey() + " is not supported. Additional attributes must start and end"
-                        + " with double underscores, e.g, __yourattr__");
+            String k = hiddenKey(e.getKey(), e.getValue());
+            for (NodeEntry o : outputs) {
+                if (!isHiddenKey(k) && !o.node().isVariable()) {
+                    throw new SymbolException("Attribute name=" + k + " is not supported on operator node " + o.node().name()
+                            + ": attributes of operators must start and end with double underscores, e.g, __yourattr__");
+                }
+            }
+            norm.put(k, e.getValue());
+        }
+        for (NodeEntry o : outputs) userAttrs(o.node()).putAll(norm);
+        return this;
+    }
+
+    /** MXNet's kHiddenKeys: set on a node as {@code __key__}. */
+    static final List<String> HIDDEN_KEYS = List.of("ctx_group", "lr_mult", "wd_mult", "force_mirroring", "mirror_stage", "profiler_scope");
+
+    /**
+     * A key given at creation or to {@link #setAttr}, as MXNet's C API sees it: a hidden key
+     * ({@code lr_mult}) becomes {@code __lr_mult__}; {@code weight_lr_mult} style keys are refused with
+     * MXNet's deprecation message; anything else is returned unchanged.
+     */
+    static String hiddenKey(String key, Object value) {
+        if (isHiddenKey(key)) return key;
+        for (String h : HIDDEN_KEYS) {
+            if (key.equals(h)) return "__" + key + "__";
+            if (key.endsWith(h) && key.length() > h.length()) {
+                String arg = key.substring(0, Math.max(0, key.length() - h.length() - 1));
+                throw new SymbolException("setting variable attributes with " + key + " is deprecated. please instead use\nw = Variable("
+                        + h + "=" + value + ")\nsym = YourSymbolName(" + arg + "=w)");
             }
         }
-        for (NodeEntry o : outputs) userAttrs(o.node()).putAll(attrs);
-        return this;
+        return key;
     }
 
     static boolean isHiddenKey(String k) { return k.length() > 4 && k.startsWith("__") && k.endsWith("__"); }

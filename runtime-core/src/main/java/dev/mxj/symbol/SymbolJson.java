@@ -27,7 +27,7 @@ final class SymbolJson {
     private SymbolJson() {}
 
     /** MXNet's kHiddenKeys. */
-    private static final List<String> HIDDEN_KEYS = List.of("ctx_group", "lr_mult", "wd_mult", "force_mirroring", "mirror_stage", "profiler_scope");
+    private static final List<String> HIDDEN_KEYS = Symbol.HIDDEN_KEYS;
 
     static String write(Symbol sym) {
         List<Node> nodes = sym.dfs();

@@ -221,6 +221,33 @@ class SymbolTest {
         assertEquals(head.toJson().replace("act_type\": \"relu\"", "act_type\": \"relu\", \n        \"__mark__\": \"1\""), c.toJson());
     }
 
+    @Test void attrScopeAndHiddenKeys() {
+        try (var outer = AttrScope.of(Map.of("ctx_group", "dev1", "__mood__", "calm"))) {
+            Symbol x = Symbol.var("x");
+            assertEquals("dev1", x.attr("__ctx_group__"));
+            assertEquals("dev1", x.attr("ctx_group"));              // hidden keys readable by their short name
+            try (var inner = AttrScope.of(Map.of("ctx_group", "dev2"))) {
+                Symbol f = Symbol.op("FullyConnected").name("f").param("num_hidden", 2).input(x).build();
+                assertEquals("dev2", f.attr("__ctx_group__"));
+                assertEquals("calm", f.attr("__mood__"));
+                assertNull(f.attrDict().get("f_weight"));          // auto-created variables carry no attributes
+            }
+            Symbol y = Symbol.var("y", Map.of("__mood__", "angry"));
+            assertEquals("angry", y.attr("__mood__"));               // given attributes win over the scope
+        }
+        assertTrue(AttrScope.current().isEmpty());
+        assertNull(Symbol.var("z").attr("__ctx_group__"));
+        Symbol f = Symbol.op("FullyConnected").name("g").param("num_hidden", 2).param("lr_mult", 0.5).input(Symbol.var("x")).build();
+        assertEquals("0.5", f.attr("__lr_mult__"));
+        var e = assertThrows(SymbolException.class,
+                () -> Symbol.op("FullyConnected").name("g").param("num_hidden", 2).param("weight_lr_mult", 0.5).input(Symbol.var("x")).build());
+        assertTrue(e.getMessage().contains("deprecated") && e.getMessage().contains("Variable(lr_mult=0.5)"), e.getMessage());
+        Symbol v = Symbol.var("v").setAttr(Map.of("wd_mult", "0", "note", "plain keys are fine on variables"));
+        assertEquals("0", v.attr("__wd_mult__"));
+        assertEquals("plain keys are fine on variables", v.attr("note"));
+        assertThrows(SymbolException.class, () -> f.setAttr(Map.of("note", "x")));
+    }
+
     @Test void variadicOperators() {
         Symbol a = Symbol.var("a"), b = Symbol.var("b"), c = Symbol.var("c");
         Symbol cat = Symbol.op("Concat").name("cat").param("dim", 1).input(a).input(b).input(c).build();
