@@ -616,8 +616,11 @@ public final class Symbol {
 
     public Symbol pow(Object other) { return binary(other, "_Power", "_PowerScalar"); }
 
-    /** {@code scalar ** self}: {@code _RPowerScalar}. */
-    public Symbol rpow(Number scalar) { return rscalar(scalar, "_RPowerScalar"); }
+    /** {@code scalar ** self}: {@code _rpower_scalar} (symbol.py calls it by that name). */
+    public Symbol rpow(Number scalar) { return rscalar(scalar, "_rpower_scalar"); }
+
+    /** {@code scalar % self}: {@code _RModScalar}. */
+    public Symbol rmod(Number scalar) { return rscalar(scalar, "_RModScalar"); }
 
     /** {@code -self}: {@code self * -1.0}, as symbol.py. */
     public Symbol neg() { return mul(-1.0); }

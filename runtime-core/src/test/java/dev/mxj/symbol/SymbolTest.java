@@ -186,6 +186,10 @@ class SymbolTest {
             assertOp("_rdiv_scalar", x.rdiv(1));
             assertOp("_power", x.pow(y));
             assertOp("_power_scalar", x.pow(2));
+            assertOp("_rpower_scalar", x.rpow(2));
+            assertEquals("_rpower_scalar1", x.rpow(3).name());     // hint is the name symbol.py calls, lower-cased
+            assertOp("_rmod_scalar", x.rmod(2));
+            assertEquals("_mulscalar1", x.neg().name());          // -x: x * -1.0, named as MXNet's "<Symbol _mulscalar0>"
             assertOp("_equal", x.eq(y));
             assertOp("_greater_scalar", x.gt(0));
             assertOp("_lesser_equal", x.le(y));
