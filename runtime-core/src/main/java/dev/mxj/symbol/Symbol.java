@@ -152,16 +152,21 @@ public final class Symbol {
             }
             in[i] = single(e.getValue(), op, nodeName, e.getKey());
         }
-        for (int i = 0; i < in.length; i++) {
-            if (in[i] == null) in[i] = Node.variable(nodeName + "_" + inputNames.get(i)).output(0);
-        }
-        Node n = Node.op(attrs, nodeName, Arrays.asList(in));
         Map<String, String> given = new LinkedHashMap<>();
         for (var e : raw.entrySet()) {
             Object v = e.getValue();
             given.put(e.getKey(), v instanceof String || v instanceof Number ? pyStr(v) : v instanceof Boolean b ? (b ? "True" : "False")
                     : attrs.givenAsStrings().get(e.getKey()));
         }
+        for (int i = 0; i < in.length; i++) {
+            if (in[i] != null) continue;
+            // NNVM's Compose copies the operator's attribute dict onto the variables it creates
+            Node v = Node.variable(nodeName + "_" + inputNames.get(i));
+            userAttrs(v).putAll(given);
+            userAttrs(v).putAll(user);
+            in[i] = v.output(0);
+        }
+        Node n = Node.op(attrs, nodeName, Arrays.asList(in));
         n.extra().put(PARAMS_KEY, Collections.unmodifiableMap(given));
         if (!user.isEmpty()) userAttrs(n).putAll(user);
         int visible = op.numVisibleOutputs(attrs);
@@ -216,21 +221,10 @@ public final class Symbol {
     public Symbol copy() { return rebuild(new IdentityHashMap<>(), null); }
 
     /**
-     * {@code sym(*args, name=...)}: a copy in which the arguments are replaced, in
-     * {@link #listArguments()} order, by the given single-output symbols.
+     * {@code sym(name=..., **kwargs)}: a copy in which the input variables with these names are
+     * replaced (NNVM's general composition; positional arguments are refused there, "General
+     * composition only support kwargs for now", so there is no positional variant).
      */
-    public Symbol compose(String name, Symbol... args) {
-        List<Node> argNodes = variables(1);
-        if (args.length > argNodes.size()) {
-            throw new SymbolException("Too many positional arguments: the symbol has " + argNodes.size() + " arguments " + names(argNodes)
-                    + ", got " + args.length);
-        }
-        Map<Node, NodeEntry> replace = new IdentityHashMap<>();
-        for (int i = 0; i < args.length; i++) replace.put(argNodes.get(i), composeInput(args[i], argNodes.get(i).name()));
-        return rebuild(replace, name);
-    }
-
-    /** {@code sym(name=..., **kwargs)}: a copy in which the input variables with these names are replaced. */
     public Symbol compose(String name, Map<String, Symbol> kwargs) {
         List<Node> inputs = variables(0);
         Map<Node, NodeEntry> replace = new IdentityHashMap<>();
@@ -240,7 +234,7 @@ public final class Symbol {
                 if (n.name().equals(e.getKey())) { replace.put(n, composeInput(e.getValue(), e.getKey())); found = true; }
             }
             if (!found) {
-                throw new SymbolException("Keyword argument name " + e.getKey() + " not found.\nCandidate arguments:\n\t"
+                throw new SymbolException("Symbol.Compose: Keyword argument name " + e.getKey() + " not found.\nCandidate arguments:\n\t"
                         + String.join("\n\t", names(inputs)));
             }
         }

@@ -32,6 +32,7 @@ class SymbolJsonTest {
         assertEquals(List.of(List.of(0L, 0L, 0L), List.of(1L, 0L, 0L), List.of(2L, 0L, 0L)), fc1.get("inputs"));
         assertEquals("null", ((Map<?, ?>) nodes.get(0)).get("op"));
         assertFalse(((Map<?, ?>) nodes.get(0)).containsKey("attrs"));
+        assertEquals(Map.of("num_hidden", "128"), ((Map<?, ?>) nodes.get(1)).get("attrs"));   // fc1_weight: the operator's dict, as NNVM
         assertEquals(List.of(0L, 1L, 2L, 5L, 6L, 9L, 10L, 12L), top.get("arg_nodes"));
         assertEquals(15, ((List<?>) top.get("node_row_ptr")).size());
         assertEquals(List.of(List.of(13L, 0L, 0L)), top.get("heads"));
@@ -51,6 +52,8 @@ class SymbolJsonTest {
         assertEquals(net.toJson(), again.toJson());
         assertEquals("128", net.attrDict().get("fc1_weight").get("num_hidden"));
         assertEquals(SymbolTest.mlp().inferShape(Map.of("data", Shape.of(32, 784))), r);
+        // the same network built through the API writes the same JSON as the MXNet 1.x file (version aside)
+        assertEquals(net.toJson(), SymbolTest.mlp().toJson());
     }
 
     @Test void loadsLegacy08File() throws Exception {

@@ -117,7 +117,8 @@ class SymbolTest {
         Symbol f = Symbol.op("FullyConnected").name("fc").param("num_hidden", 5).param("__mirror_stage__", "1").input(w).build();
         assertEquals(Map.of("num_hidden", "5", "__mirror_stage__", "1"), f.listAttr());
         Map<String, Map<String, String>> all = f.attrDict();
-        assertEquals(List.of("w", "fc"), List.copyOf(all.keySet()));
+        assertEquals(List.of("w", "fc_weight", "fc_bias", "fc"), List.copyOf(all.keySet()));
+        assertEquals(Map.of("num_hidden", "5", "__mirror_stage__", "1"), all.get("fc_bias"));
         assertEquals("0.1", all.get("w").get("__lr_mult__"));
         // __shape__ and __dtype__ seed inference
         Symbol x = Symbol.var("x", Map.of("shape", Shape.of(4, 3)));
@@ -214,7 +215,7 @@ class SymbolTest {
         Symbol net = head.compose(null, Map.of("data", body));
         assertEquals(List.of("x", "body_weight", "body_bias", "fc_weight", "fc_bias"), net.listArguments());
         assertEquals(List.of("data", "fc_weight", "fc_bias"), head.listArguments());   // original unchanged
-        Symbol named = head.compose("act2", body);
+        Symbol named = head.compose("act2", Map.of("data", body));
         assertEquals(List.of("act2_output"), named.listOutputs());
         assertEquals(List.of(Shape.of(5, 4)), named.inferShape(Map.of("x", Shape.of(5, 3))).outputs());
         var e = assertThrows(SymbolException.class, () -> head.compose(null, Map.of("dta", body)));
@@ -234,7 +235,7 @@ class SymbolTest {
                 Symbol f = Symbol.op("FullyConnected").name("f").param("num_hidden", 2).input(x).build();
                 assertEquals("dev2", f.attr("__ctx_group__"));
                 assertEquals("calm", f.attr("__mood__"));
-                assertNull(f.attrDict().get("f_weight"));          // auto-created variables carry no attributes
+                assertEquals(Map.of("num_hidden", "2", "__ctx_group__", "dev2", "__mood__", "calm"), f.attrDict().get("f_weight")); // copied from the operator, as NNVM
             }
             Symbol y = Symbol.var("y", Map.of("__mood__", "angry"));
             assertEquals("angry", y.attr("__mood__"));               // given attributes win over the scope
