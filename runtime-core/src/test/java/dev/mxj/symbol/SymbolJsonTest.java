@@ -80,6 +80,19 @@ class SymbolJsonTest {
         assertEquals(json, again.toJson());
     }
 
+    @Test void loadsVersion09AttrKeyAndArgmaxUpgrade() {
+        String json = "{\"nodes\": [{\"op\": \"null\", \"name\": \"x\", \"attr\": {\"__shape__\": \"(0, 5)\"}, \"inputs\": []},"
+                + " {\"op\": \"argmax\", \"name\": \"am\", \"attr\": {\"axis\": \"-1\", \"keepdims\": \"False\", \"lr_mult\": \"2\"}, \"inputs\": [[0, 0, 0]]}],"
+                + " \"arg_nodes\": [0], \"node_row_ptr\": [0, 1, 2], \"heads\": [[1, 0, 0]], \"attrs\": {\"mxnet_version\": [\"int\", 903]}}";
+        Symbol s = Symbol.fromJson(json);
+        assertNull(s.attr("axis"));                              // axis=-1 before 0.9.5 meant "all axes"
+        assertEquals("2", s.attr("__lr_mult__"));
+        var r = s.inferShapePartial(Map.of());
+        assertEquals(Shape.of(-1, 5), r.arguments().get(0));     // 0 in __shape__ is an unknown dimension
+        assertTrue(s.inferShape(Map.of("x", Shape.of(2, 5))).outputs().get(0).isKnown());
+        assertTrue(Symbol.fromJson(s.toJson()).toJson().contains("\"__lr_mult__\": \"2\""));
+    }
+
     @Test void loadErrors() {
         String unknownOp = "{\"nodes\": [{\"op\": \"null\", \"name\": \"x\", \"inputs\": []}, {\"op\": \"Frobnicate\", \"name\": \"f0\", \"inputs\": [[0, 0, 0]]}],"
                 + " \"arg_nodes\": [0], \"heads\": [[1, 0, 0]], \"attrs\": {\"mxnet_version\": [\"int\", 10901]}}";
