@@ -133,12 +133,12 @@ public final class NnSoftmaxOps {
 
     private static final List<Param> SOFTMAX_ACT_PARAMS = List.of(
             Param.enumParam("mode", "instance", "channel").defaultValue("instance")
-                    .doc("instance: one softmax over all but the first axis per instance; channel: a softmax over axis 1 at each position."));
+                    .doc("instance: a softmax over the last axis (MXNet folds all leading axes into rows); channel: a softmax over axis 1 at each position."));
 
     private static void softmaxActivation(OpRegistry r) {
         params(op("SoftmaxActivation"), SOFTMAX_ACT_PARAMS)
-                .doc("Applies softmax to the input (deprecated in MXNet in favour of softmax). mode='instance' computes one "
-                        + "softmax per instance over the flattened remaining axes; mode='channel' (input of at least 3 dimensions) "
+                .doc("Applies softmax to the input (deprecated in MXNet in favour of softmax). mode='instance' computes a "
+                        + "softmax over the last axis (one per instance for 2-D input; MXNet 1.9 folds all leading axes into rows); mode='channel' (input of at least 3 dimensions) "
                         + "computes a softmax over axis 1 at each position of each instance.")
                 .inferShape((a, in, out) -> {
                     boolean done = ShapeRules.SAME.infer(a, in, out);

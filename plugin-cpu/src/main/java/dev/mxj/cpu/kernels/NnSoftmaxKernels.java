@@ -141,10 +141,14 @@ final class NnSoftmaxKernels {
         });
     }
 
-    /** SoftmaxActivation: instance = one line per instance; channel = lines along axis 1. */
+    /**
+     * SoftmaxActivation: channel = lines along axis 1; instance = lines along the last axis, as
+     * MXNet 1.9's kernel computes it (its FlatTo2D keeps the last axis and folds all the others, so
+     * on more than 2 dimensions an "instance" is a last-axis row, not a whole batch entry).
+     */
     private static NnLines.Axis activationAxis(Attrs a, Shape s) {
         if (a.getString("mode").equals("channel")) return NnLines.Axis.of(s, 1);
-        return new NnLines.Axis(s.dim(0), Math.toIntExact(s.size() / Math.max(1, s.dim(0))), 1);
+        return s.ndim() == 0 ? new NnLines.Axis(1, 1, 1) : NnLines.Axis.of(s, s.ndim() - 1);
     }
 
     /** SoftmaxOutput: axis 1 with multi_output, the last axis with preserve_shape, else all but the first. */
