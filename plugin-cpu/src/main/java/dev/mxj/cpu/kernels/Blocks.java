@@ -1,10 +1,17 @@
 package dev.mxj.cpu.kernels;
 
+import dev.mxj.device.Elements;
 import dev.mxj.op.DType;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+
+import static dev.mxj.device.Elements.F32;
+import static dev.mxj.device.Elements.F64;
+import static dev.mxj.device.Elements.I16;
+import static dev.mxj.device.Elements.I32;
+import static dev.mxj.device.Elements.I64;
+import static dev.mxj.device.Elements.I8;
 
 /**
  * Moves runs of elements of any dtype to and from {@code double[]} blocks: the general kernel
@@ -18,17 +25,10 @@ final class Blocks {
 
     static final int BLOCK = 1024;
 
-    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
-    private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE;
-    private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT;
-    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT;
-    private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG;
-    private static final ValueLayout.OfByte I8 = ValueLayout.JAVA_BYTE;
-
     /** {@code dst[i] = seg[off + i * stride]} for i in [0, n); stride 0 broadcasts one element. */
     static void load(MemorySegment seg, DType t, long off, long stride, double[] dst, int n) {
         if (stride == 0) {
-            Arrays.fill(dst, 0, n, get(seg, t, off));
+            Arrays.fill(dst, 0, n, Elements.get(seg, t, off));
             return;
         }
         switch (t) {
@@ -41,19 +41,6 @@ final class Blocks {
             case INT64 -> { for (int i = 0; i < n; i++) dst[i] = seg.getAtIndex(I64, off + i * stride); }
             case BOOL -> { for (int i = 0; i < n; i++) dst[i] = seg.getAtIndex(I8, off + i * stride) != 0 ? 1 : 0; }
         }
-    }
-
-    static double get(MemorySegment seg, DType t, long i) {
-        return switch (t) {
-            case FLOAT32 -> seg.getAtIndex(F32, i);
-            case FLOAT64 -> seg.getAtIndex(F64, i);
-            case FLOAT16 -> Float.float16ToFloat(seg.getAtIndex(I16, i));
-            case UINT8 -> seg.getAtIndex(I8, i) & 0xff;
-            case INT8 -> seg.getAtIndex(I8, i);
-            case INT32 -> seg.getAtIndex(I32, i);
-            case INT64 -> seg.getAtIndex(I64, i);
-            case BOOL -> seg.getAtIndex(I8, i) != 0 ? 1 : 0;
-        };
     }
 
     /** {@code seg[off + i] = v[i]} (or {@code +=} with {@code add}) for i in [0, n), converting to {@code t}. */

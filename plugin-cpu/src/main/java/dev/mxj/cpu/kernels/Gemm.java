@@ -1,5 +1,7 @@
 package dev.mxj.cpu.kernels;
 
+import dev.mxj.device.Elements;
+
 import dev.mxj.op.DType;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -102,7 +104,7 @@ final class Gemm {
         double[] tmp = new double[Math.max(N, 1)];
         for (int p = 0; p < K; p++) { // row p of op(B): contiguous, or column p of the stored (n, k) matrix
             if (!tb) Blocks.load(b, t, bo + (long) p * N, 1, tmp, N);
-            else for (int j = 0; j < N; j++) tmp[j] = Blocks.get(b, t, bo + (long) j * K + p);
+            else for (int j = 0; j < N; j++) tmp[j] = Elements.get(b, t, bo + (long) j * K + p);
             System.arraycopy(tmp, 0, bp, p * N, N);
         }
         long blocks = (m + ROWS - 1) / ROWS;

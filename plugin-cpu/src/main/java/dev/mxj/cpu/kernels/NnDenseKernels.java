@@ -97,7 +97,7 @@ final class NnDenseKernels {
             MemorySegment os = o.seg();
             CpuParallel.forRange(n, NnLines.grain(dim, 1), (i0, i1) -> {
                 for (long i = i0; i < i1; i++) {
-                    long r = clipRow(Blocks.get(is, it, i), rows);
+                    long r = clipRow(Elements.get(is, it, i), rows);
                     MemorySegment.copy(ws, r * rowBytes, os, i * rowBytes, rowBytes);
                 }
             });
@@ -116,13 +116,13 @@ final class NnDenseKernels {
         int d = Math.toIntExact(dim);
         if (t == DType.FLOAT32 && gt == DType.FLOAT32) {
             for (long i = 0; i < n; i++) {
-                long r = clipRow(Blocks.get(is, it, i), rows) * dim, g = i * dim;
+                long r = clipRow(Elements.get(is, it, i), rows) * dim, g = i * dim;
                 for (int j = 0; j < d; j++) ws.setAtIndex(F32, r + j, ws.getAtIndex(F32, r + j) + gs.getAtIndex(F32, g + j));
             }
             return;
         }
         for (long i = 0; i < n; i++) {
-            long r = clipRow(Blocks.get(is, it, i), rows) * dim, g = i * dim;
+            long r = clipRow(Elements.get(is, it, i), rows) * dim, g = i * dim;
             for (int j = 0; j < d; j++) Elements.set(ws, t, r + j, Elements.get(ws, t, r + j) + Elements.get(gs, gt, g + j));
         }
     }

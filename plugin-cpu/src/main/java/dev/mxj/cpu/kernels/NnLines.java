@@ -92,6 +92,6 @@ final class NnLines {
 
     /** Element {@code i} of an index-like tensor truncated to an integer (C cast), any dtype. */
     static long index(MemorySegment s, DType t, long i) {
-        return t == DType.INT64 ? s.getAtIndex(ValueLayout.JAVA_LONG, i) : (long) Blocks.get(s, t, i);
+        return t == DType.INT64 ? s.getAtIndex(ValueLayout.JAVA_LONG, i) : (long) Elements.get(s, t, i);
     }
 }

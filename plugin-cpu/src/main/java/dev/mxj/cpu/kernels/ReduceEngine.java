@@ -1,5 +1,7 @@
 package dev.mxj.cpu.kernels;
 
+import dev.mxj.device.Elements;
+
 import dev.mxj.device.OpReq;
 import dev.mxj.device.Tensor;
 import dev.mxj.op.DType;
@@ -311,9 +313,9 @@ final class ReduceEngine {
                 for (int b = 0; b < nb; b++) {
                     long a = (o + b) / inner, c = (o + b) % inner, base = a * len * inner + c;
                     long best = 0;
-                    double bv = Blocks.get(is, it, base);
+                    double bv = Elements.get(is, it, base);
                     for (long k = 1; k < len && !Double.isNaN(bv); k++) {
-                        double x = Blocks.get(is, it, base + k * inner);
+                        double x = Elements.get(is, it, base + k * inner);
                         if (Double.isNaN(x) || (max ? x > bv : x < bv)) { bv = x; best = k; }
                     }
                     res[b] = best;
