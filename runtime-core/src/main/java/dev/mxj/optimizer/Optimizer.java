@@ -184,6 +184,18 @@ public abstract class Optimizer {
         return createState(index, weight);
     }
 
+    /**
+     * MXNet's SGD-family layout of a multi-precision state: the single state slot first, the float32
+     * master copy last ({@code [mom, weight32]}), as the {@code mp_sgd_*}/{@code mp_nag_*} operators take them.
+     */
+    protected final NDArray[] createStateMasterCopyLast(int index, NDArray weight) {
+        if (useMultiPrecision(weight)) {
+            NDArray w32 = weight.asType(DType.FLOAT32);
+            return new NDArray[] {createState(index, w32)[0], w32};
+        }
+        return createState(index, weight);
+    }
+
     /** Updates {@code weight} in place from {@code grad}; MXNet's {@code update}. */
     public abstract void update(int index, NDArray weight, NDArray grad, NDArray[] state);
 

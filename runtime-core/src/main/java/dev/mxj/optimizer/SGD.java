@@ -1,7 +1,6 @@
 package dev.mxj.optimizer;
 
 import dev.mxj.ndarray.NDArray;
-import dev.mxj.op.DType;
 
 import java.util.Map;
 
@@ -31,13 +30,7 @@ public class SGD extends Optimizer {
 
     /** MXNet's SGD keeps the master copy last: {@code [mom, weight32]}. */
     @Override
-    public NDArray[] createStateMultiPrecision(int index, NDArray weight) {
-        if (useMultiPrecision(weight)) {
-            NDArray w32 = weight.asType(DType.FLOAT32);
-            return new NDArray[] {createState(index, w32)[0], w32};
-        }
-        return createState(index, weight);
-    }
+    public NDArray[] createStateMultiPrecision(int index, NDArray weight) { return createStateMasterCopyLast(index, weight); }
 
     @Override
     public void update(int index, NDArray weight, NDArray grad, NDArray[] state) { step(index, weight, grad, state, false); }
