@@ -32,18 +32,30 @@ import java.util.function.LongSupplier;
  */
 public final class Figures {
     private final boolean quick;
+    private final boolean trainingOnly;
     private final List<String[]> rows = new ArrayList<>();
 
-    private Figures(boolean quick) { this.quick = quick; }
+    private Figures(boolean quick, boolean trainingOnly) { this.quick = quick; this.trainingOnly = trainingOnly; }
 
+    /** Flags: {@code --quick} (fewer repetitions), {@code --only training} (just the MLP and LeNet step rows). */
     public static void main(String[] args) throws Exception {
-        boolean quick = Arrays.asList(args).contains("--quick");
-        new Figures(quick).run();
+        List<String> a = Arrays.asList(args);
+        boolean quick = a.contains("--quick");
+        int only = a.indexOf("--only");
+        boolean trainingOnly = only >= 0 && only + 1 < a.size() && a.get(only + 1).equals("training");
+        new Figures(quick, trainingOnly).run();
     }
 
     private void run() throws Exception {
         System.out.printf("mxj figures: engine %s, %d cores, OPENBLAS_CORETYPE=%s, OMP_NUM_THREADS=%s%n",
                 Engines.configuredType(), Runtime.getRuntime().availableProcessors(), System.getenv("OPENBLAS_CORETYPE"), System.getenv("OMP_NUM_THREADS"));
+        if (trainingOnly) {
+            Map<String, Double> torch = torchFigures();
+            mlpStep(torch);
+            lenetStep(torch);
+            printRows();
+            return;
+        }
         dispatch();
         long[] sizes = quick ? new long[] {256, 512} : new long[] {256, 1024, 2048};
         for (long n : sizes) sgemm(n);
@@ -54,6 +66,10 @@ public final class Figures {
         mlpStep(torch);
         lenetStep(torch);
         conv(torch);
+        printRows();
+    }
+
+    private void printRows() {
         System.out.println();
         System.out.println("| figure | mxj | numpy or PyTorch (same run) | mxj / peer |");
         System.out.println("| --- | --- | --- | --- |");

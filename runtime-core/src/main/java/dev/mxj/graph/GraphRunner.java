@@ -14,7 +14,9 @@ import java.util.Map;
  * Runs a graph on NDArrays, one {@link Imperative#invoke(dev.mxj.op.Attrs, NDArray[])} per node
  * in topological order (so the engine overlaps independent nodes). Nodes whose values are given
  * are not computed and their inputs are not visited; intermediate arrays are closed after their
- * last reader was pushed, so a long gradient graph holds only what is still to be read. Calls
+ * last reader was pushed, so a long gradient graph holds only what is still to be read. Outputs
+ * no node reads and nobody asked for are requested with OpReq.NULL, so a multi-output gradient
+ * operator skips them (the data gradient of a first layer, say). Calls
  * are recorded when autograd is recording, which is how higher-order gradients are built.
  */
 public final class GraphRunner {
@@ -42,9 +44,16 @@ public final class GraphRunner {
                 if (n.isVariable()) throw new GraphException("no value given for variable " + n.name());
                 NDArray[] ins = new NDArray[n.inputs().size()];
                 for (int k = 0; k < ins.length; k++) ins[k] = vals[g.entryId(n.inputs().get(k))];
+                // outputs nobody reads (a gradient towards an input that leads to no variable): OpReq.NULL
+                boolean[] unneeded = null;
+                for (int j = 0; j < n.numOutputs(); j++) {
+                    if (uses[g.entryId(i, j)] != 0) continue;
+                    if (unneeded == null) unneeded = new boolean[n.numOutputs()];
+                    unneeded[j] = true;
+                }
                 NDArray[] outs;
                 try {
-                    outs = Imperative.invoke(n.attrs(), ins);
+                    outs = Imperative.invoke(n.attrs(), ins, unneeded);
                 } catch (OperatorException e) {
                     throw new GraphException("node " + n.name() + ": " + e.getMessage(), e);
                 }

@@ -134,7 +134,7 @@ public final class Imperative {
             in[0].copyTo(out[0]); // records itself
             return out;
         }
-        NDArray[] outs = run(e, p, in, out, addTo, flags.training);
+        NDArray[] outs = run(e, p, in, out, addTo, flags.training, null);
         if (flags.recording) Tape.record(p.attrs, in, outs);
         if (out != null) {
             closeHidden(outs, out.length); // only the hidden outputs allocated here
@@ -150,6 +150,19 @@ public final class Imperative {
      * ones included (the graph runner and the executor need them). Recorded like {@link #invoke}.
      */
     public static NDArray[] invoke(Attrs attrs, NDArray[] inputs) {
+        return invoke(attrs, inputs, null);
+    }
+
+    /**
+     * As {@link #invoke(Attrs, NDArray[])}, but outputs with {@code unneeded[i]} set are requested
+     * with {@link OpReq#NULL}: the kernel may skip computing them (MXNet's kNullOp), so their
+     * arrays are allocated but hold unspecified values. For callers that know nobody reads them
+     * (the graph runner, for gradients towards inputs that lead to no variable). Ignored while
+     * recording, where every output must be a real value.
+     *
+     * @param unneeded one flag per output (hidden ones included), or null: all needed
+     */
+    public static NDArray[] invoke(Attrs attrs, NDArray[] inputs, boolean[] unneeded) {
         OpDef def = attrs.op();
         OpEntry e = entry(def.name());
         Prepared p = e.prepareParsed(attrs);
@@ -157,13 +170,13 @@ public final class Imperative {
             throw new OperatorException("Operator " + def.name() + ": expected " + p.numInputs + " inputs " + def.inputNames(attrs) + ", got " + inputs.length);
         }
         Flags flags = FLAGS.get();
-        NDArray[] outs = run(e, p, inputs, null, false, flags.training);
+        NDArray[] outs = run(e, p, inputs, null, false, flags.training, flags.recording ? null : unneeded);
         if (flags.recording) Tape.record(attrs, inputs, outs);
         return outs;
     }
 
     /** Shape/type inference, output allocation and the push; returns all outputs. */
-    private static NDArray[] run(OpEntry e, Prepared p, NDArray[] in, NDArray[] out, boolean addTo, boolean train) {
+    private static NDArray[] run(OpEntry e, Prepared p, NDArray[] in, NDArray[] out, boolean addTo, boolean train, boolean[] unneeded) {
         Context ctx = contextOf(e, p, in, out);
         Shape[] oshapes;
         DType[] otypes;
@@ -193,7 +206,7 @@ public final class Imperative {
         if (k == null) {
             fallback(e, p, h, in, outs, addTo, train);
         } else {
-            push(e, p, h, k, in, outs, addTo, train);
+            push(e, p, h, k, in, outs, addTo, train, unneeded);
         }
         return outs;
     }
@@ -262,6 +275,11 @@ public final class Imperative {
 
     /** Push {@code k} on {@code h}'s context: reads the inputs, mutates outputs, mutated inputs and the generator if used. */
     private static void push(OpEntry e, Prepared p, DeviceHandle h, Kernel k, NDArray[] in, NDArray[] outs, boolean addTo, boolean train) {
+        push(e, p, h, k, in, outs, addTo, train, null);
+    }
+
+    private static void push(OpEntry e, Prepared p, DeviceHandle h, Kernel k, NDArray[] in, NDArray[] outs, boolean addTo, boolean train,
+                             boolean[] unneeded) {
         Tensor[] tin = new Tensor[in.length];
         Var[] reads = in.length == 0 ? NO_VARS : new Var[in.length];
         for (int i = 0; i < in.length; i++) {
@@ -277,6 +295,7 @@ public final class Imperative {
             tout[i] = o.tensor();
             mutates[i] = o.chunk().var;
             req[i] = addTo ? OpReq.ADD : aliasesInput(o, in) ? OpReq.INPLACE : OpReq.WRITE;
+            if (unneeded != null && i < unneeded.length && unneeded[i] && !addTo && p.mutate.length == 0) req[i] = OpReq.NULL;
         }
         int j = outs.length;
         for (int m : p.mutate) mutates[j++] = in[m].chunk().var;
