@@ -159,23 +159,12 @@ public final class ConvolutionOps {
     static boolean convolutionShape(Attrs a, Shape[] in, Shape[] out) {
         ConvParams p = ConvParams.of(a);
         int rank = p.nd + 2;
-        if (!p.noBias) ShapeRules.assign(a, in, 2, Shape.of(p.numFilter), "input bias");
-        Shape data = in[0];
-        if (data == null || !data.isRankKnown()) return false;
-        if (data.ndim() != rank) {
-            throw new ShapeException("Operator " + a.op().name() + ": input data should be " + rank + "D in " + axesName(p.nd) + " for the "
-                    + p.nd + "-D kernel " + Param.format(p.kernel) + ", got shape " + data);
-        }
-        long[] d = data.dims();
+        long[] d = dataDims(a, p, in);
+        if (d == null) return false;
         if (d[1] == Shape.UNKNOWN_DIM && in[1] != null && in[1].isRankKnown() && in[1].ndim() == rank && in[1].dim(1) != Shape.UNKNOWN_DIM) {
             d[1] = in[1].dim(1) * p.numGroup;
         }
-        if (d[1] != Shape.UNKNOWN_DIM && d[1] % p.numGroup != 0) {
-            throw new ShapeException("Operator " + a.op().name() + ": input channels " + d[1] + " must be divisible by num_group " + p.numGroup);
-        }
-        if (p.numFilter % p.numGroup != 0) {
-            throw new ShapeException("Operator " + a.op().name() + ": num_filter " + p.numFilter + " must be divisible by num_group " + p.numGroup);
-        }
+        checkGroups(a, p, d[1]);
         long[] w = new long[rank];
         w[0] = p.numFilter;
         w[1] = d[1] == Shape.UNKNOWN_DIM ? Shape.UNKNOWN_DIM : d[1] / p.numGroup;
@@ -194,6 +183,32 @@ public final class ConvolutionOps {
         ShapeRules.assign(a, in, 0, Shape.of(d), "input data");
         for (int i = 0; i < p.nd; i++) p.convOut(i, in[0].dim(2 + i)); // kernel-exceeds-input check on back-filled sizes
         return ShapeRules.allKnown(in) && ShapeRules.allKnown(out);
+    }
+
+    /**
+     * The part Convolution and Deconvolution share: bias (num_filter,), then data's dimensions once
+     * its rank is known and matches the kernel; null while the rank is unknown.
+     */
+    private static long[] dataDims(Attrs a, ConvParams p, Shape[] in) {
+        int rank = p.nd + 2;
+        if (!p.noBias) ShapeRules.assign(a, in, 2, Shape.of(p.numFilter), "input bias");
+        Shape data = in[0];
+        if (data == null || !data.isRankKnown()) return null;
+        if (data.ndim() != rank) {
+            throw new ShapeException("Operator " + a.op().name() + ": input data should be " + rank + "D in " + axesName(p.nd) + " for the "
+                    + p.nd + "-D kernel " + Param.format(p.kernel) + ", got shape " + data);
+        }
+        return data.dims();
+    }
+
+    /** Channels and filters must split evenly into num_group groups. */
+    private static void checkGroups(Attrs a, ConvParams p, long channels) {
+        if (channels != Shape.UNKNOWN_DIM && channels % p.numGroup != 0) {
+            throw new ShapeException("Operator " + a.op().name() + ": input channels " + channels + " must be divisible by num_group " + p.numGroup);
+        }
+        if (p.numFilter % p.numGroup != 0) {
+            throw new ShapeException("Operator " + a.op().name() + ": num_filter " + p.numFilter + " must be divisible by num_group " + p.numGroup);
+        }
     }
 
     private static String axesName(int nd) {
@@ -220,21 +235,10 @@ public final class ConvolutionOps {
     static boolean deconvolutionShape(Attrs a, Shape[] in, Shape[] out) {
         ConvParams p = ConvParams.of(a);
         int rank = p.nd + 2;
-        if (!p.noBias) ShapeRules.assign(a, in, 2, Shape.of(p.numFilter), "input bias");
-        Shape data = in[0];
-        if (data == null || !data.isRankKnown()) return false;
-        if (data.ndim() != rank) {
-            throw new ShapeException("Operator " + a.op().name() + ": input data should be " + rank + "D in " + axesName(p.nd) + " for the "
-                    + p.nd + "-D kernel " + Param.format(p.kernel) + ", got shape " + data);
-        }
-        long[] d = data.dims();
+        long[] d = dataDims(a, p, in);
+        if (d == null) return false;
         if (d[1] == Shape.UNKNOWN_DIM && in[1] != null && in[1].isRankKnown() && in[1].ndim() == rank) d[1] = in[1].dim(0);
-        if (d[1] != Shape.UNKNOWN_DIM && d[1] % p.numGroup != 0) {
-            throw new ShapeException("Operator " + a.op().name() + ": input channels " + d[1] + " must be divisible by num_group " + p.numGroup);
-        }
-        if (p.numFilter % p.numGroup != 0) {
-            throw new ShapeException("Operator " + a.op().name() + ": num_filter " + p.numFilter + " must be divisible by num_group " + p.numGroup);
-        }
+        checkGroups(a, p, d[1]);
         ShapeRules.assign(a, in, 0, Shape.of(d), "input data");
         long[] w = new long[rank];
         w[0] = d[1];
