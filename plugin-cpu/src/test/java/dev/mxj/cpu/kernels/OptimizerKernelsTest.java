@@ -1,6 +1,5 @@
 package dev.mxj.cpu.kernels;
 
-import dev.mxj.cpu.CpuPlugin;
 import dev.mxj.device.Device;
 import dev.mxj.device.Elements;
 import dev.mxj.device.OpContext;
@@ -15,8 +14,6 @@ import dev.mxj.op.Shape;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.function.LongToDoubleFunction;
 
@@ -28,28 +25,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * output is not requested.
  */
 class OptimizerKernelsTest {
-    private static final Device CPU = new CpuPlugin().open(0);
-    private final List<Storage> owned = new ArrayList<>();
+    private static final Device CPU = KernelScratch.CPU;
+    private final KernelScratch scratch = new KernelScratch();
+    private final OpContext ctx = scratch.ctx;
 
-    private final OpContext ctx = new OpContext() {
-        @Override public Device device() { return CPU; }
-        @Override public boolean isTrain() { return false; }
-        @Override public java.util.random.RandomGenerator random() { return null; }
-        @Override public Storage tempSpace(long bytes) { return alloc(bytes); }
-        @Override public Object stream() { return null; }
-    };
-
-    private Storage alloc(long bytes) {
-        Storage s = CPU.allocate(Math.max(1, bytes));
-        owned.add(s);
-        return s;
-    }
+    private Storage alloc(long bytes) { return scratch.alloc(bytes); }
 
     @AfterEach
-    void release() {
-        for (Storage s : owned) CPU.release(s);
-        owned.clear();
-    }
+    void release() { scratch.release(); }
 
     private Tensor tensor(long n, DType t, LongToDoubleFunction init) {
         Tensor x = new Tensor(alloc(n * t.byteSize()), 0, Shape.of(n), t);
