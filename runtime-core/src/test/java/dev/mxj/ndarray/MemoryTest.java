@@ -17,14 +17,13 @@ import static org.junit.jupiter.api.Assertions.*;
 class MemoryTest {
     private static final Device CPU = Devices.device(Context.cpu());
 
-    private static long inUse() {
-        NDArray.waitAll();
-        return CPU.memoryStats().bytesInUse();
-    }
+    private static long inUse() { return SettledMemory.inUse(CPU); }
+
+    private static long settledInUse() { return SettledMemory.settledInUse(CPU); }
 
     @Test
     void closeFreesImmediately() {
-        long base = inUse();
+        long base = settledInUse();
         NDArray a = NDArray.zeros(Shape.of(1000, 100), DType.FLOAT32, Context.cpu());
         NDArray view = a.slice(0, 10);
         assertTrue(inUse() >= base + 400_000);
@@ -37,7 +36,7 @@ class MemoryTest {
 
     @Test
     void scopesFreeEverythingCreatedInside() {
-        long base = inUse();
+        long base = settledInUse();
         NDArray kept, detached;
         try (NDScope outer = NDScope.open()) {
             try (NDScope inner = NDScope.open()) {
