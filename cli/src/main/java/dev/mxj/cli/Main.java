@@ -38,6 +38,8 @@ public final class Main {
               quickstart [FILE] run the Java QuickStart example (dev.mxj.examples.QuickStart)
               fashion-mnist [--data DIR] [--epochs N] [--batch-size N] [--lr X] [--seed N]
                                 train an MLP on Fashion-MNIST from Java (dev.mxj.examples.FashionMnistMlp)
+              run SCRIPT [ARGS] run a Python (.py, GraalPy) or JavaScript (.js/.mjs, GraalJS) script
+                                with the mxnet package; the exit code is the script's
               version           print the mxj version
               help              this text
 
@@ -65,6 +67,7 @@ public final class Main {
                                                : usageError(err, "ops takes at most one filter");
                 case "quickstart" -> runQuickStart(rest);
                 case "fashion-mnist" -> fashionMnist(rest, err);
+                case "run" -> Scripts.run(rest);
                 case "version", "--version" -> {
                     out.println("mxj " + version());
                     yield 0;

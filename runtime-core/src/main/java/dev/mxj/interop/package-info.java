@@ -1,0 +1,7 @@
+/**
+ * What the Python and JavaScript front ends call: the operator catalogue they generate their
+ * operator functions from, and invokers that hold an operator with its parameters already
+ * parsed, so that a guest-language operator call is one short host call. Shared by both front
+ * ends so that each fact lives in one place; nothing here depends on the polyglot API.
+ */
+package dev.mxj.interop;
