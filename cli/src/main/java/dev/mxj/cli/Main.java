@@ -40,6 +40,7 @@ public final class Main {
                                 train an MLP on Fashion-MNIST from Java (dev.mxj.examples.FashionMnistMlp)
               run SCRIPT [ARGS] run a Python (.py, GraalPy) or JavaScript (.js/.mjs, GraalJS) script
                                 with the mxnet package; the exit code is the script's
+              python, js        an interactive Python or JavaScript prompt with mxnet importable
               version           print the mxj version
               help              this text
 
@@ -68,6 +69,7 @@ public final class Main {
                 case "quickstart" -> runQuickStart(rest);
                 case "fashion-mnist" -> fashionMnist(rest, err);
                 case "run" -> Scripts.run(rest);
+                case "python", "js" -> rest.length == 0 ? Scripts.interactive(args[0]) : usageError(err, args[0] + " takes no arguments (use mxj run SCRIPT)");
                 case "version", "--version" -> {
                     out.println("mxj " + version());
                     yield 0;

@@ -43,4 +43,17 @@ final class Scripts {
         System.err.println("mxj run: " + script + ": expected a .py, .js or .mjs file");
         return 2;
     }
+
+    /** {@code mxj python} / {@code mxj js}: an interactive prompt. */
+    static int interactive(String language) {
+        List<String> argv = List.of("");
+        if (language.equals("python")) {
+            try (PythonHost host = PythonHost.create(Polyglot.engine(), argv)) {
+                return host.interactive();
+            }
+        }
+        try (JsHost host = JsHost.create(Polyglot.engine(), argv)) {
+            return host.interactive();
+        }
+    }
 }

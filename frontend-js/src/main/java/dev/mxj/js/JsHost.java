@@ -48,5 +48,10 @@ public final class JsHost implements AutoCloseable {
         }
     }
 
+    /** An interactive prompt on standard input/output (`mxj js`); returns the exit code. */
+    public int interactive() {
+        throw new UnsupportedOperationException("the interactive js prompt is not built yet");
+    }
+
     @Override public void close() { context.close(true); }
 }

@@ -49,5 +49,10 @@ public final class PythonHost implements AutoCloseable {
         }
     }
 
+    /** An interactive prompt on standard input/output (`mxj python`); returns the exit code. */
+    public int interactive() {
+        throw new UnsupportedOperationException("the interactive python prompt is not built yet");
+    }
+
     @Override public void close() { context.close(true); }
 }
