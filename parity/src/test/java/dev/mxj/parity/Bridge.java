@@ -20,6 +20,7 @@ final class Bridge {
             return MXNet.get();
         } catch (MXNet.Unavailable u) {
             System.err.println("[parity] SKIPPED: " + u.getMessage());
+            ParitySummary.skipped(u.getMessage());
             Assumptions.abort("parity tests skipped: " + u.getMessage());
             throw new AssertionError("unreachable");
         }

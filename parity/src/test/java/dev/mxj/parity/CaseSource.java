@@ -1,0 +1,133 @@
+package dev.mxj.parity;
+
+import dev.mxj.device.conformance.HostArray;
+import dev.mxj.device.conformance.OpCase;
+import dev.mxj.device.conformance.cases.ConvolutionCases;
+import dev.mxj.device.conformance.cases.CreationCases;
+import dev.mxj.device.conformance.cases.ElementwiseBinaryCases;
+import dev.mxj.device.conformance.cases.ElementwiseUnaryCases;
+import dev.mxj.device.conformance.cases.IndexingCases;
+import dev.mxj.device.conformance.cases.LinalgCases;
+import dev.mxj.device.conformance.cases.NeuralNetworkCases;
+import dev.mxj.device.conformance.cases.OptimizerCases;
+import dev.mxj.device.conformance.cases.ReduceCases;
+import dev.mxj.device.conformance.cases.ShapeCases;
+import dev.mxj.device.conformance.cases.SortCases;
+import dev.mxj.op.DType;
+import dev.mxj.op.OpDef;
+import dev.mxj.op.OpRegistry;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The conformance catalogue as the parity suites see it: its cases numbered per operator (the
+ * numbers the reports and allow-lists use), MXNet's string form of their parameters, which arrays
+ * MXNet's legacy shapes can hold, and the comparison of results under the parity tolerances.
+ */
+final class CaseSource {
+    private CaseSource() {}
+
+    /** A catalogue case with its number among its operator's cases of the same kind, and its display name. */
+    record Numbered(OpCase c, int number, String name) {
+        String op() { return c.op(); }
+    }
+
+    /** Every case of the families the parity suites drive, in catalogue order. */
+    static List<OpCase> all() {
+        List<OpCase> all = new ArrayList<>();
+        all.addAll(ElementwiseUnaryCases.cases());
+        all.addAll(ElementwiseBinaryCases.cases());
+        all.addAll(ReduceCases.cases());
+        all.addAll(ShapeCases.cases());
+        all.addAll(IndexingCases.cases());
+        all.addAll(SortCases.cases());
+        all.addAll(LinalgCases.cases());
+        all.addAll(CreationCases.cases());
+        all.addAll(NeuralNetworkCases.cases());
+        all.addAll(ConvolutionCases.cases());
+        all.addAll(OptimizerCases.cases());
+        return all;
+    }
+
+    /** The FORWARD cases whose values do not depend on a random generator, numbered from 1 per operator. */
+    static List<Numbered> forward() {
+        return numbered(all(), OpCase.Kind.FORWARD);
+    }
+
+    /** The ERROR cases (must be rejected), numbered from 1 per operator. */
+    static List<Numbered> errors() {
+        return numbered(all(), OpCase.Kind.ERROR);
+    }
+
+    static List<Numbered> numbered(List<OpCase> cases, OpCase.Kind kind) {
+        List<Numbered> r = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (OpCase c : cases) {
+            if (c.kind() != kind || c.isDeviceDependent()) continue;
+            int k = seen.merge(c.op(), 1, Integer::sum);
+            r.add(new Numbered(c, k, c.op() + " #" + k + " " + c.params()));
+        }
+        return r;
+    }
+
+    /** Whether MXNet's legacy shape semantics can hold the array (no rank 0, no zero-length dimension). */
+    static boolean legacyShapeOk(HostArray h) {
+        if (h.shape().ndim() == 0) return false;
+        for (long d : h.shape().dims()) if (d == 0) return false;
+        return true;
+    }
+
+    static boolean legacyShapesOk(List<HostArray> hs) {
+        return hs.stream().allMatch(CaseSource::legacyShapeOk);
+    }
+
+    /**
+     * The parameters as MXNet's strings (what Python would pass), with the operator's
+     * variadic-count parameter filled in from the number of inputs; fails as mxj's parser does.
+     */
+    static Map<String, String> mxnetParams(String opName, Map<String, ?> params, int numInputs) {
+        OpDef op = OpRegistry.global().get(opName);
+        Map<String, Object> p = new LinkedHashMap<>(params);
+        if (op.keyVarNumArgs() != null) p.putIfAbsent(op.keyVarNumArgs(), numInputs);
+        return op.parseAttrs(p).givenAsStrings();
+    }
+
+    /** Relative and absolute tolerance of a dtype: float16 1e-2/1e-3, other floats 1e-4/1e-5, integers exact. */
+    static double[] tolerance(DType t) {
+        if (t == DType.FLOAT16) return new double[] {1e-2, 1e-3};
+        if (t.isFloating()) return new double[] {1e-4, 1e-5};
+        return new double[] {0, 0};
+    }
+
+    /** The first difference between two arrays (shape, dtype, an element beyond tolerance), or null. */
+    static String diff(String which, HostArray a, HostArray b, double rtol, double atol) {
+        if (!a.shape().equals(b.shape())) return which + ": shape " + a.shape() + " vs MXNet " + b.shape();
+        if (a.dtype() != b.dtype()) return which + ": dtype " + a.dtype() + " vs MXNet " + b.dtype();
+        for (int j = 0; j < a.data().length; j++) {
+            double x = a.data()[j], y = b.data()[j];
+            if (Double.isNaN(x) && Double.isNaN(y)) continue;
+            if (x == y) continue;
+            if (Double.isNaN(x) || Double.isNaN(y) || Double.isInfinite(x) || Double.isInfinite(y)
+                    || Math.abs(x - y) > atol + rtol * Math.abs(y)) {
+                return which + " element " + j + ": mxj " + x + " vs MXNet " + y;
+            }
+        }
+        return null;
+    }
+
+    /** As {@link #diff(String, HostArray, HostArray, double, double)} with the dtype's tolerance. */
+    static String diff(String which, HostArray a, HostArray b) {
+        double[] t = tolerance(a.dtype());
+        return diff(which, a, b, t[0], t[1]);
+    }
+
+    static String firstLine(String s) {
+        if (s == null) return "";
+        int i = s.indexOf('\n');
+        return i < 0 ? s : s.substring(0, i);
+    }
+}
