@@ -15,7 +15,7 @@ import java.util.TreeSet;
  * A file of documented divergences between mxj and MXNet 1.9.1: one entry per line, a key and its
  * reason ({@code # comments}). A suite asks {@link #covering} with the keys that could cover a
  * differing case, most specific first (e.g. {@code op#3}, {@code op}); an entry {@code op#i,j}
- * stands for the keys {@code op#i} and {@code op#j}. Entries that covered nothing in a complete run
+ * stands for the keys {@code op#i} and {@code op#j} (likewise {@code op!i,j}). Entries that covered nothing in a complete run
  * are stale ({@link #stale}): the suites fail on them, so the list cannot outlive the differences.
  */
 final class AllowList {
@@ -42,9 +42,9 @@ final class AllowList {
                 if (parts.length < 2) throw new IllegalStateException(file + ":" + lineNo + ": no reason given for " + parts[0]);
                 String entry = parts[0];
                 if (l.reasons.put(entry, parts[1]) != null) throw new IllegalStateException(file + ":" + lineNo + ": duplicate entry " + entry);
-                int hash = entry.lastIndexOf('#');
-                if (hash > 0 && entry.substring(hash + 1).matches("[0-9,]+")) {
-                    for (String n : entry.substring(hash + 1).split(",")) l.entryOf.put(entry.substring(0, hash) + "#" + n, entry);
+                int mark = Math.max(entry.lastIndexOf('#'), entry.lastIndexOf('!'));
+                if (mark > 0 && entry.substring(mark + 1).matches("[0-9]+(,[0-9]+)+")) {
+                    for (String n : entry.substring(mark + 1).split(",")) l.entryOf.put(entry.substring(0, mark + 1) + n, entry);
                 } else {
                     l.entryOf.put(entry, entry);
                 }

@@ -6,9 +6,11 @@ import dev.mxj.ndarray.NDArray;
 import dev.mxj.op.DType;
 import dev.mxj.op.Shape;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.stream.Stream;
 
 /** Moves host arrays into and out of MXNet and mxj, and turns an unloadable MXNet into a skipped test. */
 final class Bridge {
@@ -24,6 +26,20 @@ final class Bridge {
             Assumptions.abort("parity tests skipped: " + u.getMessage());
             throw new AssertionError("unreachable");
         }
+    }
+
+    /** For a test factory: the library, or null when it cannot be loaded (then return {@link #unavailable()}). */
+    static MXNet mxnetOrNull() {
+        try {
+            return MXNet.get();
+        } catch (MXNet.Unavailable u) {
+            return null;
+        }
+    }
+
+    /** One visible skipped test rather than an aborted factory, which some reports do not count. */
+    static Stream<DynamicTest> unavailable() {
+        return Stream.of(DynamicTest.dynamicTest("MXNet 1.9.1 unavailable", Bridge::mxnet));
     }
 
     static MXNet.Array toMx(MXNet mx, HostArray h) {

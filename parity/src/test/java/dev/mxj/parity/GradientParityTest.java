@@ -74,12 +74,8 @@ class GradientParityTest {
 
     @TestFactory
     Stream<DynamicTest> inputGradientsMatchMXNet() {
-        MXNet mx;
-        try {
-            mx = MXNet.get();
-        } catch (MXNet.Unavailable u) {
-            return Stream.of(DynamicTest.dynamicTest("MXNet 1.9.1 unavailable", Bridge::mxnet));
-        }
+        MXNet mx = Bridge.mxnetOrNull();
+        if (mx == null) return Bridge.unavailable();
         ran = true;
         Set<String> mxnetNames = new TreeSet<>(mx.allOpNames());
         return gradientCases(mxnetNames).stream().map(n -> DynamicTest.dynamicTest(n.name(), () -> compare(mx, n)));
@@ -93,24 +89,9 @@ class GradientParityTest {
         if (!status.equals("match")) DETAILS.add("[" + status + "] " + detail);
     }
 
-    /**
-     * Calls that kill the process inside MXNet 1.9.1 (a segmentation fault, not an error code), so
-     * they cannot be run and allow-listed: why, or null.
-     */
-    static String crashesMXNet(String op, Map<String, String> params) {
-        if (op.equals("LeakyReLU") && "rrelu".equals(params.get("act_type"))) {
-            return "MXNet 1.9.1 crashes recording LeakyReLU act_type=rrelu (segmentation fault in Resource::get_space_typed: "
-                    + "the operator uses its temp-space resource, which the recorded call does not get)";
-        }
-        if (op.equals("SequenceLast") && "1".equals(params.get("axis"))) {
-            return "MXNet 1.9.1 crashes in SequenceLastOp::Backward with axis=1 (segmentation fault)";
-        }
-        return null;
-    }
-
     private static void compare(MXNet mx, CaseSource.Numbered n) {
         OpCase c = n.c();
-        if (System.getProperty("mxj.parity.trace") != null) System.err.println("[parity] gradient " + n.name());
+        CaseSource.trace("gradient " + n.name());
         OpDef op = OpRegistry.global().get(c.op());
         Map<String, String> params = CaseSource.mxnetParams(c.op(), c.params(), c.inputs().size());
         Attrs attrs = op.parseAttrs(params);
@@ -132,7 +113,7 @@ class GradientParityTest {
             record(c.op(), "not comparable", n.name() + ": training mode draws a random mask (values differ by design)");
             return;
         }
-        String crash = crashesMXNet(c.op(), params);
+        String crash = CaseSource.crashesMXNet(c.op(), params, true);
         if (crash != null) {
             record(c.op(), "not comparable", n.name() + ": not run, " + crash);
             return;

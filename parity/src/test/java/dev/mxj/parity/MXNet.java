@@ -115,7 +115,7 @@ final class MXNet {
             listCreators, getCreatorName, getCreatorInfo,
             setRecording, setTraining, markVariables, backwardEx,
             symVariable, symAtomic, symCompose, symToJson, symFromJson, symFree,
-            symListArguments, symListOutputs, symListAux, symInferShape, symInferShapePartial;
+            symListArguments, symListOutputs, symListAux, symInferShape, symInferShapePartial, symInferType;
 
     private MXNet(SymbolLookup lib) {
         this.lib = lib;
@@ -174,6 +174,10 @@ final class MXNet {
                 ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
         symInferShape = fn("MXSymbolInferShapeEx", infer);
         symInferShapePartial = fn("MXSymbolInferShapePartialEx", infer);
+        // (sym, uint32_t num_args, const char **keys, const int *arg_type_data, uint32_t *in_size, const int **in_types,
+        //  uint32_t *out_size, const int **out_types, uint32_t *aux_size, const int **aux_types, int *complete)
+        symInferType = fn("MXSymbolInferType", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS,
+                ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
         // MXNet completes the registration of its legacy (OperatorProperty) operators -- SwapAxis, Pad,
         // SliceChannel, SequenceMask, ... -- on the first MXSymbolListAtomicSymbolCreators; until then
         // NNGetOpHandle finds them without their attributes ("not implemented for CPU", wrong input counts).
@@ -563,6 +567,29 @@ final class MXNet {
                             o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9]));
                     return new InferredShapes(shapes(o[0], o[1], o[2]), shapes(o[3], o[4], o[5]), shapes(o[6], o[7], o[8]),
                             o[9].get(INT, 0) != 0);
+                } catch (Throwable t) { throw rethrow(t); }
+            }
+        }
+
+        /** {@code MXSymbolInferType} with dtype flags given by input name; the output type flags (-1 unknown). */
+        int[] inferType(Map<String, Integer> known) {
+            synchronized (MXNet.this) {
+                try (Arena a = Arena.ofConfined()) {
+                    MemorySegment keys = cStrings(a, known.keySet()), types = a.allocate(INT, Math.max(1, known.size()));
+                    int i = 0;
+                    for (int t : known.values()) types.setAtIndex(INT, i++, t);
+                    MemorySegment[] o = new MemorySegment[7];
+                    for (int k = 0; k < 6; k++) o[k] = a.allocate(PTR);
+                    o[6] = a.allocate(INT);
+                    check("MXSymbolInferType", (int) symInferType.invokeExact(handle, known.size(), keys, types,
+                            o[0], o[1], o[2], o[3], o[4], o[5], o[6]));
+                    int n = o[2].get(INT, 0);
+                    int[] r = new int[n];
+                    if (n > 0) {
+                        MemorySegment d = o[3].get(ADDRESS, 0).reinterpret(4L * n);
+                        for (int k = 0; k < n; k++) r[k] = d.getAtIndex(INT, k);
+                    }
+                    return r;
                 } catch (Throwable t) { throw rethrow(t); }
             }
         }
