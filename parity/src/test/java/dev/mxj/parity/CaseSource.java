@@ -10,6 +10,7 @@ import dev.mxj.device.conformance.cases.IndexingCases;
 import dev.mxj.device.conformance.cases.LinalgCases;
 import dev.mxj.device.conformance.cases.NeuralNetworkCases;
 import dev.mxj.device.conformance.cases.OptimizerCases;
+import dev.mxj.device.conformance.cases.RandomCases;
 import dev.mxj.device.conformance.cases.ReduceCases;
 import dev.mxj.device.conformance.cases.ShapeCases;
 import dev.mxj.device.conformance.cases.SortCases;
@@ -56,6 +57,23 @@ final class CaseSource {
     /** The FORWARD cases whose values do not depend on a random generator, numbered from 1 per operator. */
     static List<Numbered> forward() {
         return numbered(all(), OpCase.Kind.FORWARD);
+    }
+
+    /**
+     * The FORWARD cases whose outputs depend on a random generator (the random family, and the
+     * training-mode or always-on masks of Dropout, rrelu and RNN), numbered from 1 per operator.
+     */
+    static List<Numbered> random() {
+        List<OpCase> cases = new ArrayList<>(RandomCases.cases());
+        cases.addAll(all());
+        List<Numbered> r = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (OpCase c : cases) {
+            if (c.kind() != OpCase.Kind.FORWARD || !c.isDeviceDependent()) continue;
+            int k = seen.merge(c.op(), 1, Integer::sum);
+            r.add(new Numbered(c, k, c.op() + " #" + k + " " + c.params()));
+        }
+        return r;
     }
 
     /** The ERROR cases (must be rejected), numbered from 1 per operator. */
@@ -128,11 +146,12 @@ final class CaseSource {
     /**
      * Calls that kill the process inside MXNet 1.9.1 (a segmentation fault or a division by zero,
      * not an error code), so they cannot be run and allow-listed: why, or null. {@code recording}:
-     * the call is recorded by MXNet's autograd and back-propagated.
+     * the call is recorded by MXNet's autograd and back-propagated; {@code train}: in training mode.
      */
-    static String crashesMXNet(String op, Map<String, String> params, boolean recording) {
-        if (recording && op.equals("LeakyReLU") && "rrelu".equals(params.get("act_type"))) {
-            return "MXNet 1.9.1 crashes recording LeakyReLU act_type=rrelu (segmentation fault in Resource::get_space_typed)";
+    static String crashesMXNet(String op, Map<String, String> params, boolean recording, boolean train) {
+        if (train && op.equals("LeakyReLU") && "rrelu".equals(params.get("act_type"))) {
+            return "MXNet 1.9.1 crashes running LeakyReLU act_type=rrelu in training mode (segmentation fault in "
+                    + "Resource::get_space_typed: the imperative call does not get the temp space its kernel uses)";
         }
         if (recording && op.equals("SequenceLast") && "1".equals(params.get("axis"))) {
             return "MXNet 1.9.1 crashes in SequenceLastOp::Backward with axis=1 (segmentation fault)";

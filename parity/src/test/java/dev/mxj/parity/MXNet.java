@@ -489,6 +489,15 @@ final class MXNet {
         }
     }
 
+    /** {@code MXAutogradSetIsTraining}: training-mode behaviour of later calls (Dropout, rrelu); returns the previous mode. */
+    synchronized boolean setTraining(boolean train) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment prev = a.allocate(INT);
+            check("MXAutogradSetIsTraining", (int) setTraining.invokeExact(train ? 1 : 0, prev));
+            return prev.get(INT, 0) != 0;
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
     private Array zerosLike(Array like) {
         Array g = create(like.shape(), like.dtypeFlag());
         invoke("_zeros", List.of(), Map.of("shape", shapeString(like.shape()), "dtype", DTYPE_NAMES[like.dtypeFlag()]), List.of(g));

@@ -1,10 +1,6 @@
 package dev.mxj.parity;
 
-import dev.mxj.device.conformance.HostArray;
 import dev.mxj.device.conformance.OpCase;
-import dev.mxj.ndarray.Imperative;
-import dev.mxj.ndarray.NDArray;
-import dev.mxj.ndarray.NDScope;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -21,10 +17,9 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
- * Runs the conformance catalogue's forward cases of the element-wise unary, binary, broadcast,
- * scalar and reduction families through both mxj ({@link Imperative#invoke}) and MXNet 1.9.1
- * ({@code MXImperativeInvoke} with the same parameters in MXNet's string form) on the same inputs,
- * and compares the outputs: shape, dtype and values (float32/float64 rtol 1e-4, atol 1e-5; float16
+ * Runs every forward case of the conformance catalogue whose operator MXNet has through both mxj
+ * and MXNet 1.9.1 ({@link ForwardRun}, MXNet getting the parameters in its string form) on the same
+ * inputs, and compares the outputs: shape, dtype and values (float32/float64 rtol 1e-4, atol 1e-5; float16
  * rtol 1e-2, atol 1e-3; integers and bool exactly; NaN matches NaN). A difference fails the case
  * unless the operator is listed in {@code divergences.txt} with a reason. Cases MXNet's legacy
  * shape semantics cannot express (rank 0, a zero-length dimension) are counted as not comparable.
@@ -77,75 +72,12 @@ class OperatorParityTest {
         }
         Map<String, String> strings = CaseSource.mxnetParams(c.op(), c.params(), c.inputs().size());
 
-        List<HostArray> ours = null, theirs = null;
-        String ourError = null, theirError = null;
-        try (NDScope scope = NDScope.open()) {
-            NDArray[] in = c.inputs().stream().map(Bridge::toMxj).toArray(NDArray[]::new);
-            NDArray[] out = Imperative.invoke(c.op(), in, c.params(), null);
-            ours = new ArrayList<>();
-            for (NDArray o : out) ours.add(Bridge.fromMxj(o));
-            for (NDArray i : in) ours.add(Bridge.fromMxj(i));    // inputs afterwards: mutated states (optimizers, running stats)
-        } catch (RuntimeException e) {
-            ourError = e.toString();
-        }
-        List<MXNet.Array> ins = new ArrayList<>();
-        try {
-            for (HostArray h : c.inputs()) ins.add(Bridge.toMx(mx, h));
-            List<MXNet.Array> outs = mx.invoke(c.op(), ins, strings);
-            theirs = new ArrayList<>();
-            for (MXNet.Array o : outs) {
-                try (o) { theirs.add(Bridge.fromMx(o)); }
-            }
-            for (MXNet.Array i : ins) theirs.add(Bridge.fromMx(i));
-        } catch (MXNet.MXNetError e) {
-            theirError = CaseSource.firstLine(e.getMessage());
-            if (ours != null) {
-                // Some operators cannot infer their outputs imperatively (_copyto, multi_*_update, _backward_*):
-                // Python passes out=. Retry with outputs of mxj's shapes and dtypes.
-                List<MXNet.Array> given = new ArrayList<>();
-                try {
-                    for (int k = 0; k < ours.size() - c.inputs().size(); k++) {
-                        HostArray o = ours.get(k);
-                        if (!CaseSource.legacyShapeOk(o)) {
-                            record(c.op(), "not comparable", name + ": mxj's output " + k + " has shape " + o.shape()
-                                    + " (MXNet legacy shapes cannot hold it); MXNet: " + theirError);
-                            return;
-                        }
-                        MXNet.Array g = mx.create(o.shape().dims(), o.dtype().flag());
-                        given.add(g);
-                        // Pre-fill floating outputs with NaN so an output MXNet leaves unwritten shows as a
-                        // difference every run instead of as whatever the allocator returned.
-                        if (o.dtype().isFloating()) {
-                            double[] nan = new double[o.data().length];
-                            java.util.Arrays.fill(nan, Double.NaN);
-                            try (var filler = Bridge.toMx(mx, HostArray.of(o.shape(), o.dtype(), nan))) {
-                                mx.invoke("_copyto", List.of(filler), Map.of(), List.of(g));
-                            }
-                        }
-                    }
-                    mx.invoke(c.op(), ins, strings, given);
-                    theirs = new ArrayList<>();
-                    for (MXNet.Array o : given) theirs.add(Bridge.fromMx(o));
-                    for (MXNet.Array i : ins) theirs.add(Bridge.fromMx(i));
-                    theirError = null;
-                } catch (MXNet.MXNetError e2) {
-                    theirError += " (with out= given: " + CaseSource.firstLine(e2.getMessage()) + ")";
-                } finally {
-                    for (MXNet.Array g : given) g.close();
-                }
-            }
-        } finally {
-            for (MXNet.Array a : ins) a.close();
-        }
-        String diff;
-        if (ourError != null && theirError != null) diff = null;  // both reject
-        else if (ourError != null) diff = "mxj fails (" + ourError + "), MXNet succeeds";
-        else if (theirError != null) diff = "MXNet fails (" + theirError + "), mxj succeeds";
-        else diff = diff(ours, theirs, c.inputs().size());
-        if (diff == null) {
-            record(c.op(), ourError != null ? "both reject" : "match", name);
+        ForwardRun.Verdict v = ForwardRun.run(mx, c.op(), c.inputs(), c.params(), strings);
+        if (v.status().equals("not comparable") || v.status().equals("match") || v.status().equals("both reject")) {
+            record(c.op(), v.status(), v.status().equals("not comparable") ? name + ": " + v.detail() : name);
             return;
         }
+        String diff = v.detail();
         String detail = name + " MXNet params " + strings + ": " + diff;
         synchronized (OperatorParityTest.class) { DIVERGED.add(c.op()); }
         String allowKey = ALLOWED.covering(List.of(c.op() + "#" + n.number(), c.op()));
@@ -155,16 +87,6 @@ class OperatorParityTest {
         }
         record(c.op(), "MISMATCH", detail);
         throw new AssertionError(detail);
-    }
-
-    static String diff(List<HostArray> ours, List<HostArray> theirs, int nInputs) {
-        if (ours.size() != theirs.size()) return "mxj gives " + (ours.size() - nInputs) + " outputs, MXNet " + (theirs.size() - nInputs);
-        for (int i = 0; i < ours.size(); i++) {
-            String which = i < ours.size() - nInputs ? "output " + i : "input " + (i - (ours.size() - nInputs)) + " afterwards";
-            String d = CaseSource.diff(which, ours.get(i), theirs.get(i));
-            if (d != null) return d;
-        }
-        return null;
     }
 
     @AfterAll
