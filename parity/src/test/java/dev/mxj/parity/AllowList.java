@@ -69,6 +69,20 @@ final class AllowList {
 
     String reason(String entry) { return reasons.get(entry); }
 
+    /**
+     * Judges a difference: when an entry covers one of {@code keys} it is recorded as
+     * "allowed divergence" (with the reason), otherwise as "MISMATCH" and an AssertionError is thrown.
+     */
+    void judge(List<String> keys, String detail, java.util.function.BiConsumer<String, String> record) {
+        String entry = covering(keys);
+        if (entry != null) {
+            record.accept("allowed divergence", detail + " [allowed: " + reason(entry) + "]");
+            return;
+        }
+        record.accept("MISMATCH", detail);
+        throw new AssertionError(detail);
+    }
+
     /** Entries that covered no differing case so far. */
     synchronized Set<String> stale() {
         Set<String> s = new TreeSet<>(reasons.keySet());

@@ -55,9 +55,20 @@ final class Bridge {
         return a;
     }
 
+    /** An MXNet result mxj cannot represent (a dtype mxj lacks, such as bfloat16): the comparison is impossible. */
+    static final class Incomparable extends RuntimeException {
+        Incomparable(String msg) { super(msg); }
+    }
+
     static HostArray fromMx(MXNet.Array a) {
         Shape s = Shape.of(a.shape());
-        DType t = DType.fromFlag(a.dtypeFlag());
+        int flag = a.dtypeFlag();
+        DType t;
+        try {
+            t = DType.fromFlag(flag);
+        } catch (IllegalArgumentException e) {
+            throw new Incomparable("MXNet returned an array of dtype flag " + flag + (flag == 12 ? " (bfloat16)" : "") + ", which mxj has no type for");
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment seg = arena.allocate(Math.max(1, s.size() * t.byteSize()), 64);
             if (s.size() > 0) a.copyTo(seg, s.size());

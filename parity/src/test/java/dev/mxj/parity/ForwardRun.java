@@ -52,6 +52,8 @@ final class ForwardRun {
                 try (o) { theirs.add(Bridge.fromMx(o)); }
             }
             for (MXNet.Array i : ins) theirs.add(Bridge.fromMx(i));
+        } catch (Bridge.Incomparable e) {
+            return new Verdict("not comparable", e.getMessage() + (ourError != null ? "; mxj: " + ourError : ""));
         } catch (MXNet.MXNetError e) {
             theirError = CaseSource.firstLine(e.getMessage());
             if (ours != null) {

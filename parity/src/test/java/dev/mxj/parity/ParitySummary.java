@@ -41,6 +41,14 @@ public final class ParitySummary implements TestExecutionListener {
 
     static void skipped(String why) { skipped = why; }
 
+    private static Map<String, int[]> gridCounts;
+
+    /**
+     * Matched/total parameter settings per operator (from {@link ParamGridTest}); appended at the end
+     * of the run to {@code target/parity-coverage.txt}, the coverage report.
+     */
+    static synchronized void gridCounts(Map<String, int[]> perOp) { gridCounts = perOp; }
+
     /** The block as printed. */
     static synchronized String render() {
         StringBuilder b = new StringBuilder("==== mxj parity with Apache MXNet 1.9.1 ====\n");
@@ -61,6 +69,13 @@ public final class ParitySummary implements TestExecutionListener {
             Path out = Path.of("target", "parity-summary.txt");
             Files.createDirectories(out.getParent());
             Files.writeString(out, block);
+            Path coverage = Path.of("target", "parity-coverage.txt");
+            if (gridCounts != null && Files.exists(coverage)) {
+                StringBuilder b = new StringBuilder("\nparameter settings matched per operator (MXNet-declared enums, booleans, small ints"
+                        + " crossed with the catalogue's cases; target/parity-grid.txt):\n");
+                gridCounts.forEach((op, n) -> b.append(String.format("  %-28s %d/%d%n", op, n[0], n[1])));
+                Files.writeString(coverage, Files.readString(coverage) + b);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
