@@ -1,5 +1,6 @@
 package dev.mxj.parity;
 
+import dev.mxj.autograd.Autograd;
 import dev.mxj.device.conformance.HostArray;
 import dev.mxj.ndarray.Imperative;
 import dev.mxj.ndarray.NDArray;
@@ -32,9 +33,24 @@ final class ForwardRun {
      * unwritten shows as a difference every run instead of as whatever the allocator returned.
      */
     static Verdict run(MXNet mx, String op, List<HostArray> inputs, Map<String, ?> ourParams, Map<String, String> theirParams) {
+        return run(mx, op, inputs, ourParams, theirParams, false);
+    }
+
+    /** As {@link #run(MXNet, String, List, Map, Map)}, in training mode on both sides when {@code train}. */
+    static Verdict run(MXNet mx, String op, List<HostArray> inputs, Map<String, ?> ourParams, Map<String, String> theirParams, boolean train) {
+        boolean before = mx.setTraining(train);
+        try {
+            return runIn(mx, op, inputs, ourParams, theirParams, train);
+        } finally {
+            mx.setTraining(before);
+        }
+    }
+
+    private static Verdict runIn(MXNet mx, String op, List<HostArray> inputs, Map<String, ?> ourParams, Map<String, String> theirParams,
+                                 boolean train) {
         List<HostArray> ours = null, theirs = null;
         String ourError = null, theirError = null;
-        try (NDScope scope = NDScope.open()) {
+        try (NDScope scope = NDScope.open(); Autograd.Scope mode = train ? Autograd.trainMode() : Autograd.predictMode()) {
             NDArray[] in = inputs.stream().map(Bridge::toMxj).toArray(NDArray[]::new);
             NDArray[] out = Imperative.invoke(op, in, ourParams, null);
             ours = new ArrayList<>();
