@@ -217,8 +217,8 @@ public final class Viz {
     /**
      * {@code plot_network(symbol, title, shape, dtype, node_attrs, hide_weights)}: one box per
      * operator (oval per input variable), MXNet's labels ({@code Convolution\n5x5/1, 20},
-     * {@code FullyConnected\n128}, {@code Activation\nrelu}, {@code Pooling\nmax, 2x2/2}) and colours;
-     * edges point from each node to its inputs (drawn backwards), labelled as MXNet does with the input entry.s
+     * {@code FullyConnected\n128}, {@code Activation\nrelu}, {@code Pooling\nmax, 2x2/2x2}) and colours;
+     * edges point from each node to its inputs (drawn backwards), labelled as MXNet does with the input entry's
      * shape (batch axis dropped) and {@code (dtype)} when {@code shape}/{@code dtype} are given.
      */
     public static Dot plotNetwork(Symbol symbol, String title, Map<String, Shape> shape, Map<String, DType> dtype, Map<String, String> nodeAttrs,
