@@ -590,6 +590,9 @@ public final class Executor implements AutoCloseable {
 
     public Context context() { return ctx; }
 
+    /** Bytes held by the memory pool this executor shares with the executors bound against it (bucketing). */
+    public long sharedPoolBytes() { return pool.bytes(); }
+
     /** Bytes with and without memory planning, for this executor's graph. */
     public MemoryStats memoryStats() { return stats; }
 

@@ -347,6 +347,9 @@ public class Module extends BaseModule {
         return new Params(Collections.unmodifiableMap(argParams), Collections.unmodifiableMap(auxParams));
     }
 
+    /** The executor's parameters changed elsewhere (a bucket sharing them trained): re-read them at the next get_params. */
+    void markParamsDirty() { paramsDirty = true; }
+
     private void syncParamsFromDevices() {
         for (var e : argParams.entrySet()) exec.argDict().get(e.getKey()).copyTo(e.getValue());
         for (var e : auxParams.entrySet()) exec.auxDict().get(e.getKey()).copyTo(e.getValue());
