@@ -495,6 +495,22 @@ public final class NDArray extends NDArrayOps implements AutoCloseable {
         return view;
     }
 
+    /**
+     * An array of another shape and dtype over the start of this array's memory (MXNet's
+     * {@code NDArray::AsArray}): how an executor lays the entries its memory plan assigns to one
+     * buffer onto that buffer. Shares the engine variable, so the engine orders every reader and
+     * writer of the buffer. Not recorded by autograd; fails when the view does not fit.
+     */
+    public NDArray viewAs(Shape s, DType t) {
+        if (!s.isKnown()) throw new IllegalArgumentException("viewAs: unknown shape " + s);
+        long need = Math.multiplyExact(s.size(), (long) t.byteSize()), have = shape.size() * dtype.byteSize();
+        if (need > have) {
+            throw new IllegalArgumentException("viewAs: " + s + " " + t + " needs " + need + " bytes, this array (" + shape + " " + dtype
+                    + ") has " + have);
+        }
+        return new NDArray(chunk(), byteOffset, s, t);
+    }
+
     /** True when both arrays are views of the same storage chunk. */
     public boolean sharesMemoryWith(NDArray other) { return chunk() == other.chunk(); }
 
