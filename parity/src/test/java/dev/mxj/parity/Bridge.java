@@ -6,9 +6,11 @@ import dev.mxj.ndarray.NDArray;
 import dev.mxj.op.DType;
 import dev.mxj.op.Shape;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.stream.Stream;
 
 /** Moves host arrays into and out of MXNet and mxj, and turns an unloadable MXNet into a skipped test. */
 final class Bridge {
@@ -20,9 +22,24 @@ final class Bridge {
             return MXNet.get();
         } catch (MXNet.Unavailable u) {
             System.err.println("[parity] SKIPPED: " + u.getMessage());
+            ParitySummary.skipped(u.getMessage());
             Assumptions.abort("parity tests skipped: " + u.getMessage());
             throw new AssertionError("unreachable");
         }
+    }
+
+    /** For a test factory: the library, or null when it cannot be loaded (then return {@link #unavailable()}). */
+    static MXNet mxnetOrNull() {
+        try {
+            return MXNet.get();
+        } catch (MXNet.Unavailable u) {
+            return null;
+        }
+    }
+
+    /** One visible skipped test rather than an aborted factory, which some reports do not count. */
+    static Stream<DynamicTest> unavailable() {
+        return Stream.of(DynamicTest.dynamicTest("MXNet 1.9.1 unavailable", Bridge::mxnet));
     }
 
     static MXNet.Array toMx(MXNet mx, HostArray h) {
@@ -38,9 +55,20 @@ final class Bridge {
         return a;
     }
 
+    /** An MXNet result mxj cannot represent (a dtype mxj lacks, such as bfloat16): the comparison is impossible. */
+    static final class Incomparable extends RuntimeException {
+        Incomparable(String msg) { super(msg); }
+    }
+
     static HostArray fromMx(MXNet.Array a) {
         Shape s = Shape.of(a.shape());
-        DType t = DType.fromFlag(a.dtypeFlag());
+        int flag = a.dtypeFlag();
+        DType t;
+        try {
+            t = DType.fromFlag(flag);
+        } catch (IllegalArgumentException e) {
+            throw new Incomparable("MXNet returned an array of dtype flag " + flag + (flag == 12 ? " (bfloat16)" : "") + ", which mxj has no type for");
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment seg = arena.allocate(Math.max(1, s.size() * t.byteSize()), 64);
             if (s.size() > 0) a.copyTo(seg, s.size());

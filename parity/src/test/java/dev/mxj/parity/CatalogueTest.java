@@ -92,6 +92,8 @@ class CatalogueTest {
         r.append("\nmissing, by family:\n");
         for (var e : missing.entrySet()) r.append("  ").append(e.getKey()).append(" (").append(e.getValue().size()).append("): ")
                 .append(String.join(", ", e.getValue())).append('\n');
+        ParitySummary.put("coverage", String.format("mxj implements %d of %d MXNet operators (%.1f%%); without _backward_*: %d of %d (%.1f%%)",
+                both.size(), namesOf.size(), 100.0 * both.size() / namesOf.size(), fwdBoth, fwdTotal, 100.0 * fwdBoth / fwdTotal));
         String report = r.toString();
         System.out.println(report);
         Path out = Path.of("target", "parity-coverage.txt");

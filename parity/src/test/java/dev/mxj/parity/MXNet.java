@@ -112,7 +112,10 @@ final class MXNet {
     private final MethodHandle getLastError, getVersion, randomSeed, waitAll,
             createEx, copyFromCpu, copyToCpu, getShapeEx, getDType, free,
             getOpHandle, listAllOpNames, imperativeInvoke, save, loadFn,
-            listCreators, getCreatorName, getCreatorInfo;
+            listCreators, getCreatorName, getCreatorInfo,
+            setRecording, setTraining, markVariables, backwardEx,
+            symVariable, symAtomic, symCompose, symToJson, symFromJson, symFree,
+            symListArguments, symListOutputs, symListAux, symInferShape, symInferShapePartial, symInferType;
 
     private MXNet(SymbolLookup lib) {
         this.lib = lib;
@@ -143,6 +146,38 @@ final class MXNet {
         // (creator, const char **name, const char **description, uint32_t *num_args, const char ***arg_names,
         //  const char ***arg_type_infos, const char ***arg_descriptions, const char **key_var_num_args, const char **return_type)
         getCreatorInfo = fn("MXSymbolGetAtomicSymbolInfo", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        // (int is_recording / is_training, int *prev)
+        setRecording = fn("MXAutogradSetIsRecording", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        setTraining = fn("MXAutogradSetIsTraining", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+        // (uint32_t num_var, NDArrayHandle *vars, uint32_t *reqs, NDArrayHandle *grads)
+        markVariables = fn("MXAutogradMarkVariables", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        // (uint32_t num_output, NDArrayHandle *outputs, NDArrayHandle *ograds, uint32_t num_variables, NDArrayHandle *vars,
+        //  int retain_graph, int create_graph, int is_train, NDArrayHandle **grads, int **grad_stypes)
+        backwardEx = fn("MXAutogradBackwardEx", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS,
+                JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        symVariable = fn("MXSymbolCreateVariable", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        // (creator, uint32_t num_param, const char **keys, const char **vals, SymbolHandle *out)
+        symAtomic = fn("MXSymbolCreateAtomicSymbol", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        // (SymbolHandle sym, const char *name, uint32_t num_args, const char **keys, SymbolHandle *args)
+        symCompose = fn("MXSymbolCompose", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
+        symToJson = fn("MXSymbolSaveToJSON", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        symFromJson = fn("MXSymbolCreateFromJSON", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        symFree = fn("MXSymbolFree", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        // (SymbolHandle, uint32_t *out_size, const char ***out_str_array)
+        symListArguments = fn("MXSymbolListArguments", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        symListOutputs = fn("MXSymbolListOutputs", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        symListAux = fn("MXSymbolListAuxiliaryStates", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        // (sym, uint32_t num_args, const char **keys, const uint32_t *arg_ind_ptr, const int *arg_shape_data,
+        //  uint32_t *in_size, const int **in_ndim, const int ***in_data, uint32_t *out_size, const int **out_ndim,
+        //  const int ***out_data, uint32_t *aux_size, const int **aux_ndim, const int ***aux_data, int *complete)
+        FunctionDescriptor infer = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS,
+                ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+        symInferShape = fn("MXSymbolInferShapeEx", infer);
+        symInferShapePartial = fn("MXSymbolInferShapePartialEx", infer);
+        // (sym, uint32_t num_args, const char **keys, const int *arg_type_data, uint32_t *in_size, const int **in_types,
+        //  uint32_t *out_size, const int **out_types, uint32_t *aux_size, const int **aux_types, int *complete)
+        symInferType = fn("MXSymbolInferType", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS,
+                ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
         // MXNet completes the registration of its legacy (OperatorProperty) operators -- SwapAxis, Pad,
         // SliceChannel, SequenceMask, ... -- on the first MXSymbolListAtomicSymbolCreators; until then
         // NNGetOpHandle finds them without their attributes ("not implemented for CPU", wrong input counts).
@@ -310,6 +345,14 @@ final class MXNet {
         } catch (Throwable t) { throw rethrow(t); }
     }
 
+    /** A C array of C strings, allocated in {@code a}. */
+    private static MemorySegment cStrings(Arena a, java.util.Collection<String> strings) {
+        MemorySegment m = a.allocate(PTR, Math.max(1, strings.size()));
+        int i = 0;
+        for (String s : strings) m.setAtIndex(ADDRESS, i++, a.allocateFrom(s));
+        return m;
+    }
+
     private static String[] nonNull(String[] s) {
         for (int i = 0; i < s.length; i++) if (s[i] == null) s[i] = "";
         return s;
@@ -354,13 +397,7 @@ final class MXNet {
                 nOut.set(INT, 0, outputs.size());
                 outs.set(ADDRESS, 0, given);
             }
-            MemorySegment keys = a.allocate(PTR, Math.max(1, params.size())), vals = a.allocate(PTR, Math.max(1, params.size()));
-            int i = 0;
-            for (var e : params.entrySet()) {
-                keys.setAtIndex(ADDRESS, i, a.allocateFrom(e.getKey()));
-                vals.setAtIndex(ADDRESS, i, a.allocateFrom(e.getValue()));
-                i++;
-            }
+            MemorySegment keys = cStrings(a, params.keySet()), vals = cStrings(a, params.values());
             check(op, (int) imperativeInvoke.invokeExact(h, inputs.size(), ins, nOut, outs, params.size(), keys, vals));
             if (outputs != null) return outputs;
             int n = nOut.get(INT, 0);
@@ -376,11 +413,7 @@ final class MXNet {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment hs = a.allocate(PTR, Math.max(1, arrays.size()));
             for (int i = 0; i < arrays.size(); i++) hs.setAtIndex(ADDRESS, i, arrays.get(i).handle);
-            MemorySegment keys = MemorySegment.NULL;
-            if (names != null) {
-                keys = a.allocate(PTR, Math.max(1, names.size()));
-                for (int i = 0; i < names.size(); i++) keys.setAtIndex(ADDRESS, i, a.allocateFrom(names.get(i)));
-            }
+            MemorySegment keys = names == null ? MemorySegment.NULL : cStrings(a, names);
             check("MXNDArraySave(" + file + ")", (int) save.invokeExact(a.allocateFrom(file.toString()), arrays.size(), hs, keys));
         } catch (Throwable t) { throw rethrow(t); }
     }
@@ -397,6 +430,245 @@ final class MXNet {
             List<Array> arrays = new ArrayList<>();
             for (int i = 0; i < count; i++) arrays.add(new Array(hs.getAtIndex(ADDRESS, i)));
             return new Loaded(arrays, List.of(strings(names.get(ADDRESS, 0), nn.get(INT, 0))));
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    // ---- autograd -------------------------------------------------------------------------------
+
+    /** Input gradients from MXNet's autograd, and the visible outputs of the recorded call. */
+    record Gradients(List<Array> outputs, List<Array> grads) {}
+
+    /**
+     * Records {@code op} on {@code inputs} with MXNet's autograd ({@code MXAutogradMarkVariables} on
+     * the inputs flagged in {@code variable}, write requests into zero buffers), then runs
+     * {@code MXAutogradBackwardEx} from every visible output with {@code headGrads} (one per
+     * visible output, made by {@code heads} from the outputs) and returns the gradient buffers
+     * (null for inputs that are not variables). Recording and training mode are restored even when
+     * MXNet fails.
+     */
+    synchronized Gradients recordAndBackward(String op, List<Array> inputs, Map<String, String> params, boolean[] variable,
+                                             boolean train, java.util.function.Function<List<Array>, List<Array>> heads) {
+        List<Array> grads = new ArrayList<>();
+        List<Array> vars = new ArrayList<>();
+        try (Arena a = Arena.ofConfined()) {
+            for (int i = 0; i < inputs.size(); i++) {
+                if (!variable[i]) { grads.add(null); continue; }
+                Array in = inputs.get(i);
+                Array g = zerosLike(in);
+                grads.add(g);
+                vars.add(in);
+            }
+            List<Array> gs = grads.stream().filter(java.util.Objects::nonNull).toList();
+            MemorySegment vh = handles(a, vars), gh = handles(a, gs), reqs = a.allocate(INT, Math.max(1, vars.size()));
+            for (int i = 0; i < vars.size(); i++) reqs.setAtIndex(INT, i, 1);   // kWriteTo
+            check("MXAutogradMarkVariables", (int) markVariables.invokeExact(vars.size(), vh, reqs, gh));
+            MemorySegment prev = a.allocate(INT);
+            List<Array> outs;
+            check("MXAutogradSetIsTraining", (int) setTraining.invokeExact(train ? 1 : 0, prev));
+            try {
+                check("MXAutogradSetIsRecording", (int) setRecording.invokeExact(1, prev));
+                try {
+                    outs = invoke(op, inputs, params);
+                } finally {
+                    check("MXAutogradSetIsRecording", (int) setRecording.invokeExact(0, prev));
+                }
+                List<Array> hg = heads.apply(outs);
+                try {
+                    check("MXAutogradBackwardEx(" + op + ")", (int) backwardEx.invokeExact(outs.size(), handles(a, outs), handles(a, hg),
+                            0, MemorySegment.NULL, 0, 0, train ? 1 : 0, MemorySegment.NULL, MemorySegment.NULL));
+                } finally {
+                    for (Array h : hg) h.close();
+                }
+            } finally {
+                check("MXAutogradSetIsTraining", (int) setTraining.invokeExact(0, prev));
+            }
+            return new Gradients(outs, grads);
+        } catch (Throwable t) {
+            for (Array g : grads) if (g != null) g.close();
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code MXAutogradSetIsTraining}: training-mode behaviour of later calls (Dropout, rrelu); returns the previous mode. */
+    synchronized boolean setTraining(boolean train) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment prev = a.allocate(INT);
+            check("MXAutogradSetIsTraining", (int) setTraining.invokeExact(train ? 1 : 0, prev));
+            return prev.get(INT, 0) != 0;
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    private Array zerosLike(Array like) {
+        Array g = create(like.shape(), like.dtypeFlag());
+        invoke("_zeros", List.of(), Map.of("shape", shapeString(like.shape()), "dtype", DTYPE_NAMES[like.dtypeFlag()]), List.of(g));
+        return g;
+    }
+
+    private static final String[] DTYPE_NAMES = {"float32", "float64", "float16", "uint8", "int32", "int8", "int64", "bool"};
+
+    static String shapeString(long[] s) {
+        StringBuilder b = new StringBuilder("(");
+        for (int i = 0; i < s.length; i++) b.append(i > 0 ? ", " : "").append(s[i]);
+        return b.append(s.length == 1 ? ",)" : ")").toString();
+    }
+
+    private static MemorySegment handles(Arena a, List<Array> arrays) {
+        MemorySegment m = a.allocate(PTR, Math.max(1, arrays.size()));
+        for (int i = 0; i < arrays.size(); i++) m.setAtIndex(ADDRESS, i, arrays.get(i).handle);
+        return m;
+    }
+
+    // ---- symbols --------------------------------------------------------------------------------
+
+    /** A symbol handle; {@link #close()} frees it. */
+    final class Sym implements AutoCloseable {
+        final MemorySegment handle;
+        private boolean closed;
+
+        Sym(MemorySegment handle) { this.handle = handle; }
+
+        List<String> arguments() { return list("MXSymbolListArguments", symListArguments); }
+        List<String> outputs() { return list("MXSymbolListOutputs", symListOutputs); }
+        List<String> auxiliaryStates() { return list("MXSymbolListAuxiliaryStates", symListAux); }
+
+        private List<String> list(String call, MethodHandle fn) {
+            synchronized (MXNet.this) {
+                try (Arena a = Arena.ofConfined()) {
+                    MemorySegment n = a.allocate(INT), arr = a.allocate(PTR);
+                    check(call, (int) fn.invokeExact(handle, n, arr));
+                    return List.of(nonNull(strings(arr.get(ADDRESS, 0), n.get(INT, 0))));
+                } catch (Throwable t) { throw rethrow(t); }
+            }
+        }
+
+        String toJson() {
+            synchronized (MXNet.this) {
+                try (Arena a = Arena.ofConfined()) {
+                    MemorySegment out = a.allocate(PTR);
+                    check("MXSymbolSaveToJSON", (int) symToJson.invokeExact(handle, out));
+                    return str(out.get(ADDRESS, 0));
+                } catch (Throwable t) { throw rethrow(t); }
+            }
+        }
+
+        /**
+         * {@code MXSymbolInferShapeEx} (or the partial variant) with shapes given by input name;
+         * unknown shapes come back as null, unknown dimensions as -1.
+         */
+        InferredShapes inferShape(Map<String, long[]> known, boolean partial) {
+            synchronized (MXNet.this) {
+                try (Arena a = Arena.ofConfined()) {
+                    int n = known.size();
+                    MemorySegment keys = cStrings(a, known.keySet()), ind = a.allocate(INT, n + 1);
+                    int total = known.values().stream().mapToInt(s -> s.length).sum();
+                    MemorySegment data = a.allocate(INT, Math.max(1, total));
+                    int i = 0, pos = 0;
+                    ind.setAtIndex(INT, 0, 0);
+                    for (var e : known.entrySet()) {
+                        for (long d : e.getValue()) data.setAtIndex(INT, pos++, Math.toIntExact(d));
+                        ind.setAtIndex(INT, ++i, pos);
+                    }
+                    MemorySegment[] o = new MemorySegment[10];
+                    for (int k = 0; k < 9; k++) o[k] = a.allocate(PTR);
+                    o[9] = a.allocate(INT);
+                    MethodHandle fn = partial ? symInferShapePartial : symInferShape;
+                    check(partial ? "MXSymbolInferShapePartialEx" : "MXSymbolInferShapeEx", (int) fn.invokeExact(handle, n, keys, ind, data,
+                            o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9]));
+                    return new InferredShapes(shapes(o[0], o[1], o[2]), shapes(o[3], o[4], o[5]), shapes(o[6], o[7], o[8]),
+                            o[9].get(INT, 0) != 0);
+                } catch (Throwable t) { throw rethrow(t); }
+            }
+        }
+
+        /** {@code MXSymbolInferType} with dtype flags given by input name; the output type flags (-1 unknown). */
+        int[] inferType(Map<String, Integer> known) {
+            synchronized (MXNet.this) {
+                try (Arena a = Arena.ofConfined()) {
+                    MemorySegment keys = cStrings(a, known.keySet()), types = a.allocate(INT, Math.max(1, known.size()));
+                    int i = 0;
+                    for (int t : known.values()) types.setAtIndex(INT, i++, t);
+                    MemorySegment[] o = new MemorySegment[7];
+                    for (int k = 0; k < 6; k++) o[k] = a.allocate(PTR);
+                    o[6] = a.allocate(INT);
+                    check("MXSymbolInferType", (int) symInferType.invokeExact(handle, known.size(), keys, types,
+                            o[0], o[1], o[2], o[3], o[4], o[5], o[6]));
+                    int n = o[2].get(INT, 0);
+                    int[] r = new int[n];
+                    if (n > 0) {
+                        MemorySegment d = o[3].get(ADDRESS, 0).reinterpret(4L * n);
+                        for (int k = 0; k < n; k++) r[k] = d.getAtIndex(INT, k);
+                    }
+                    return r;
+                } catch (Throwable t) { throw rethrow(t); }
+            }
+        }
+
+        @Override public void close() {
+            synchronized (MXNet.this) {
+                if (closed) return;
+                closed = true;
+                try { check("MXSymbolFree", (int) symFree.invokeExact(handle)); } catch (Throwable t) { throw rethrow(t); }
+            }
+        }
+    }
+
+    /** Shapes MXNet inferred: arguments, outputs, auxiliary states (null = unknown), and whether all are known. */
+    record InferredShapes(List<long[]> arguments, List<long[]> outputs, List<long[]> auxiliaryStates, boolean complete) {}
+
+    private static List<long[]> shapes(MemorySegment size, MemorySegment ndim, MemorySegment data) {
+        // size is a uint32_t written into a pointer-sized slot
+        int n = size.get(INT, 0);
+        List<long[]> r = new ArrayList<>(n);
+        if (n == 0) return r;
+        MemorySegment nd = ndim.get(ADDRESS, 0).reinterpret(4L * n), d = data.get(ADDRESS, 0).reinterpret(PTR.byteSize() * n);
+        for (int i = 0; i < n; i++) {
+            int k = nd.getAtIndex(INT, i);
+            if (k < 0) { r.add(null); continue; }
+            long[] s = new long[k];
+            MemorySegment p = d.getAtIndex(ADDRESS, i).reinterpret(4L * Math.max(1, k));
+            for (int j = 0; j < k; j++) s[j] = p.getAtIndex(INT, j);
+            r.add(s);
+        }
+        return r;
+    }
+
+    synchronized Sym variable(String name) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(PTR);
+            check("MXSymbolCreateVariable(" + name + ")", (int) symVariable.invokeExact(a.allocateFrom(name), out));
+            return new Sym(out.get(ADDRESS, 0));
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    /**
+     * An operator node: {@code MXSymbolCreateAtomicSymbol} with MXNet's string parameters, then
+     * {@code MXSymbolCompose} named {@code name} with the inputs, by position when {@code inputNames}
+     * is null and by keyword otherwise. Inputs left out become variables named {@code name_input}.
+     */
+    synchronized Sym atomic(String op, String name, Map<String, String> params, List<String> inputNames, List<Sym> inputs) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment keys = cStrings(a, params.keySet()), vals = cStrings(a, params.values());
+            MemorySegment out = a.allocate(PTR);
+            check("MXSymbolCreateAtomicSymbol(" + op + ")", (int) symAtomic.invokeExact(opHandle(op), params.size(), keys, vals, out));
+            Sym s = new Sym(out.get(ADDRESS, 0));
+            MemorySegment args = a.allocate(PTR, Math.max(1, inputs.size()));
+            for (int k = 0; k < inputs.size(); k++) args.setAtIndex(ADDRESS, k, inputs.get(k).handle);
+            MemorySegment argKeys = inputNames == null ? MemorySegment.NULL : cStrings(a, inputNames);
+            try {
+                check("MXSymbolCompose(" + op + ")", (int) symCompose.invokeExact(s.handle, a.allocateFrom(name), inputs.size(), argKeys, args));
+            } catch (RuntimeException e) {
+                s.close();
+                throw e;
+            }
+            return s;
+        } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    synchronized Sym fromJson(String json) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment out = a.allocate(PTR);
+            check("MXSymbolCreateFromJSON", (int) symFromJson.invokeExact(a.allocateFrom(json), out));
+            return new Sym(out.get(ADDRESS, 0));
         } catch (Throwable t) { throw rethrow(t); }
     }
 }

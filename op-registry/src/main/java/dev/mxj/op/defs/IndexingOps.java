@@ -202,8 +202,8 @@ public final class IndexingOps {
         int ax = pickAxis(a, d);
         Shape kept = d.withDim(ax, 1), dropped = ShapeOps.dropAxis(d, ax);
         ShapeRules.assign(a, out, 0, a.getBool("keepdims") ? kept : dropped, "output");
-        if (in[1] == null || !in[1].isRankKnown()) return false;
-        Shape want = in[1].ndim() == d.ndim() ? kept : dropped;
+        // An index of unknown rank gets the shape without the picked axis, as MXNet infers it (keepdims or not)
+        Shape want = in[1] == null || !in[1].isRankKnown() ? dropped : in[1].ndim() == d.ndim() ? kept : dropped;
         if (Shape.merge(in[1], want) == null) {
             throw ShapeRules.error(a, "index " + in[1] + " must have shape " + dropped + " (or " + kept + ") to pick along axis " + ax + " of " + d);
         }
