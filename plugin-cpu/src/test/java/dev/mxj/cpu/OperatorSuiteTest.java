@@ -55,6 +55,8 @@ class OperatorSuiteTest {
             if (op.backwardOf() != null) {
                 // checked through the forward operator's gradient check
                 if (!grad.contains(op.backwardOf())) problems.add(n + ": its forward op " + op.backwardOf() + " has no gradient check");
+                // a differentiable backward op (higher-order gradients) is checked itself
+                if (op.isDifferentiable() && !grad.contains(n)) problems.add(n + ": differentiable but no gradient check");
                 continue;
             }
             if (!forward.contains(n)) problems.add(n + ": no forward case with expected outputs");

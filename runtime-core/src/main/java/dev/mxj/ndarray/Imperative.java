@@ -321,8 +321,20 @@ public final class Imperative {
      * {@link Prebuilt#push} costs one engine push and no allocation. The arrays must stay open
      * while the operation is in use. Not recorded by autograd.
      */
-    public static Prebuilt prebuild(Attrs attrs, NDArray[] in, NDArray[] out) {
+    public static Prebuilt prebuild(Attrs attrs, NDArray[] in, NDArray[] out) { return prebuild(attrs, in, out, null); }
+
+    /**
+     * As {@link #prebuild(Attrs, NDArray[], NDArray[])} with a request per output: null entries
+     * (or a null array) mean write, or in-place when the output shares an input's memory;
+     * {@link OpReq#ADD} accumulates (an executor's grad_req 'add'); {@link OpReq#NULL} lets the
+     * kernel skip an output nobody reads (refused for operators that mutate inputs, whose
+     * outputs always matter).
+     */
+    public static Prebuilt prebuild(Attrs attrs, NDArray[] in, NDArray[] out, OpReq[] req) {
         OpDef def = attrs.op();
+        if (req != null && req.length != out.length) {
+            throw new OperatorException("Operator " + def.name() + ": " + req.length + " requests for " + out.length + " outputs");
+        }
         Prepared p = entry(def.name()).prepareParsed(attrs);
         if (in.length != p.numInputs || out.length != p.numOutputs) {
             throw new OperatorException("Operator " + def.name() + ": expected " + p.numInputs + " inputs and " + p.numOutputs
@@ -346,7 +358,7 @@ public final class Imperative {
         Kernel k = h.kernels().get(def.name());
         if (k == null && h.isHostAccessible()) k = Devices.handle(Context.cpu()).kernels().get(def.name());
         if (k == null) throw new OperatorException("Operator " + def.name() + " has no kernel for " + h.context());
-        return new Prebuilt(p, h, k, in, out);
+        return new Prebuilt(p, h, k, in, out, req);
     }
 
     /** See {@link #prebuild}. */
@@ -355,7 +367,7 @@ public final class Imperative {
         private final Operation train, predict;
         private final DeviceHandle h;
 
-        private Prebuilt(Prepared p, DeviceHandle h, Kernel k, NDArray[] in, NDArray[] out) {
+        private Prebuilt(Prepared p, DeviceHandle h, Kernel k, NDArray[] in, NDArray[] out, OpReq[] given) {
             this.in = in.clone();
             this.out = out.clone();
             this.h = h;
@@ -370,7 +382,9 @@ public final class Imperative {
             for (int i = 0; i < out.length; i++) {
                 tout[i] = out[i].tensor();
                 mutates[i] = out[i].chunk().var;
-                req[i] = aliasesInput(out[i], in) ? OpReq.INPLACE : OpReq.WRITE;
+                OpReq r = given == null ? null : given[i];
+                if (r == OpReq.NULL && p.mutate.length > 0) r = null;
+                req[i] = r == null || r == OpReq.WRITE || r == OpReq.INPLACE ? (aliasesInput(out[i], in) ? OpReq.INPLACE : OpReq.WRITE) : r;
             }
             int j = out.length;
             for (int m : p.mutate) mutates[j++] = in[m].chunk().var;

@@ -13,6 +13,7 @@ import dev.mxj.engine.Engine;
 import dev.mxj.engine.FnProperty;
 import dev.mxj.engine.Var;
 import dev.mxj.op.DType;
+import dev.mxj.op.OpDef;
 import dev.mxj.op.OpRegistry;
 import dev.mxj.op.Shape;
 import dev.mxj.op.codegen.GenerateOpWrappers;
@@ -468,34 +469,19 @@ public final class NDArray extends NDArrayOps implements AutoCloseable {
     }
 
     /**
-     * The same memory with another shape of equal size. One dimension may be -1 (inferred); 0
-     * copies the corresponding dimension of this shape, as in MXNet's reshape.
+     * The same memory with another shape of equal size, given with MXNet's special codes: 0 copies
+     * a dimension, -1 infers one, -2 copies the rest, -3 merges two, -4 splits one (the Reshape
+     * operator's shape inference decides, so the rules live in one place).
+     *
+     * @throws dev.mxj.op.ShapeException when the codes do not fit this array's shape
      */
     public NDArray reshape(long... newShape) {
-        long[] d = newShape.clone();
-        int infer = -1;
-        long known = 1;
-        for (int i = 0; i < d.length; i++) {
-            if (d[i] == 0 && i < shape.ndim()) d[i] = shape.dim(i);
-            if (d[i] == -1) {
-                if (infer >= 0) throw new IllegalArgumentException("reshape: only one dimension can be -1, got " + java.util.Arrays.toString(newShape));
-                infer = i;
-            } else if (d[i] < 0) {
-                throw new IllegalArgumentException("reshape: invalid dimension " + d[i] + " in " + java.util.Arrays.toString(newShape));
-            } else {
-                known *= d[i];
-            }
-        }
-        long size = shape.size();
-        if (infer >= 0) {
-            if (known == 0 || size % known != 0) {
-                throw new IllegalArgumentException("reshape: cannot infer -1 in " + java.util.Arrays.toString(newShape) + " for shape " + shape);
-            }
-            d[infer] = size / known;
-        }
-        return reshape(Shape.of(d));
+        OpDef op = OpRegistry.global().get("Reshape");
+        Shape target = op.inferOutputShapes(op.parseAttrs(Map.of("shape", newShape.clone())), new Shape[] {shape})[0];
+        return reshape(target);
     }
 
+    /** The same memory with the shape {@code s}, which must have this array's size. */
     public NDArray reshape(Shape s) {
         if (!s.isKnown() || s.size() != shape.size()) {
             throw new IllegalArgumentException("cannot reshape array of shape " + shape + " into shape " + s);
@@ -507,6 +493,22 @@ public final class NDArray extends NDArrayOps implements AutoCloseable {
     private NDArray recorded(NDArray view, String op, Map<String, ?> params) {
         if (Imperative.isRecording()) Tape.record(OpRegistry.global().get(op).parseAttrs(params), new NDArray[] {this}, new NDArray[] {view});
         return view;
+    }
+
+    /**
+     * An array of another shape and dtype over the start of this array's memory (MXNet's
+     * {@code NDArray::AsArray}): how an executor lays the entries its memory plan assigns to one
+     * buffer onto that buffer. Shares the engine variable, so the engine orders every reader and
+     * writer of the buffer. Not recorded by autograd; fails when the view does not fit.
+     */
+    public NDArray viewAs(Shape s, DType t) {
+        if (!s.isKnown()) throw new IllegalArgumentException("viewAs: unknown shape " + s);
+        long need = Math.multiplyExact(s.size(), (long) t.byteSize()), have = shape.size() * dtype.byteSize();
+        if (need > have) {
+            throw new IllegalArgumentException("viewAs: " + s + " " + t + " needs " + need + " bytes, this array (" + shape + " " + dtype
+                    + ") has " + have);
+        }
+        return new NDArray(chunk(), byteOffset, s, t);
     }
 
     /** True when both arrays are views of the same storage chunk. */

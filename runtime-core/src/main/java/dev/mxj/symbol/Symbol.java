@@ -388,6 +388,21 @@ public final class Symbol {
         return l;
     }
 
+    /** The argument variable nodes, in {@link #listArguments()} order (what an executor binds arrays to). */
+    public List<Node> argumentNodes() { return variables(1); }
+
+    /** The auxiliary-state variable nodes, in {@link #listAuxiliaryStates()} order. */
+    public List<Node> auxiliaryNodes() { return variables(2); }
+
+    /** Every node reachable from the outputs, inputs before users (NNVM's DFS post-order). */
+    public List<Node> topoNodes() { return Collections.unmodifiableList(dfs()); }
+
+    /** The output name MXNet gives an entry: a variable's name, else {@code <node>_<output>} ({@code fc1_output}). */
+    public static String entryName(NodeEntry e) { return outputName(e); }
+
+    /** A node's attributes as {@code attr_dict()} lists them: operator parameters as given, then user attributes. */
+    public static Map<String, String> nodeAttrs(Node n) { return attrDictOf(n); }
+
     /** Argument (read-only input variable) names in depth-first order. */
     public List<String> listArguments() { return names(variables(1)); }
 
@@ -630,6 +645,31 @@ public final class Symbol {
     public Symbol lt(Object other) { return binary(other, "_lesser", "_lesser_scalar"); }
 
     public Symbol le(Object other) { return binary(other, "_lesser_equal", "_lesser_equal_scalar"); }
+
+    // ------------------------------------------------------------------ binding (dev.mxj.executor.Executor)
+
+    /** {@code bind(ctx, args, args_grad, grad_req, aux_states)}; see {@link dev.mxj.executor.Executor#bind}. */
+    public dev.mxj.executor.Executor bind(dev.mxj.Context ctx, Map<String, dev.mxj.ndarray.NDArray> args,
+                                          Map<String, dev.mxj.ndarray.NDArray> argsGrad, Object gradReq,
+                                          Map<String, dev.mxj.ndarray.NDArray> auxStates) {
+        return dev.mxj.executor.Executor.bind(this, ctx, args, argsGrad, gradReq, auxStates);
+    }
+
+    /** {@code bind(ctx, args)}: no gradients, no auxiliary states. */
+    public dev.mxj.executor.Executor bind(dev.mxj.Context ctx, Map<String, dev.mxj.ndarray.NDArray> args) {
+        return dev.mxj.executor.Executor.bind(this, ctx, args, null, "null", null);
+    }
+
+    /** {@code simple_bind(ctx, grad_req, **shapes)}; see {@link dev.mxj.executor.Executor#simpleBind}. */
+    public dev.mxj.executor.Executor simpleBind(dev.mxj.Context ctx, Object gradReq, Map<String, Shape> shapes) {
+        return dev.mxj.executor.Executor.simpleBind(this, ctx, gradReq, null, null, shapes);
+    }
+
+    /** {@code simple_bind(ctx, grad_req, type_dict, shared_exec, **shapes)}. */
+    public dev.mxj.executor.Executor simpleBind(dev.mxj.Context ctx, Object gradReq, Map<String, DType> typeDict,
+                                                dev.mxj.executor.Executor sharedExec, Map<String, Shape> shapes) {
+        return dev.mxj.executor.Executor.simpleBind(this, ctx, gradReq, typeDict, sharedExec, shapes);
+    }
 
     // ------------------------------------------------------------------ JSON
 

@@ -70,7 +70,18 @@ class NDArrayTest {
         assertEquals(20f, a.toFloatArray()[8]);
         assertThrows(IndexOutOfBoundsException.class, () -> a.slice(2, 5));
         assertThrows(IndexOutOfBoundsException.class, () -> a.at(3));
-        assertThrows(IllegalArgumentException.class, () -> a.reshape(5, -1));
+        var bad = assertThrows(dev.mxj.op.ShapeException.class, () -> a.reshape(5, -1));
+        assertTrue(bad.getMessage().contains("Reshape"), bad.getMessage());
+    }
+
+    @Test
+    void reshapeTakesMXNetsSpecialCodes() {
+        NDArray a = NDArray.arange(0, 24, 1).reshape(2, 3, 4);
+        assertEquals(Shape.of(6, 4), a.reshape(-3, -1).shape());
+        assertEquals(Shape.of(2, 1, 3, 4), a.reshape(0, -4, 1, -1, 0).shape());
+        assertEquals(Shape.of(2, 3, 4), a.reshape(-2).shape());
+        assertEquals(Shape.of(2, 12), a.reshape(0, -3).shape());
+        assertTrue(a.reshape(-3, -1).sharesMemoryWith(a));
     }
 
     @Test

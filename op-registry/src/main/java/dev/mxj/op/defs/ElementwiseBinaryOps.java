@@ -136,8 +136,27 @@ public final class ElementwiseBinaryOps {
                     .inputs("ograd", "lhs", "rhs").outputs("lhs_grad", "rhs_grad")
                     .inferShape(MathRules.BINARY_BACKWARD).inferType(MathRules.BINARY_BACKWARD_TYPE);
             if (broadcast) bw.resources(Resource.TEMP_SPACE); // the full-size gradient before summing over broadcast axes
+            if (name.equals("elemwise_mul") || name.equals("broadcast_mul")) bw.gradient(mulBackwardGradient(broadcast));
             bw.register(r);
         }
+    }
+
+    /**
+     * Gradient of {@code _backward_mul(og, l, r) = (og*r, og*l)} under head gradients (g0, g1),
+     * so that products can be differentiated twice: og gets g0*r + g1*l, l gets g1*og and r gets
+     * g0*og, the last two summed back to the input shapes when broadcasting.
+     */
+    private static Gradient mulBackwardGradient(boolean broadcast) {
+        String mul = broadcast ? "broadcast_mul" : "elemwise_mul";
+        return g -> {
+            NodeEntry og = g.input(0), l = g.input(1), r = g.input(2), g0 = g.outGrad(0), g1 = g.outGrad(1);
+            NodeEntry dOg = g.op("elemwise_add", g.op(mul, g0, r), g.op(mul, g1, l));
+            NodeEntry dl = g.op(mul, g1, og), dr = g.op(mul, g0, og);
+            if (!broadcast) return List.of(dOg, dl, dr);
+            var sumL = g.node("_backward_broadcast_add", Map.of(), dl, l, r);
+            var sumR = g.node("_backward_broadcast_add", Map.of(), dr, l, r);
+            return List.of(dOg, sumL.output(0), sumR.output(1));
+        };
     }
 
     private static Gradient fusedBackward(String backward) {

@@ -5,8 +5,11 @@ import dev.mxj.op.OpRegistry;
 import dev.mxj.op.Param;
 import dev.mxj.op.ShapeRules;
 import dev.mxj.op.TypeRules;
+import dev.mxj.op.graph.GradContext;
+import dev.mxj.op.graph.NodeEntry;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Unary element-wise operators (MXNet 1.9 elemwise_unary_op_*.cc): one table row per operator
@@ -31,41 +34,98 @@ public final class ElementwiseUnaryOps {
         OUT
     }
 
-    private record U(String name, Grad grad, String doc) {}
+    /**
+     * The derivative of an operator's derivative, as a function of the value its backward op
+     * reads (the input for {@link Grad#IN}, the output for {@link Grad#OUT}); it makes
+     * {@code _backward_X} differentiable, which higher-order gradients (create_graph) need.
+     * For {@link Grad#OUT} it is taken with respect to the output: the chain through the
+     * forward op's own gradient supplies the rest, as in MXNet.
+     */
+    @FunctionalInterface
+    private interface SecondDerivative {
+        NodeEntry of(Expr e, NodeEntry v);
+    }
+
+    private record U(String name, Grad grad, String doc, SecondDerivative d2) {
+        U(String name, Grad grad, String doc) { this(name, grad, doc, null); }
+    }
+
+    /** Terse node building for the second-derivative table. */
+    private record Expr(GradContext g) {
+        NodeEntry mul(NodeEntry a, NodeEntry b) { return g.op("elemwise_mul", a, b); }
+        NodeEntry scale(NodeEntry a, double s) { return g.op("_mul_scalar", Map.of("scalar", s), a); }
+        NodeEntry plus(NodeEntry a, double s) { return g.op("_plus_scalar", Map.of("scalar", s), a); }
+        /** s - a */
+        NodeEntry rminus(NodeEntry a, double s) { return g.op("_rminus_scalar", Map.of("scalar", s), a); }
+        NodeEntry pow(NodeEntry a, double p) { return g.op("_power_scalar", Map.of("scalar", p), a); }
+        NodeEntry fn(String op, NodeEntry a) { return g.op(op, a); }
+        NodeEntry constant(NodeEntry like, double c) { return c == 0 ? g.zerosLike(like) : scale(g.op("ones_like", like), c); }
+    }
 
     private static final List<U> TABLE = List.of(
-            new U("abs", Grad.IN, "Absolute value, element-wise: |x|."),
+            new U("abs", Grad.IN, "Absolute value, element-wise: |x|.",
+                    (e, v) -> e.constant(v, 0)),
             new U("sign", Grad.ZERO, "Sign, element-wise: -1, 0 or 1 (0 for NaN)."),
-            new U("reciprocal", Grad.IN, "Reciprocal, element-wise: 1/x."),
-            new U("square", Grad.IN, "Square, element-wise: x*x."),
-            new U("sqrt", Grad.OUT, "Square root, element-wise."),
-            new U("rsqrt", Grad.IN, "Reciprocal square root, element-wise: 1/sqrt(x)."),
-            new U("cbrt", Grad.OUT, "Cube root, element-wise."),
-            new U("rcbrt", Grad.IN, "Reciprocal cube root, element-wise: 1/cbrt(x)."),
-            new U("expm1", Grad.IN, "exp(x) - 1, element-wise, accurate near 0."),
-            new U("log", Grad.IN, "Natural logarithm, element-wise."),
-            new U("log1p", Grad.IN, "log(1 + x), element-wise, accurate near 0."),
-            new U("log2", Grad.IN, "Base-2 logarithm, element-wise."),
-            new U("log10", Grad.IN, "Base-10 logarithm, element-wise."),
-            new U("sin", Grad.IN, "Sine of radians, element-wise."),
-            new U("cos", Grad.IN, "Cosine of radians, element-wise."),
-            new U("tan", Grad.OUT, "Tangent of radians, element-wise."),
-            new U("arcsin", Grad.IN, "Inverse sine in [-pi/2, pi/2], element-wise; NaN outside [-1, 1]."),
-            new U("arccos", Grad.IN, "Inverse cosine in [0, pi], element-wise; NaN outside [-1, 1]."),
-            new U("arctan", Grad.IN, "Inverse tangent in (-pi/2, pi/2), element-wise."),
-            new U("sinh", Grad.IN, "Hyperbolic sine, element-wise."),
-            new U("cosh", Grad.IN, "Hyperbolic cosine, element-wise."),
-            new U("tanh", Grad.OUT, "Hyperbolic tangent, element-wise."),
-            new U("arcsinh", Grad.IN, "Inverse hyperbolic sine, element-wise."),
-            new U("arccosh", Grad.IN, "Inverse hyperbolic cosine, element-wise; NaN below 1."),
-            new U("arctanh", Grad.IN, "Inverse hyperbolic tangent, element-wise; NaN outside [-1, 1]."),
-            new U("degrees", Grad.IN, "Radians to degrees, element-wise."),
-            new U("radians", Grad.IN, "Degrees to radians, element-wise."),
-            new U("sigmoid", Grad.OUT, "Logistic sigmoid 1/(1+exp(-x)), element-wise."),
-            new U("relu", Grad.OUT, "Rectified linear unit max(x, 0), element-wise; NaN stays NaN."),
-            new U("softsign", Grad.IN, "x/(1+|x|), element-wise."),
-            new U("erf", Grad.IN, "Gauss error function, element-wise."),
-            new U("erfinv", Grad.OUT, "Inverse Gauss error function, element-wise; ±inf at ±1, NaN outside."),
+            new U("reciprocal", Grad.IN, "Reciprocal, element-wise: 1/x.",
+                    (e, v) -> e.scale(e.pow(v, -3), 2)),
+            new U("square", Grad.IN, "Square, element-wise: x*x.",
+                    (e, v) -> e.constant(v, 2)),
+            new U("sqrt", Grad.OUT, "Square root, element-wise.",
+                    (e, v) -> e.scale(e.pow(v, -2), -0.5)),
+            new U("rsqrt", Grad.IN, "Reciprocal square root, element-wise: 1/sqrt(x).",
+                    (e, v) -> e.scale(e.pow(v, -2.5), 0.75)),
+            new U("cbrt", Grad.OUT, "Cube root, element-wise.",
+                    (e, v) -> e.scale(e.pow(v, -3), -2.0 / 3)),
+            new U("rcbrt", Grad.IN, "Reciprocal cube root, element-wise: 1/cbrt(x).",
+                    (e, v) -> e.scale(e.pow(v, -7.0 / 3), 4.0 / 9)),
+            new U("expm1", Grad.IN, "exp(x) - 1, element-wise, accurate near 0.",
+                    (e, v) -> e.fn("exp", v)),
+            new U("log", Grad.IN, "Natural logarithm, element-wise.",
+                    (e, v) -> e.scale(e.pow(v, -2), -1)),
+            new U("log1p", Grad.IN, "log(1 + x), element-wise, accurate near 0.",
+                    (e, v) -> e.scale(e.pow(e.plus(v, 1), -2), -1)),
+            new U("log2", Grad.IN, "Base-2 logarithm, element-wise.",
+                    (e, v) -> e.scale(e.pow(v, -2), -1 / Math.log(2))),
+            new U("log10", Grad.IN, "Base-10 logarithm, element-wise.",
+                    (e, v) -> e.scale(e.pow(v, -2), -1 / Math.log(10))),
+            new U("sin", Grad.IN, "Sine of radians, element-wise.",
+                    (e, v) -> e.scale(e.fn("sin", v), -1)),
+            new U("cos", Grad.IN, "Cosine of radians, element-wise.",
+                    (e, v) -> e.scale(e.fn("cos", v), -1)),
+            new U("tan", Grad.OUT, "Tangent of radians, element-wise.",
+                    (e, v) -> e.scale(v, 2)),
+            new U("arcsin", Grad.IN, "Inverse sine in [-pi/2, pi/2], element-wise; NaN outside [-1, 1].",
+                    (e, v) -> e.mul(v, e.pow(e.rminus(e.fn("square", v), 1), -1.5))),
+            new U("arccos", Grad.IN, "Inverse cosine in [0, pi], element-wise; NaN outside [-1, 1].",
+                    (e, v) -> e.scale(e.mul(v, e.pow(e.rminus(e.fn("square", v), 1), -1.5)), -1)),
+            new U("arctan", Grad.IN, "Inverse tangent in (-pi/2, pi/2), element-wise.",
+                    (e, v) -> e.scale(e.mul(v, e.pow(e.plus(e.fn("square", v), 1), -2)), -2)),
+            new U("sinh", Grad.IN, "Hyperbolic sine, element-wise.",
+                    (e, v) -> e.fn("sinh", v)),
+            new U("cosh", Grad.IN, "Hyperbolic cosine, element-wise.",
+                    (e, v) -> e.fn("cosh", v)),
+            new U("tanh", Grad.OUT, "Hyperbolic tangent, element-wise.",
+                    (e, v) -> e.scale(v, -2)),
+            new U("arcsinh", Grad.IN, "Inverse hyperbolic sine, element-wise.",
+                    (e, v) -> e.scale(e.mul(v, e.pow(e.plus(e.fn("square", v), 1), -1.5)), -1)),
+            new U("arccosh", Grad.IN, "Inverse hyperbolic cosine, element-wise; NaN below 1.",
+                    (e, v) -> e.scale(e.mul(v, e.pow(e.plus(e.fn("square", v), -1), -1.5)), -1)),
+            new U("arctanh", Grad.IN, "Inverse hyperbolic tangent, element-wise; NaN outside [-1, 1].",
+                    (e, v) -> e.scale(e.mul(v, e.pow(e.rminus(e.fn("square", v), 1), -2)), 2)),
+            new U("degrees", Grad.IN, "Radians to degrees, element-wise.",
+                    (e, v) -> e.constant(v, 0)),
+            new U("radians", Grad.IN, "Degrees to radians, element-wise.",
+                    (e, v) -> e.constant(v, 0)),
+            new U("sigmoid", Grad.OUT, "Logistic sigmoid 1/(1+exp(-x)), element-wise.",
+                    (e, v) -> e.rminus(e.scale(v, 2), 1)),
+            new U("relu", Grad.OUT, "Rectified linear unit max(x, 0), element-wise; NaN stays NaN.",
+                    (e, v) -> e.constant(v, 0)),
+            new U("softsign", Grad.IN, "x/(1+|x|), element-wise.",
+                    (e, v) -> e.scale(e.mul(e.fn("sign", v), e.pow(e.plus(e.fn("abs", v), 1), -3)), -2)),
+            new U("erf", Grad.IN, "Gauss error function, element-wise.",
+                    (e, v) -> e.scale(e.mul(v, e.fn("exp", e.scale(e.fn("square", v), -1))), -4 / Math.sqrt(Math.PI))),
+            new U("erfinv", Grad.OUT, "Inverse Gauss error function, element-wise; ±inf at ±1, NaN outside.",
+                    (e, v) -> e.scale(e.mul(v, e.fn("exp", e.fn("square", v))), Math.sqrt(Math.PI))),
             new U("gamma", Grad.IN, "Gamma function, element-wise."),
             new U("gammaln", Grad.IN, "Natural logarithm of the absolute value of the gamma function, element-wise."),
             new U("floor", Grad.ZERO, "Largest integer not above x, element-wise."),
@@ -86,11 +146,17 @@ public final class ElementwiseUnaryOps {
             }
             b.register(r);
             if (u.grad != Grad.ZERO) {
-                OpDef.builder("_backward_" + u.name).family("elemwise").backwardOf(u.name)
+                OpDef.Builder back = OpDef.builder("_backward_" + u.name).family("elemwise").backwardOf(u.name)
                         .doc("Gradient of " + u.name + ": ograd times its derivative, from the forward " + (u.grad == Grad.IN ? "input." : "output."))
                         .inputs("ograd", u.grad == Grad.IN ? "data" : "output")
-                        .inferShape(ShapeRules.SAME).inferType(MathRules.SAME_NUMERIC).inplace(0, 0)
-                        .register(r);
+                        .inferShape(ShapeRules.SAME).inferType(MathRules.SAME_NUMERIC).inplace(0, 0);
+                if (u.d2 != null) {
+                    // d/d ograd is the same backward op on the new head gradient; d/d v is g2 * ograd * d2(v)
+                    back.gradient(g -> List.of(
+                            g.op("_backward_" + u.name, g.outGrad(0), g.input(1)),
+                            g.op("elemwise_mul", g.op("elemwise_mul", g.outGrad(0), g.input(0)), u.d2.of(new Expr(g), g.input(1)))));
+                }
+                back.register(r);
             }
         }
         unary("negative").doc("Numerical negative, element-wise: -x.")

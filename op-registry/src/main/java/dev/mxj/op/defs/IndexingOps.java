@@ -116,6 +116,22 @@ public final class IndexingOps {
                 .gradient(g -> perInput(g.op("gather_nd", g.outGrad(0), g.input(1)), null))
                 .register(r);
 
+        op("_scatter_set_nd")
+                .doc("Writes rhs into lhs at indices of shape (M, Y_0, ..., Y_{K-1}), as scatter_nd does, but keeps the "
+                        + "elements of lhs that no index names; what NDArray.__setitem__ uses for advanced-index assignment, "
+                        + "with out=lhs. Example: _scatter_set_nd([[1, 1], [1, 1]], [2, 3, 0], [[1, 1, 0], [0, 1, 0]], "
+                        + "shape=(2, 2)) = [[0, 1], [2, 3]]. Not differentiable (as in MXNet).")
+                .inputs("lhs", "rhs", "indices")
+                .param(Param.intTupleParam("shape").required().doc("Shape of lhs and of the output."))
+                .inferShape((a, in, out) -> {
+                    Shape target = a.getShape("shape");
+                    ShapeRules.assign(a, in, 0, target, "lhs");
+                    return scatterShape(a, new Shape[] {in[1], in[2]}, out, target);
+                })
+                .inferType(typeOfFirst())
+                .inplace(0, 0)
+                .register(r);
+
         op("one_hot").alias("_npx_one_hot")
                 .doc("One-hot encodes indices: the output has shape indices.shape + (depth,), on_value at each index and "
                         + "off_value elsewhere (rows of out-of-range indices are all off_value). "

@@ -29,6 +29,7 @@ public final class IndexingKernels {
         t.add("_backward_pick", IndexingKernels::pickBackward);
         t.add("gather_nd", IndexingKernels::gatherNd);
         t.add("scatter_nd", IndexingKernels::scatterNd);
+        t.add("_scatter_set_nd", IndexingKernels::scatterSetNd);
         t.add("_backward_gather_nd", IndexingKernels::gatherNdBackward);
         t.add("one_hot", IndexingKernels::oneHot);
         t.add("batch_take", IndexingKernels::batchTake);
@@ -186,6 +187,20 @@ public final class IndexingKernels {
             if (o == null) return;
             o.seg().fill((byte) 0);
             for (int i = 0; i < off.length; i++) MemorySegment.copy(data.segment(), i * block * es, o.seg(), off[i] * es, block * es);
+        }
+    }
+
+    /** _scatter_set_nd: out = lhs (a no-op when run in place) with out[idx[:, i], :] = rhs[i, :]. */
+    private static void scatterSetNd(OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
+        Tensor rhs = in[1];
+        Shape os = out[0].shape();
+        long[] off = ndOffsets(a, in[2], os);
+        long block = os.prod((int) in[2].shape().dim(0), os.ndim());
+        int es = rhs.dtype().byteSize();
+        try (ReqOut o = ReqOut.of(out[0], req[0])) {
+            if (o == null) return;
+            MemorySegment.copy(in[0].segment(), 0, o.seg(), 0, os.size() * es);
+            for (int i = 0; i < off.length; i++) MemorySegment.copy(rhs.segment(), i * block * es, o.seg(), off[i] * es, block * es);
         }
     }
 

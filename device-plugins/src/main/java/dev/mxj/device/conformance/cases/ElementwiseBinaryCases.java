@@ -145,5 +145,8 @@ public final class ElementwiseBinaryCases {
                 .expect(HostArray.of(Shape.of(3), DType.INT64, -4, 2, 3 + (1L << 40))));
         c.add(OpCase.error("add_n").randomInput(2, 2).randomInput(2, 3).fails(ShapeException.class, "shape"));
         c.add(OpCase.forward("add_n").label("grad").randomInput(2, 3).randomInput(2, 3).randomInput(2, 3).gradCheck());
+        // the product's backward is differentiable (second derivatives of products): (ograd, lhs, rhs)
+        c.add(OpCase.forward("_backward_mul").label("second order").randomInput(2, 3).randomInput(2, 3).randomInput(2, 3).gradCheck());
+        c.add(OpCase.forward("_backward_broadcast_mul").label("second order").randomInput(2, 3).randomInput(2, 1).randomInput(1, 3).gradCheck());
     }
 }

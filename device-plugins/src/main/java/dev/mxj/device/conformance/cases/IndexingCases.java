@@ -68,6 +68,13 @@ public final class IndexingCases {
                 .expectValues(Shape.of(2, 2, 2, 2), 0, 0, 0, 0, 1, 2, 3, 4, 0, 0, 0, 0, 5, 6, 7, 8));
         c.add(err("scatter_nd", "shape=(2, 3)", ShapeException.class, "invalid combination", f32(dims(3), 2, 3, 0), f32(dims(1, 2), 0, 1)));
         c.add(gradWithIndex("scatter_nd", "shape=(2, 2)", dims(3), f32(dims(2, 3), 1, 0, 1, 0, 1, 1)));
+        c.add(fwd("_scatter_set_nd", "shape=(2, 2)", f32(dims(2, 2), 1, 1, 1, 1), f32(dims(3), 2, 3, 0), f32(dims(2, 3), 1, 1, 0, 0, 1, 0))
+                .expectValues(Shape.of(2, 2), 0, 1, 2, 3));
+        c.add(fwd("_scatter_set_nd", "shape=(3, 2)", f32(dims(3, 2), 1, 2, 3, 4, 5, 6), f32(dims(1, 2), 9, 8), f32(dims(1, 1), -1))
+                .expectValues(Shape.of(3, 2), 1, 2, 3, 4, 9, 8));
+        c.add(err("_scatter_set_nd", "shape=(2, 2)", ShapeException.class, "lhs", f32(dims(3), 1, 2, 3), f32(dims(1), 5), f32(dims(1, 1), 0)));
+        c.add(err("_scatter_set_nd", "shape=(2, 2)", OperatorException.class, "out of bounds", f32(dims(2, 2), 1, 1, 1, 1), f32(dims(1, 2), 5, 6), f32(dims(1, 1), 2)));
+        c.add(gradWithIndex("_backward_gather_nd", "shape=(2, 2)", dims(3), f32(dims(2, 3), 1, 0, 1, 0, 1, 1)));
         c.add(fwd("_backward_gather_nd", "shape=(2, 2)", f32(dims(3), 2, 3, 0), f32(dims(2, 3), 1, 1, 0, 1, 1, 0)).expectValues(Shape.of(2, 2), 0, 0, 0, 5));
 
         c.add(fwd("one_hot", "depth=3", f32(dims(4), 1, 0, 2, 0)).expectValues(Shape.of(4, 3), 0, 1, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0));

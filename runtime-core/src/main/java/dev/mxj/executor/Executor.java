@@ -1,0 +1,700 @@
+package dev.mxj.executor;
+
+import dev.mxj.Context;
+import dev.mxj.autograd.GradReq;
+import dev.mxj.device.OpReq;
+import dev.mxj.graph.GradientPass;
+import dev.mxj.graph.Graph;
+import dev.mxj.graph.GraphException;
+import dev.mxj.graph.GraphInference;
+import dev.mxj.graph.NodeBuilder;
+import dev.mxj.ndarray.Imperative;
+import dev.mxj.ndarray.NDArray;
+import dev.mxj.ndarray.NDScope;
+import dev.mxj.op.DType;
+import dev.mxj.op.OperatorException;
+import dev.mxj.op.Shape;
+import dev.mxj.op.graph.Node;
+import dev.mxj.op.graph.NodeEntry;
+import dev.mxj.symbol.Symbol;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A symbol bound to arrays ({@code mx.executor.Executor}, MXNet 1.9 semantics), created by
+ * {@link #bind} / {@link #simpleBind} (or {@link Symbol}'s shortcuts). Binding runs the graph
+ * passes once, in MXNet's order:
+ * <ol>
+ * <li>gradient: the backward nodes of every argument whose grad_req is not 'null', with one head
+ * gradient per output;</li>
+ * <li>shape and type inference over the whole forward+backward graph;</li>
+ * <li>memory planning ({@link MemoryPlanner}: in-place, sharing by simulated reference counts,
+ * never between nodes that may run in parallel);</li>
+ * <li>dead-node elimination: only nodes the outputs and requested gradients depend on are kept,
+ * and outputs nobody reads are requested with {@link OpReq#NULL} so kernels skip them;</li>
+ * <li>one pre-built engine operation per node ({@link Imperative#prebuild}).</li>
+ * </ol>
+ * {@link #forward} and {@link #backward} then push those operations: no inference, parsing or
+ * allocation per step. Like MXNet's, outputs are the executor's own arrays, overwritten by the next
+ * forward, and an executor is not meant for concurrent use from several threads.
+ */
+public final class Executor implements AutoCloseable {
+    /** Binding switches; {@link #DEFAULT} plans memory, in-place unless MXNET_EXEC_ENABLE_INPLACE is 0/false. */
+    public record Options(boolean planMemory, boolean inplace) {
+        public static final Options DEFAULT = new Options(true, envFlag("MXNET_EXEC_ENABLE_INPLACE", true));
+        /** Every entry in its own buffer: the reference against which planning is checked. */
+        public static final Options UNPLANNED = new Options(false, false);
+    }
+
+    /** What memory planning bought: bytes of internal entries (intermediates, hidden outputs, backward values). */
+    public record MemoryStats(long plannedBytes, long unplannedBytes, long externalBytes, int buffers, int inplace, int reused) {
+        @Override public String toString() {
+            return String.format("internal %,d bytes planned (%d buffers; %d in place, %d reused) vs %,d unplanned (%.1f%%); "
+                    + "arguments, gradients and states %,d bytes", plannedBytes, buffers, inplace, reused, unplannedBytes,
+                    unplannedBytes == 0 ? 100.0 : 100.0 * plannedBytes / unplannedBytes, externalBytes);
+        }
+    }
+
+    /** A monitor callback: the output's name ({@code fc1_output}) and its array (MXNet's {@code set_monitor_callback}). */
+    @FunctionalInterface
+    public interface Monitor {
+        void call(String name, NDArray array);
+    }
+
+    private final Symbol symbol;
+    private final Context ctx;
+    private final List<String> argNames, auxNames, outputNames;
+    private final NDArray[] argArrays, gradArrays, auxArrays, outputs, headGrads;
+    private final GradReq[] gradReqs;
+    private final Imperative.Prebuilt[] forwardOps, backwardOps;
+    private final Node[] forwardNodes, backwardNodes;
+    private final NDArray[][] opInputs, opOutputs; // per op, forward then backward, for the monitor
+    private final List<NDArray> owned;
+    final SharedPool pool; // package-private: tests check what bucketing shares
+    private final MemoryStats stats;
+    private final Options options;
+    /** The bound graph, its execution order and memory plan (package-private: the planner's tests inspect them). */
+    final Graph graph;
+    final int[] order;
+    final MemoryPlanner.Plan plan;
+    private Monitor monitor;
+    private boolean monitorAll;
+    private boolean closed;
+
+    // ------------------------------------------------------------------ binding
+
+    /**
+     * {@code symbol.bind(ctx, args, args_grad, grad_req, aux_states)}: arrays given by argument
+     * name; arrays are used, not copied. An argument without a gradient array gets grad_req 'null'.
+     *
+     * @param argsGrad gradient arrays by name, or null for no gradients
+     * @param gradReq  a {@link GradReq}, MXNet's string, a list (argument order) or a map by name (unlisted: 'null')
+     * @param auxStates auxiliary states by name (required when the symbol has any)
+     */
+    public static Executor bind(Symbol symbol, Context ctx, Map<String, NDArray> args, Map<String, NDArray> argsGrad, Object gradReq,
+                                Map<String, NDArray> auxStates) {
+        return bind(symbol, ctx, args, argsGrad, gradReq, auxStates, null, Options.DEFAULT);
+    }
+
+    /** As {@link #bind(Symbol, Context, Map, Map, Object, Map)}, sharing {@code sharedExec}'s memory pool when not null. */
+    public static Executor bind(Symbol symbol, Context ctx, Map<String, NDArray> args, Map<String, NDArray> argsGrad, Object gradReq,
+                                Map<String, NDArray> auxStates, Executor sharedExec, Options options) {
+        List<String> argNames = symbol.listArguments(), auxNames = symbol.listAuxiliaryStates();
+        checkUnique(argNames, auxNames);
+        NDArray[] a = arrays(argNames, args, "args", false);
+        NDArray[] g = argsGrad == null ? new NDArray[argNames.size()] : arrays(argNames, argsGrad, "args_grad", true);
+        NDArray[] x = arrays(auxNames, auxStates == null ? Map.of() : auxStates, "aux_states", false);
+        GradReq[] reqs = gradReqs(argNames, gradReq);
+        for (int i = 0; i < reqs.length; i++) if (g[i] == null) reqs[i] = GradReq.NULL;
+        return new Executor(symbol, ctx, a, g, reqs, x, sharedExec, options, new ArrayList<>());
+    }
+
+    /** {@code symbol.bind(ctx, args)} with arrays in {@code list_arguments()} order, no gradients. */
+    public static Executor bind(Symbol symbol, Context ctx, List<NDArray> args) {
+        List<String> names = symbol.listArguments();
+        if (args.size() != names.size()) throw new ExecutorException("Length of args does not match the number of arguments: " + args.size() + " vs " + names);
+        Map<String, NDArray> m = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) m.put(names.get(i), args.get(i));
+        return bind(symbol, ctx, m, null, GradReq.NULL, null);
+    }
+
+    /**
+     * {@code symbol.simple_bind(ctx, grad_req, type_dict, shared_exec, **shapes)}: the executor
+     * allocates every argument, gradient and auxiliary array (zeros) from the given shapes and
+     * what inference derives from them. Types default to float32 unless a variable declares
+     * {@code __dtype__}. With {@code sharedExec}, arrays of arguments with the same name, shape
+     * and dtype are shared with it (the parameters of a bucketing group), and so is its memory pool.
+     */
+    public static Executor simpleBind(Symbol symbol, Context ctx, Object gradReq, Map<String, DType> typeDict, Executor sharedExec,
+                                      Map<String, Shape> shapes) {
+        return simpleBind(symbol, ctx, gradReq, typeDict, sharedExec, shapes, Options.DEFAULT);
+    }
+
+    public static Executor simpleBind(Symbol symbol, Context ctx, Object gradReq, Map<String, DType> typeDict, Executor sharedExec,
+                                      Map<String, Shape> shapes, Options options) {
+        List<String> argNames = symbol.listArguments(), auxNames = symbol.listAuxiliaryStates();
+        checkUnique(argNames, auxNames);
+        Symbol.Inferred<Shape> s;
+        try {
+            s = symbol.inferShapePartial(shapes);
+        } catch (RuntimeException e) {
+            throw new ExecutorException("simple_bind error. Arguments:\n" + describe(shapes) + "\n" + e.getMessage(), e);
+        }
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < argNames.size(); i++) if (!s.arguments().get(i).isKnown()) missing.add(argNames.get(i) + " " + s.arguments().get(i));
+        for (int i = 0; i < auxNames.size(); i++) if (!s.auxiliaryStates().get(i).isKnown()) missing.add(auxNames.get(i) + " " + s.auxiliaryStates().get(i));
+        if (!missing.isEmpty()) {
+            throw new ExecutorException("simple_bind error. Arguments:\n" + describe(shapes) + "\ncannot infer the shapes of " + missing
+                    + "; give them as keyword arguments");
+        }
+        Map<String, DType> types = new HashMap<>();
+        Map<String, Map<String, String>> attrs = symbol.attrDict();
+        for (String n : argNames) if (attrs.getOrDefault(n, Map.of()).get("__dtype__") == null) types.put(n, DType.FLOAT32);
+        if (typeDict != null) types.putAll(typeDict);
+        Symbol.Inferred<DType> t;
+        try {
+            t = symbol.inferTypePartial(types);
+        } catch (RuntimeException e) {
+            throw new ExecutorException("simple_bind error (type inference): " + e.getMessage(), e);
+        }
+        GradReq[] reqs = gradReqs(argNames, gradReq);
+        List<NDArray> owned = new ArrayList<>();
+        NDArray[] a = new NDArray[argNames.size()], g = new NDArray[argNames.size()], x = new NDArray[auxNames.size()];
+        Map<String, NDArray> sharedArgs = sharedExec == null ? Map.of() : sharedExec.argDict();
+        Map<String, NDArray> sharedGrads = sharedExec == null ? Map.of() : sharedExec.gradDict();
+        Map<String, NDArray> sharedAux = sharedExec == null ? Map.of() : sharedExec.auxDict();
+        try {
+            for (int i = 0; i < a.length; i++) {
+                String n = argNames.get(i);
+                Shape sh = s.arguments().get(i);
+                DType dt = dtypeOr(t.arguments().get(i));
+                a[i] = sharedOrNew(sharedArgs.get(n), sh, dt, ctx, owned);
+                if (reqs[i] != GradReq.NULL) g[i] = sharedOrNew(sharedGrads.get(n), sh, dt, ctx, owned);
+            }
+            for (int i = 0; i < x.length; i++) {
+                x[i] = sharedOrNew(sharedAux.get(auxNames.get(i)), s.auxiliaryStates().get(i), dtypeOr(t.auxiliaryStates().get(i)), ctx, owned);
+            }
+            return new Executor(symbol, ctx, a, g, reqs, x, sharedExec, options, owned);
+        } catch (RuntimeException e) {
+            for (NDArray o : owned) o.close();
+            throw e;
+        }
+    }
+
+    private static DType dtypeOr(DType t) { return t == null ? DType.FLOAT32 : t; }
+
+    private static NDArray sharedOrNew(NDArray shared, Shape sh, DType dt, Context ctx, List<NDArray> owned) {
+        if (shared != null && shared.shape().equals(sh) && shared.dtype() == dt && shared.context().equals(ctx)) return shared;
+        NDArray a = NDScope.detach(NDArray.zeros(sh, dt, ctx));
+        owned.add(a);
+        return a;
+    }
+
+    private static String describe(Map<String, Shape> shapes) {
+        StringBuilder sb = new StringBuilder();
+        for (var e : shapes.entrySet()) sb.append(sb.isEmpty() ? "" : "\n").append(e.getKey()).append(": ").append(e.getValue());
+        return sb.toString();
+    }
+
+    private static void checkUnique(List<String> argNames, List<String> auxNames) {
+        Set<String> seen = new HashSet<>();
+        for (String n : argNames) {
+            if (!seen.add(n)) throw new ExecutorException("Find duplicated argument name \"" + n + "\", please make the weight name non-duplicated"
+                    + " (using name arguments), arguments are " + argNames);
+        }
+        for (String n : auxNames) if (!seen.add(n)) throw new ExecutorException("Find duplicated auxiliary state or argument name \"" + n + "\"");
+    }
+
+    private static NDArray[] arrays(List<String> names, Map<String, NDArray> given, String what, boolean allowMissing) {
+        NDArray[] r = new NDArray[names.size()];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = given.get(names.get(i));
+            if (r[i] == null && !allowMissing) throw new ExecutorException("key `" + names.get(i) + "` is missing in `" + what + "`");
+        }
+        for (String k : given.keySet()) {
+            if (!names.contains(k)) throw new ExecutorException("`" + what + "` has no entry named `" + k + "`; the names are " + names);
+        }
+        return r;
+    }
+
+    /** grad_req as MXNet accepts it: one request for all, a list in argument order, or a map (unlisted arguments: null). */
+    static GradReq[] gradReqs(List<String> names, Object spec) {
+        GradReq[] r = new GradReq[names.size()];
+        if (spec == null) spec = GradReq.WRITE;
+        if (spec instanceof GradReq || spec instanceof String) {
+            java.util.Arrays.fill(r, req(spec));
+        } else if (spec instanceof List<?> l) {
+            if (l.size() != names.size()) throw new ExecutorException("grad_req list has " + l.size() + " entries for " + names.size() + " arguments " + names);
+            for (int i = 0; i < r.length; i++) r[i] = req(l.get(i));
+        } else if (spec instanceof Map<?, ?> m) {
+            for (Object k : m.keySet()) {
+                if (!names.contains(String.valueOf(k))) throw new ExecutorException("grad_req names `" + k + "`, which is not an argument; the arguments are " + names);
+            }
+            for (int i = 0; i < r.length; i++) r[i] = m.containsKey(names.get(i)) ? req(m.get(names.get(i))) : GradReq.NULL;
+        } else {
+            throw new ExecutorException("grad_req must be a string, a list or a dict, got " + spec.getClass().getSimpleName());
+        }
+        return r;
+    }
+
+    private static GradReq req(Object o) {
+        if (o instanceof GradReq g) return g;
+        try {
+            return GradReq.parse(String.valueOf(o));
+        } catch (IllegalArgumentException e) {
+            throw new ExecutorException(e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------ construction: the graph passes
+
+    private Executor(Symbol symbol, Context ctx, NDArray[] args, NDArray[] grads, GradReq[] reqs, NDArray[] aux, Executor sharedExec,
+                     Options options, List<NDArray> owned) {
+        this.symbol = symbol;
+        this.ctx = ctx;
+        this.options = options;
+        this.argNames = symbol.listArguments();
+        this.auxNames = symbol.listAuxiliaryStates();
+        this.outputNames = symbol.listOutputs();
+        this.argArrays = args;
+        this.gradArrays = grads;
+        this.auxArrays = aux;
+        this.gradReqs = reqs;
+        this.owned = owned;
+        checkContexts(ctx);
+        this.pool = (sharedExec != null ? sharedExec.pool : new SharedPool(ctx)).retain();
+        boolean ok = false;
+        try {
+            List<Node> argNodes = symbol.argumentNodes(), auxNodes = symbol.auxiliaryNodes();
+            List<NodeEntry> fwdOuts = symbol.outputs();
+            Map<Node, NDArray> given = new java.util.IdentityHashMap<>();
+            for (int i = 0; i < argNodes.size(); i++) given.put(argNodes.get(i), args[i]);
+            for (int i = 0; i < auxNodes.size(); i++) given.put(auxNodes.get(i), aux[i]);
+
+            // 1. gradient
+            List<NodeEntry> xs = new ArrayList<>();
+            List<Integer> xArg = new ArrayList<>();
+            for (int i = 0; i < argNodes.size(); i++) {
+                if (reqs[i] == GradReq.NULL) continue;
+                xs.add(argNodes.get(i).output(0));
+                xArg.add(i);
+            }
+            Node[] headVars = new Node[fwdOuts.size()];
+            List<NodeEntry> gradEntries = List.of();
+            if (!xs.isEmpty()) {
+                List<NodeEntry> yGrads = new ArrayList<>();
+                for (int i = 0; i < headVars.length; i++) {
+                    headVars[i] = Node.variable("_head_grad_" + i);
+                    yGrads.add(headVars[i].output(0));
+                }
+                NodeBuilder nb = new NodeBuilder();
+                try {
+                    gradEntries = ownEntries(fwdOuts, GradientPass.gradients(fwdOuts, yGrads, xs, nb), xs, nb);
+                } catch (GraphException e) {
+                    throw new ExecutorException(e.getMessage(), e);
+                }
+            }
+            List<NodeEntry> all = new ArrayList<>(fwdOuts);
+            all.addAll(gradEntries);
+            Graph g = Graph.of(all);
+
+            // 2. shapes and types
+            Map<NodeEntry, Shape> knownShapes = new HashMap<>();
+            Map<NodeEntry, DType> knownTypes = new HashMap<>();
+            for (var e : given.entrySet()) {
+                knownShapes.put(e.getKey().output(0), e.getValue().shape());
+                knownTypes.put(e.getKey().output(0), e.getValue().dtype());
+            }
+            GraphInference.Result<Shape> fs = GraphInference.shapes(Graph.of(fwdOuts), knownShapes);
+            GraphInference.Result<DType> ft = GraphInference.types(Graph.of(fwdOuts), knownTypes);
+            this.headGrads = new NDArray[fwdOuts.size()];
+            for (int i = 0; i < headVars.length; i++) {
+                if (headVars[i] == null || !g.contains(headVars[i])) continue;
+                Shape hs = fs.get(fwdOuts.get(i));
+                DType ht = ft.get(fwdOuts.get(i));
+                if (hs == null || !hs.isKnown() || ht == null) throw new ExecutorException("cannot infer the shape of output " + outputNames.get(i));
+                headGrads[i] = NDScope.detach(NDArray.ones(hs, ht, ctx)); // MXNet's default head gradient for non-loss outputs is ones
+                owned.add(headGrads[i]);
+                given.put(headVars[i], headGrads[i]);
+                knownShapes.put(headVars[i].output(0), hs);
+                knownTypes.put(headVars[i].output(0), ht);
+            }
+            GraphInference.Result<Shape> shapes = GraphInference.shapes(g, knownShapes);
+            GraphInference.Result<DType> types = GraphInference.types(g, knownTypes);
+
+            int ne = g.numEntries();
+            NDArray[] values = new NDArray[ne];
+            boolean[] external = new boolean[ne];
+            long[] bytes = new long[ne];
+            DType[] dtypes = new DType[ne];
+            Shape[] eshapes = new Shape[ne];
+            OpReq[] entryReq = new OpReq[ne];
+            for (int i = 0; i < g.numNodes(); i++) {
+                Node n = g.nodes().get(i);
+                if (n.isVariable()) {
+                    NDArray v = given.get(n);
+                    if (v == null) throw new ExecutorException("no array bound to variable " + n.name());
+                    values[g.entryId(i, 0)] = v;
+                    external[g.entryId(i, 0)] = true;
+                    continue;
+                }
+                for (int j = 0; j < n.numOutputs(); j++) {
+                    NodeEntry e = n.output(j);
+                    Shape sh = shapes.get(e);
+                    DType dt = types.get(e);
+                    if (sh == null || !sh.isKnown() || dt == null) {
+                        throw new ExecutorException("cannot infer the shape and type of output " + j + " of node " + n.name() + " (" + n.op().name()
+                                + "): got " + sh + " " + dt);
+                    }
+                    int id = g.entryId(e);
+                    bytes[id] = sh.size() * dt.byteSize();
+                    dtypes[id] = dt;
+                    eshapes[id] = sh;
+                }
+            }
+            for (int k = 0; k < gradEntries.size(); k++) {
+                int id = g.entryId(gradEntries.get(k));
+                int arg = xArg.get(k);
+                NDArray ga = grads[arg];
+                Shape want = shapes.get(gradEntries.get(k));
+                if (!ga.shape().equals(want) || ga.dtype() != dtypes[id]) {
+                    throw new ExecutorException("gradient array of argument " + argNames.get(arg) + " is " + ga.shape() + " " + ga.dtype()
+                            + " but the gradient is " + want + " " + dtypes[id]);
+                }
+                values[id] = ga;
+                external[id] = true;
+                entryReq[id] = reqs[arg] == GradReq.ADD ? OpReq.ADD : OpReq.WRITE;
+            }
+
+            // execution order: forward nodes, then backward ones (a topological order, as MXNet's forward/backward split)
+            boolean[] fwd = new boolean[g.numNodes()];
+            for (NodeEntry o : fwdOuts) fwd[g.nodeId(o.node())] = true;
+            for (int i = g.numNodes() - 1; i >= 0; i--) {
+                if (!fwd[i]) continue;
+                for (NodeEntry in : g.nodes().get(i).inputs()) fwd[g.nodeId(in.node())] = true;
+            }
+            int[] order = new int[g.numNodes()];
+            int p = 0;
+            for (int pass = 0; pass < 2; pass++) {
+                for (int i = 0; i < g.numNodes(); i++) if (fwd[i] == (pass == 0)) order[p++] = i;
+            }
+
+            // 3. memory planning
+            MemoryPlanner.Plan plan = MemoryPlanner.plan(g, order, bytes, dtypes, external, options.planMemory(), options.inplace());
+            this.graph = g;
+            this.order = order;
+            this.plan = plan;
+            NDArray[] blocks = pool.assign(plan.bufferBytes());
+            long ext = 0;
+            for (NDArray a : args) ext += a.size() * a.dtype().byteSize();
+            for (NDArray a : aux) ext += a.size() * a.dtype().byteSize();
+            for (NDArray a : grads) if (a != null) ext += a.size() * a.dtype().byteSize();
+            this.stats = new MemoryStats(plan.plannedBytes(), plan.unplannedBytes(), ext, plan.bufferBytes().length, plan.inplace(), plan.reused());
+            for (int e = 0; e < ne; e++) {
+                if (external[e] || plan.bufferOf()[e] < 0) continue;
+                values[e] = NDScope.detach(blocks[plan.bufferOf()[e]].viewAs(eshapes[e], dtypes[e]));
+                owned.add(values[e]);
+            }
+
+            // 4 and 5. unread outputs get OpReq.NULL; one pre-built operation per node
+            int[] uses = g.entryUseCounts();
+            List<Imperative.Prebuilt> fops = new ArrayList<>(), bops = new ArrayList<>();
+            List<Node> fnodes = new ArrayList<>(), bnodes = new ArrayList<>();
+            List<NDArray[]> ins = new ArrayList<>(), outs = new ArrayList<>();
+            for (int pass = 0; pass < 2; pass++) {
+                for (int i : order) {
+                    Node n = g.nodes().get(i);
+                    if (n.isVariable() || fwd[i] != (pass == 0)) continue;
+                    NDArray[] in = new NDArray[n.inputs().size()];
+                    for (int k = 0; k < in.length; k++) in[k] = values[g.entryId(n.inputs().get(k))];
+                    NDArray[] out = new NDArray[n.numOutputs()];
+                    OpReq[] req = new OpReq[out.length];
+                    for (int j = 0; j < out.length; j++) {
+                        int id = g.entryId(i, j);
+                        out[j] = values[id];
+                        req[j] = entryReq[id] != null ? entryReq[id] : uses[id] == 0 ? OpReq.NULL : null;
+                    }
+                    Imperative.Prebuilt op;
+                    try {
+                        op = Imperative.prebuild(n.attrs(), in, out, req);
+                    } catch (OperatorException e) {
+                        throw new ExecutorException("node " + n.name() + ": " + e.getMessage(), e);
+                    }
+                    (pass == 0 ? fops : bops).add(op);
+                    (pass == 0 ? fnodes : bnodes).add(n);
+                    ins.add(in);
+                    outs.add(out);
+                }
+            }
+            this.forwardOps = fops.toArray(Imperative.Prebuilt[]::new);
+            this.backwardOps = bops.toArray(Imperative.Prebuilt[]::new);
+            this.forwardNodes = fnodes.toArray(Node[]::new);
+            this.backwardNodes = bnodes.toArray(Node[]::new);
+            this.opInputs = ins.toArray(NDArray[][]::new);
+            this.opOutputs = outs.toArray(NDArray[][]::new);
+            this.outputs = new NDArray[fwdOuts.size()];
+            for (int i = 0; i < outputs.length; i++) outputs[i] = values[g.entryId(fwdOuts.get(i))];
+            ok = true;
+        } catch (GraphException e) {
+            throw new ExecutorException(e.getMessage(), e);
+        } finally {
+            if (!ok) {
+                pool.release();
+                for (NDArray o : owned) o.close();
+            }
+        }
+    }
+
+    /**
+     * Gradient entries the executor can bind straight to the gradient arrays: one per argument,
+     * produced by an operator, read by nothing else and not a forward output. Others (a head
+     * gradient passed through unchanged, an entry shared by two arguments) get a {@code _copy}.
+     */
+    private static List<NodeEntry> ownEntries(List<NodeEntry> fwdOuts, List<NodeEntry> grads, List<NodeEntry> xs, NodeBuilder nb) {
+        List<NodeEntry> all = new ArrayList<>(fwdOuts);
+        all.addAll(grads);
+        Graph pre = Graph.of(all);
+        int[] uses = pre.entryUseCounts();
+        List<NodeEntry> r = new ArrayList<>(grads.size());
+        for (int k = 0; k < grads.size(); k++) {
+            NodeEntry e = grads.get(k);
+            if (e.node().isVariable() || uses[pre.entryId(e)] != 1) e = nb.op(xs.get(k).node().name() + "_grad", "_copy", e);
+            r.add(e);
+        }
+        return r;
+    }
+
+    private void checkContexts(Context ctx) {
+        for (int i = 0; i < argArrays.length; i++) checkContext(argArrays[i], "argument " + argNames.get(i), ctx);
+        for (int i = 0; i < gradArrays.length; i++) if (gradArrays[i] != null) checkContext(gradArrays[i], "gradient of " + argNames.get(i), ctx);
+        for (int i = 0; i < auxArrays.length; i++) checkContext(auxArrays[i], "auxiliary state " + auxNames.get(i), ctx);
+    }
+
+    private static void checkContext(NDArray a, String what, Context ctx) {
+        if (!a.context().equals(ctx)) throw new ExecutorException("bind: " + what + " is on " + a.context() + " but the executor's context is " + ctx);
+    }
+
+    // ------------------------------------------------------------------ running
+
+    /**
+     * {@code forward(is_train, **kwargs)}: copy the given arrays into the arguments of those names,
+     * then push the forward operations (asynchronous, as any operator call).
+     */
+    public List<NDArray> forward(boolean isTrain, Map<String, NDArray> kwargs) {
+        checkOpen();
+        if (kwargs != null) {
+            for (var e : kwargs.entrySet()) {
+                int i = argNames.indexOf(e.getKey());
+                if (i < 0) throw new ExecutorException("Unknown argument " + e.getKey() + "; the arguments are " + argNames);
+                NDArray v = e.getValue();
+                if (!v.shape().equals(argArrays[i].shape())) {
+                    throw new ExecutorException("Shape not match! Argument " + e.getKey() + ", need: " + argArrays[i].shape() + ", received: " + v.shape());
+                }
+                v.copyTo(argArrays[i]);
+            }
+        }
+        run(forwardOps, forwardNodes, 0, isTrain);
+        return outputs();
+    }
+
+    public List<NDArray> forward(boolean isTrain) { return forward(isTrain, null); }
+
+    /**
+     * {@code backward(out_grads)}: push the backward operations. {@code outGrads} (one per output,
+     * or null) are copied into the head gradients; they are only needed for outputs that are not a
+     * loss, and default to ones.
+     */
+    public void backward(List<NDArray> outGrads) {
+        checkOpen();
+        if (outGrads != null) {
+            if (outGrads.size() != outputs.length) {
+                throw new ExecutorException("backward: " + outGrads.size() + " out_grads given for " + outputs.length + " outputs " + outputNames);
+            }
+            for (int i = 0; i < outputs.length; i++) {
+                NDArray og = outGrads.get(i);
+                if (og == null || headGrads[i] == null) continue;
+                if (!og.shape().equals(headGrads[i].shape())) {
+                    throw new ExecutorException("backward: out_grads[" + i + "] has shape " + og.shape() + " but output " + outputNames.get(i)
+                            + " has " + headGrads[i].shape());
+                }
+                og.copyTo(headGrads[i]);
+            }
+        }
+        run(backwardOps, backwardNodes, forwardOps.length, true);
+    }
+
+    public void backward() { backward(null); }
+
+    private void run(Imperative.Prebuilt[] ops, Node[] nodes, int offset, boolean train) {
+        Monitor m = monitor;
+        for (int k = 0; k < ops.length; k++) {
+            ops[k].push(train);
+            if (m != null) monitor(m, nodes[k], opInputs[offset + k], opOutputs[offset + k]);
+        }
+    }
+
+    private void monitor(Monitor m, Node n, NDArray[] in, NDArray[] out) {
+        List<String> outNames = n.op().outputNames(n.attrs());
+        for (int j = 0; j < out.length; j++) m.call(n.name() + "_" + outNames.get(j), out[j]);
+        if (!monitorAll) return;
+        List<String> inNames = n.op().inputNames(n.attrs());
+        for (int k = 0; k < in.length; k++) m.call(n.name() + "_" + inNames.get(k), in[k]);
+    }
+
+    /** {@code set_monitor_callback(callback, monitor_all)}: called after each operation is pushed with its outputs (and inputs when monitorAll). */
+    public void setMonitorCallback(Monitor callback, boolean monitorAll) {
+        this.monitor = callback;
+        this.monitorAll = monitorAll;
+    }
+
+    // ------------------------------------------------------------------ arrays
+
+    public List<NDArray> outputs() { return List.of(outputs); }
+
+    public List<NDArray> argArrays() { return List.of(argArrays); }
+
+    /** Gradient arrays in argument order; null where grad_req is 'null' (as MXNet's None). */
+    public List<NDArray> gradArrays() { return Collections.unmodifiableList(java.util.Arrays.asList(gradArrays)); }
+
+    public List<NDArray> auxArrays() { return List.of(auxArrays); }
+
+    public Map<String, NDArray> argDict() { return dict(argNames, argArrays); }
+
+    /** Gradients by argument name; null values where grad_req is 'null'. */
+    public Map<String, NDArray> gradDict() { return dict(argNames, gradArrays); }
+
+    public Map<String, NDArray> auxDict() { return dict(auxNames, auxArrays); }
+
+    public Map<String, NDArray> outputDict() { return dict(outputNames, outputs); }
+
+    public Map<String, GradReq> gradReqs() {
+        Map<String, GradReq> m = new LinkedHashMap<>();
+        for (int i = 0; i < argNames.size(); i++) m.put(argNames.get(i), gradReqs[i]);
+        return Collections.unmodifiableMap(m);
+    }
+
+    private static Map<String, NDArray> dict(List<String> names, NDArray[] arrays) {
+        Map<String, NDArray> m = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) m.put(names.get(i), arrays[i]);
+        return Collections.unmodifiableMap(m);
+    }
+
+    public Symbol symbol() { return symbol; }
+
+    public Context context() { return ctx; }
+
+    /** Bytes held by the memory pool this executor shares with the executors bound against it (bucketing). */
+    public long sharedPoolBytes() { return pool.bytes(); }
+
+    /** Bytes with and without memory planning, for this executor's graph. */
+    public MemoryStats memoryStats() { return stats; }
+
+    /**
+     * {@code copy_params_from(arg_params, aux_params, allow_extra_params)}: copy (converting dtype)
+     * into the arguments and auxiliary states of those names.
+     */
+    public void copyParamsFrom(Map<String, NDArray> argParams, Map<String, NDArray> auxParams, boolean allowExtraParams) {
+        checkOpen();
+        copyInto(argParams, argNames, argArrays, "arguments", allowExtraParams);
+        if (auxParams != null) copyInto(auxParams, auxNames, auxArrays, "auxiliary states", allowExtraParams);
+    }
+
+    private static void copyInto(Map<String, NDArray> src, List<String> names, NDArray[] dst, String what, boolean allowExtra) {
+        for (var e : src.entrySet()) {
+            int i = names.indexOf(e.getKey());
+            if (i < 0) {
+                if (allowExtra) continue;
+                throw new ExecutorException("Find name \"" + e.getKey() + "\" that is not in the " + what);
+            }
+            if (!e.getValue().shape().equals(dst[i].shape())) {
+                throw new ExecutorException("copy_params_from: " + e.getKey() + " has shape " + e.getValue().shape() + ", the executor's is " + dst[i].shape());
+            }
+            e.getValue().copyTo(dst[i]);
+        }
+    }
+
+    /**
+     * {@code reshape(partial_shaping, allow_up_sizing, **kwargs)}: a new executor for new input
+     * shapes that shares this one's parameters and memory pool. Arrays whose shape is unchanged
+     * are shared; a smaller one becomes a view on this executor's array; a larger one needs
+     * {@code allowUpSizing}. Without {@code partialShaping}, an argument not named in
+     * {@code newShapes} must keep its shape. Close the new executor before this one's arrays go.
+     */
+    public Executor reshape(boolean partialShaping, boolean allowUpSizing, Map<String, Shape> newShapes) {
+        checkOpen();
+        Symbol.Inferred<Shape> s = symbol.inferShape(newShapes);
+        if (s == null) throw new ExecutorException("reshape: cannot infer every shape from " + newShapes);
+        List<NDArray> own = new ArrayList<>();
+        try {
+            NDArray[] a = new NDArray[argArrays.length], g = new NDArray[argArrays.length], x = new NDArray[auxArrays.length];
+            for (int i = 0; i < a.length; i++) {
+                String n = argNames.get(i);
+                a[i] = resized(argArrays[i], s.arguments().get(i), "arg:" + n, newShapes.containsKey(n), partialShaping, allowUpSizing, own);
+                if (gradArrays[i] != null) g[i] = resized(gradArrays[i], s.arguments().get(i), "grad of " + n, true, true, allowUpSizing, own);
+            }
+            for (int i = 0; i < x.length; i++) {
+                x[i] = resized(auxArrays[i], s.auxiliaryStates().get(i), "aux:" + auxNames.get(i), false, partialShaping, allowUpSizing, own);
+            }
+            return new Executor(symbol, ctx, a, g, gradReqs.clone(), x, this, options, own);
+        } catch (RuntimeException e) {
+            for (NDArray o : own) o.close();
+            throw e;
+        }
+    }
+
+    private NDArray resized(NDArray old, Shape s, String name, boolean named, boolean partial, boolean upSizing, List<NDArray> own) {
+        if (old.shape().equals(s)) return old;
+        if (!named && !partial) {
+            throw new ExecutorException("Shape of unspecified array " + name + " changed. This can cause the new executor to not share parameters "
+                    + "with the old one. Please check for error in network. If this is intended, set partial_shaping=True to suppress this warning.");
+        }
+        NDArray r;
+        if (s.size() > old.size()) {
+            if (!upSizing) {
+                throw new ExecutorException("New shape of " + name + " larger than original. First making a big executor and then down sizing it "
+                        + "is more efficient than the reverse. If you really want to up size, set allow_up_sizing=True to enable allocation of new arrays.");
+            }
+            r = NDScope.detach(NDArray.zeros(s, old.dtype(), ctx));
+        } else {
+            r = NDScope.detach(old.viewAs(s, old.dtype()));
+        }
+        own.add(r);
+        return r;
+    }
+
+    private void checkOpen() {
+        if (closed) throw new ExecutorException("the executor has been closed");
+    }
+
+    /** Wait for pushed work, then release the operations, the arrays this executor allocated and its share of the pool. */
+    @Override public void close() {
+        if (closed) return;
+        closed = true;
+        NDArray.waitAll();
+        for (Imperative.Prebuilt op : forwardOps) op.close();
+        for (Imperative.Prebuilt op : backwardOps) op.close();
+        for (NDArray o : owned) o.close();
+        pool.release();
+    }
+
+    /** MXNet's debug_str in brief: the nodes in execution order and the memory plan's figures. */
+    public String debugStr() {
+        StringBuilder sb = new StringBuilder("Symbol outputs: " + outputNames + "\n");
+        for (Node n : forwardNodes) sb.append("forward  ").append(n.op().name()).append(' ').append(n.name()).append('\n');
+        for (Node n : backwardNodes) sb.append("backward ").append(n.op().name()).append(' ').append(n.name()).append('\n');
+        return sb.append(stats).append('\n').toString();
+    }
+
+    static boolean envFlag(String name, boolean dflt) {
+        String v = System.getenv(name);
+        if (v == null || v.isBlank()) return dflt;
+        return !(v.equals("0") || v.equalsIgnoreCase("false"));
+    }
+}
