@@ -14,6 +14,7 @@ public class VfsIndex {
     public static void main(String[] args) throws IOException {
         Path classes = Path.of(args[0]);
         Path vfs = classes.resolve("org.graalvm.python.vfs");
+        Files.createDirectories(vfs); // also when no Python sources were copied
         List<String> lines = new ArrayList<>();
         try (Stream<Path> all = Files.walk(vfs)) {
             all.sorted().forEach(p -> {
