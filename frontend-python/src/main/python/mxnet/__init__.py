@@ -11,8 +11,7 @@ from . import ndarray  # noqa: F401
 from . import ndarray as nd  # noqa: F401
 
 _LAZY = {'autograd': 'autograd', 'random': 'random', 'optimizer': 'optimizer', 'lr_scheduler': 'lr_scheduler',
-         'initializer': 'initializer', 'init': 'initializer', 'metric': 'metric', 'io': 'io',
-         'callback': 'callback', 'test_utils': 'test_utils', 'util': 'util'}
+         'initializer': 'initializer', 'init': 'initializer', 'metric': 'metric', 'io': 'io', 'test_utils': 'test_utils'}
 
 
 def __getattr__(name):

@@ -69,3 +69,36 @@ def _dtype_name(dtype):
     if dtype is None:
         return 'float32'
     return _param_str(dtype)
+
+
+def _merge_positional(owner, names, args, kwargs):
+    """kwargs with positional `args` bound to `names` (MXNet's constructor order)."""
+    if len(args) > len(names):
+        raise TypeError('%s takes at most %d positional arguments (%d given)' % (owner, len(names), len(args)))
+    kwargs.update(zip(names, args))
+    return kwargs
+
+
+def _runtime_classes(kind, names, base, positional, module):
+    """Python classes for the runtime's registry `kind` (optimizer, metric, initializer), one per
+    runtime class and named as it (SGD, Accuracy, Xavier); returns ({class name: class}, {registry
+    name: class}). `positional` gives constructor argument order by class name; a registry entry
+    that cannot be made with default arguments is named from that table or left out."""
+    classes, by_name = {}, {}
+    fallback = {k.lower(): k for k in positional}
+    for n in sorted(str(x) for x in names):
+        try:
+            cls_name = str(_bridge.registeredClassName(kind, n))
+        except BaseException:
+            cls_name = fallback.get(n)
+            if cls_name is None:
+                continue
+        cls = classes.get(cls_name)
+        if cls is None:
+            cls = type(cls_name, (base,), {'_registry_name': n, '_positional': positional.get(cls_name, ()),
+                                           '__doc__': "The runtime's %s %s." % (cls_name, kind), '__module__': module})
+            classes[cls_name] = cls
+        if cls_name.lower() == n:
+            cls._registry_name = n
+        by_name[n] = cls
+    return classes, by_name

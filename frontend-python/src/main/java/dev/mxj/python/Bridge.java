@@ -174,6 +174,22 @@ public final class Bridge {
 
     public Optimizer optimizer(String name, Value kwargs) { return Optimizer.create(name, kwargs(kwargs)); }
 
+    /**
+     * The runtime's class name of a registered optimizer, metric or initializer ({@code kind}),
+     * made with default arguments: Python names its classes so (SGD, Accuracy, Xavier, ...).
+     */
+    public String registeredClassName(String kind, String name) {
+        Object o = switch (kind) {
+            case "optimizer" -> Optimizer.create(name, Map.of());
+            case "metric" -> Metric.create(name, Map.of());
+            case "initializer" -> Initializer.create(name, Map.of());
+            default -> throw new IllegalArgumentException("unknown registry " + kind);
+        };
+        return o.getClass().getSimpleName();
+    }
+
+    public String[] initializerNames() { return Initializer.names().toArray(String[]::new); }
+
     public Updater updater(Optimizer opt) { return Optimizer.getUpdater(opt); }
 
     public String[] optimizerNames() { return Optimizer.names().toArray(String[]::new); }
@@ -211,9 +227,33 @@ public final class Bridge {
         return n.doubleValue();
     }
 
+    /** Several parameters in one call (SGD then aggregates them into multi_sgd updates, as MXNet). */
+    public void update(Updater u, Value indices, Value grads, Value weights) {
+        int[] idx = new int[(int) indices.getArraySize()];
+        for (int i = 0; i < idx.length; i++) idx[i] = indices.getArrayElement(i).asInt();
+        u.call(idx, arrays(grads), arrays(weights));
+    }
+
+    /** A name → (list of) floats map of MXNet's {@code get_states}/{@code set_states}: the updater's bytes. */
+    public byte[] getStates(Updater u) { return u.getStates(); }
+
+    public void setStates(Updater u, Value bytes) {
+        byte[] b = new byte[(int) bytes.getArraySize()];
+        for (int i = 0; i < b.length; i++) b[i] = (byte) bytes.getArrayElement(i).asInt();
+        u.setStates(b);
+    }
+
     public Initializer initializer(String name, Value kwargs) { return Initializer.create(name, kwargs(kwargs)); }
 
     public EvalMetric metric(String name, Value kwargs) { return Metric.create(name, kwargs(kwargs)); }
+
+    public void metricUpdate(EvalMetric m, Value labels, Value preds) { m.update(List.of(arrays(labels)), List.of(arrays(preds))); }
+
+    /** {names, values, multi} of {@code get()} ({@code global} for {@code get_global()}). */
+    public Object[] metricGet(EvalMetric m, boolean global) {
+        EvalMetric.Result r = global ? m.getGlobal() : m.get();
+        return new Object[] {r.names().toArray(String[]::new), r.values().stream().mapToDouble(Double::doubleValue).toArray(), r.multi()};
+    }
 
     public String[] metricNames() { return Metric.names().toArray(String[]::new); }
 
