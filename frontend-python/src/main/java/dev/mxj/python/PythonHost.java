@@ -10,6 +10,8 @@ import org.graalvm.polyglot.Value;
 import org.graalvm.python.embedding.GraalPyResources;
 import org.graalvm.python.embedding.VirtualFileSystem;
 
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,14 +47,28 @@ public final class PythonHost implements AutoCloseable {
 
     private final Context context;
     private final List<String> args;
+    /** Set by Ctrl-C (SIGINT) before the running script is cancelled. */
+    private volatile boolean interrupted;
 
-    private PythonHost(Context context, List<String> args) {
+    /** Where the host's own messages go: the guest's stderr. */
+    private final PrintStream err;
+
+    private PythonHost(Context context, List<String> args, PrintStream err) {
         this.context = context;
         this.args = args;
+        this.err = err;
     }
 
     /** A host whose scripts see {@code args} as {@code sys.argv} ({@code args[0]} is the script path). */
     public static PythonHost create(Engine engine, List<String> args) {
+        return create(engine, args, null, null, null);
+    }
+
+    /**
+     * As {@link #create(Engine, List)}, with the guest's standard streams (null: the process's own),
+     * e.g. to capture a script's output.
+     */
+    public static PythonHost create(Engine engine, List<String> args, InputStream in, OutputStream out, OutputStream err) {
         VirtualFileSystem vfs = VirtualFileSystem.newBuilder().resourceLoadingClass(PythonHost.class).build();
         Context.Builder b = GraalPyResources.contextBuilder(vfs)
                 .engine(engine)
@@ -66,12 +82,45 @@ public final class PythonHost implements AutoCloseable {
                 .option("python.ForceImportSite", "false")
                 .option("python.NoSiteFlag", "true")
                 .arguments("python", args.toArray(String[]::new));
+        if (in != null) b.in(in);
+        if (out != null) b.out(out);
+        if (err != null) b.err(err);
         String dev = System.getenv("MXJ_PYTHONPATH");
         if (dev != null && !dev.isBlank()) b.option("python.PythonPath", dev + ":" + vfsSrc());
         Context ctx = b.build();
         ctx.getPolyglotBindings().putMember("mxj", new Bridge());
-        return new PythonHost(ctx, List.copyOf(args));
+        ctx.eval("python", PRELUDE);
+        PrintStream errStream = err == null ? System.err : new PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8);
+        return new PythonHost(ctx, List.copyOf(args), errStream);
     }
+
+    /**
+     * What the skipped {@code site} module would have added that scripts use: {@code exit()} and
+     * {@code quit()}.
+     */
+    private static final String PRELUDE = """
+            import builtins, sys
+            class _Quitter:
+                def __init__(self, name):
+                    self.name = name
+                def __repr__(self):
+                    return 'Use %s() or Ctrl-D (i.e. EOF) to exit' % self.name
+                def __call__(self, code=None):
+                    raise SystemExit(code)
+            def _mxj_exit_status(e):
+                # as CPython's handling of an uncaught SystemExit
+                if e.code is None:
+                    return 0
+                if isinstance(e.code, int):
+                    return e.code
+                print(e.code, file=sys.stderr)
+                return 1
+            builtins._mxj_exit_status = _mxj_exit_status
+            if not hasattr(builtins, 'exit'):
+                builtins.exit = _Quitter('exit')
+                builtins.quit = _Quitter('quit')
+            del _Quitter, _mxj_exit_status, builtins, sys
+            """;
 
     private static String vfsSrc() { return "/graalpy_vfs/src"; }
 
@@ -88,30 +137,37 @@ public final class PythonHost implements AutoCloseable {
      */
     public int runScript(Path script) {
         Path dir = script.toAbsolutePath().getParent();
-        try {
+        try (Interrupts ignored = Interrupts.install(this)) {
             Value run = context.eval(Source.create("python", """
                     def _mxj_run(path, dir):
                         import sys, runpy
                         sys.path.insert(0, dir)
                         sys._mxj_script = path
-                        runpy.run_path(path, run_name='__main__')
+                        try:
+                            runpy.run_path(path, run_name='__main__')
+                        except SystemExit as e:
+                            return _mxj_exit_status(e)
+                        return 0
                     _mxj_run
                     """));
-            run.execute(script.toString(), dir == null ? "." : dir.toString());
-            return 0;
+            return run.execute(script.toString(), dir == null ? "." : dir.toString()).asInt();
         } catch (PolyglotException e) {
-            return exitCode(e, System.err);
+            return exitCode(e, err);
         } finally {
             flush();
         }
     }
 
     /** The exit code of a script that ended with {@code e}, printing what Python would print. */
-    int exitCode(PolyglotException e, PrintStream err) {
+    private int exitCode(PolyglotException e, PrintStream err) {
         if (e.isExit()) return e.getExitStatus();
         if (e.isInterrupted() || e.isCancelled()) {
-            err.println("KeyboardInterrupt");
-            return 130;
+            if (interrupted) {
+                err.println("KeyboardInterrupt");
+                return 130;
+            }
+            err.println("mxj: the script was cancelled");
+            return 1;
         }
         if (e.isGuestException()) {
             Value ex = e.getGuestObject();
@@ -162,20 +218,25 @@ public final class PythonHost implements AutoCloseable {
      * or {@code exit()} to leave. Returns the exit code.
      */
     public int interactive() {
-        try {
-            context.eval(Source.newBuilder("python", """
+        try (Interrupts ignored = Interrupts.install(this)) {
+            return context.eval(Source.newBuilder("python", """
                     import code, sys
                     try:
                         import readline
                     except Exception:
                         pass
                     import mxnet as mx
-                    code.interact(banner="mxj %s (Python %s on GraalPy); `mx` is the mxnet package" % (mx.__version__, sys.version.split()[0]),
-                                  local={'mx': mx, '__name__': '__main__'}, exitmsg="")
-                    """, "<mxj python>").buildLiteral());
-            return 0;
+                    def _mxj_interact():
+                        try:
+                            code.interact(banner="mxj Python prompt: the mxnet %s API as `mx` (Python %s on GraalPy)" % (mx.__version__, sys.version.split()[0]),
+                                          local={'mx': mx, '__name__': '__main__'}, exitmsg="")
+                        except SystemExit as e:
+                            return _mxj_exit_status(e)
+                        return 0
+                    _mxj_interact()
+                    """, "<mxj python>").buildLiteral()).asInt();
         } catch (PolyglotException e) {
-            return exitCode(e, System.err);
+            return exitCode(e, err);
         } finally {
             flush();
         }
@@ -186,6 +247,47 @@ public final class PythonHost implements AutoCloseable {
             context.close(true);
         } catch (PolyglotException | IllegalStateException ignored) {
             // cancelled contexts may refuse a second close
+        }
+    }
+
+    /**
+     * Stops the running script as Ctrl-C does: the guest is cancelled at its next safepoint (also
+     * inside a long host call's return), {@code runScript} prints {@code KeyboardInterrupt} and
+     * returns 130. Callable from any thread.
+     */
+    public void interrupt() {
+        interrupted = true;
+        try {
+            context.close(true);
+        } catch (PolyglotException | IllegalStateException ignored) {
+            // already closing
+        }
+    }
+
+    /** Routes SIGINT to {@link #interrupt()} while a script runs; a second Ctrl-C ends the process. */
+    private static final class Interrupts implements AutoCloseable {
+        private final sun.misc.Signal signal = new sun.misc.Signal("INT");
+        private final sun.misc.SignalHandler previous;
+
+        private Interrupts(PythonHost host) {
+            sun.misc.SignalHandler prev = null;
+            try {
+                prev = sun.misc.Signal.handle(signal, s -> {
+                    if (host.interrupted) Runtime.getRuntime().halt(130);
+                    Thread t = new Thread(host::interrupt, "mxj-interrupt");
+                    t.setDaemon(true);
+                    t.start();
+                });
+            } catch (IllegalArgumentException | UnsupportedOperationException noSignals) {
+                // signals not available (some embedders reserve INT): Ctrl-C keeps the JVM's default
+            }
+            previous = prev;
+        }
+
+        static Interrupts install(PythonHost host) { return new Interrupts(host); }
+
+        @Override public void close() {
+            if (previous != null) sun.misc.Signal.handle(signal, previous);
         }
     }
 

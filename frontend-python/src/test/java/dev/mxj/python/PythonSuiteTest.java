@@ -28,10 +28,15 @@ class PythonSuiteTest {
     private static Engine engine;
     private static PythonHost host;
 
+    /** One engine for every Python test class of this JVM (GraalPy's start-up work is shared). */
+    static synchronized Engine sharedEngine() {
+        if (engine == null) engine = Engine.newBuilder().option("engine.WarnInterpreterOnly", "false").build();
+        return engine;
+    }
+
     static synchronized PythonHost host() {
         if (host == null) {
-            engine = Engine.newBuilder().option("engine.WarnInterpreterOnly", "false").build();
-            host = PythonHost.create(engine, List.of("pytest"));
+            host = PythonHost.create(sharedEngine(), List.of("pytest"));
             host.context().getBindings("python").putMember("_suite_dir", DIR.toAbsolutePath().toString());
             host.eval("""
                     import sys, runpy, traceback
@@ -53,9 +58,7 @@ class PythonSuiteTest {
     @AfterAll
     static synchronized void closeHost() {
         if (host != null) host.close();
-        if (engine != null) engine.close();
         host = null;
-        engine = null;
     }
 
     @TestFactory
