@@ -1,13 +1,33 @@
 """Device contexts, as mxnet.context: cpu(), gpu(), Context as a `with` block, current_context()."""
-import threading
+import _thread
 from .base import _bridge, _err, MXNetError
 
 __all__ = ['Context', 'cpu', 'gpu', 'cpu_pinned', 'current_context', 'num_gpus']
 
 
+class _ThreadLocalValue:
+    """Per-thread `value` (what threading.local gives MXNet) without importing `threading`,
+    which costs about a second of start-up on GraalPy."""
+    __slots__ = ('_values',)
+
+    def __init__(self):
+        self._values = {}
+
+    @property
+    def value(self):
+        try:
+            return self._values[_thread.get_ident()]
+        except KeyError:
+            raise AttributeError('value') from None
+
+    @value.setter
+    def value(self, v):
+        self._values[_thread.get_ident()] = v
+
+
 class Context:
     """A device and its id, e.g. cpu(0). `with mx.gpu(1):` makes it the default for new arrays."""
-    _default_ctx = threading.local()
+    _default_ctx = _ThreadLocalValue()
     devtype2str = {1: 'cpu', 2: 'gpu', 3: 'cpu_pinned', 5: 'cpu_shared'}
     devstr2type = {'cpu': 1, 'gpu': 2, 'cpu_pinned': 3, 'cpu_shared': 5}
 
