@@ -1,11 +1,13 @@
 package dev.mxj.interop;
 
 import dev.mxj.ndarray.Imperative;
+import dev.mxj.op.Attrs;
 import dev.mxj.ndarray.NDArray;
 import dev.mxj.op.OpDef;
 import dev.mxj.op.OpRegistry;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,10 +19,15 @@ import java.util.Map;
 public final class OpInvoker {
     private final OpDef def;
     private final Map<String, String> params;
+    /** Input names under these parameters; null when they depend on the input count (variadic operators). */
+    private final List<String> inputNames;
+    private final int numVisibleOutputs;
 
-    private OpInvoker(OpDef def, Map<String, String> params) {
+    private OpInvoker(OpDef def, Map<String, String> params, Attrs attrs) {
         this.def = def;
         this.params = params;
+        this.inputNames = def.keyVarNumArgs() != null && !params.containsKey(def.keyVarNumArgs()) ? null : List.copyOf(def.inputNames(attrs));
+        this.numVisibleOutputs = def.numVisibleOutputs(attrs);
     }
 
     /**
@@ -34,11 +41,21 @@ public final class OpInvoker {
         OpDef def = OpRegistry.global().get(op);
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < keys.length; i++) m.put(keys[i], values[i]);
-        def.parseAttrs(m); // fail here, with the operator and parameter named, not at the first call
-        return new OpInvoker(def, Map.copyOf(m));
+        Attrs attrs = def.parseAttrs(m); // fail here, with the operator and parameter named, not at the first call
+        return new OpInvoker(def, Map.copyOf(m), attrs);
     }
 
     public String name() { return def.name(); }
+
+    /**
+     * The input names these parameters give (FullyConnected with no_bias=True: data, weight), so
+     * a front end can place inputs passed by keyword; null for a variadic operator whose count
+     * parameter was not given (its inputs are positional).
+     */
+    public List<String> inputNames() { return inputNames; }
+
+    /** How many outputs a call returns (hidden outputs such as BatchNorm's saved statistics excluded). */
+    public int numVisibleOutputs() { return numVisibleOutputs; }
 
     /** All visible outputs; null inputs are dropped (an optional input left out). */
     public NDArray[] invoke(NDArray[] inputs) { return Imperative.invoke(def.name(), inputs, params, null); }

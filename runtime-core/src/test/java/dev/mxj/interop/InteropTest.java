@@ -36,4 +36,26 @@ class InteropTest {
         assertEquals("Concat", concat.canonicalName());
         assertEquals("num_args", concat.numArgsParam());
     }
+
+    @Test
+    void invokerKnowsInputNamesAndVisibleOutputs() {
+        OpInvoker fc = OpInvoker.of("FullyConnected", new String[] {"num_hidden", "no_bias"}, new String[] {"4", "True"});
+        assertEquals(java.util.List.of("data", "weight"), fc.inputNames());
+        assertEquals(1, fc.numVisibleOutputs());
+        OpInvoker split = OpInvoker.of("split", new String[] {"num_outputs"}, new String[] {"3"});
+        assertEquals(3, split.numVisibleOutputs());
+        OpInvoker concat = OpInvoker.of("Concat", new String[] {"num_args"}, new String[] {"2"});
+        assertEquals(java.util.List.of("arg0", "arg1"), concat.inputNames());
+    }
+
+    @Test
+    void reshapeViewsUseMxnetCodes() {
+        NDArray x = NDArray.arange(24).reshape(2, 3, 4);
+        assertEquals(dev.mxj.op.Shape.of(6, 4), NDViews.reshape(x, new long[] {-3, -2}, false).shape());
+        assertEquals(dev.mxj.op.Shape.of(1, 2, 3, 4), NDViews.reshape(x, new long[] {-4, 1, 2, -2}, false).shape());
+        assertEquals(dev.mxj.op.Shape.of(6, 4), NDViews.reshape(x, new long[] {-1, 0}, true).shape());
+        NDArray v = NDViews.reshape(x, new long[] {-1}, false);
+        assertTrue(v.sharesMemoryWith(x), "a view, not a copy");
+        assertThrows(RuntimeException.class, () -> NDViews.reshape(x, new long[] {5, 5}, false));
+    }
 }

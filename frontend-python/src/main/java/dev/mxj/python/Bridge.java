@@ -1,0 +1,365 @@
+package dev.mxj.python;
+
+import dev.mxj.Context;
+import dev.mxj.Devices;
+import dev.mxj.Random;
+import dev.mxj.autograd.Autograd;
+import dev.mxj.autograd.GradReq;
+import dev.mxj.initializer.Initializer;
+import dev.mxj.interop.OpCatalog;
+import dev.mxj.interop.OpInvoker;
+import dev.mxj.io.CSVIter;
+import dev.mxj.io.DataDesc;
+import dev.mxj.io.MNISTIter;
+import dev.mxj.io.NDArrayIter;
+import dev.mxj.metric.EvalMetric;
+import dev.mxj.metric.Metric;
+import dev.mxj.ndarray.NDArray;
+import dev.mxj.ndarray.NDSerializer;
+import dev.mxj.op.DType;
+import dev.mxj.op.OpRegistry;
+import dev.mxj.op.Shape;
+import dev.mxj.optimizer.Optimizer;
+import dev.mxj.optimizer.Updater;
+import dev.mxj.optimizer.lr.CosineScheduler;
+import dev.mxj.optimizer.lr.FactorScheduler;
+import dev.mxj.optimizer.lr.LRScheduler;
+import dev.mxj.optimizer.lr.MultiFactorScheduler;
+import dev.mxj.optimizer.lr.PolyScheduler;
+import org.graalvm.polyglot.Value;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one host object the Python {@code mxnet} package sees (as the polyglot binding
+ * {@code mxj}): factories and conversions for what Python values cannot express directly. Guest
+ * code gets no host class lookup; everything it reaches is this object, the Java runtime objects
+ * it returns, and their public methods. Each method is one short host call; the Python layer keeps
+ * the MXNet signatures and turns every exception into {@code MXNetError}.
+ */
+public final class Bridge {
+    Bridge() {}
+
+    // ------------------------------------------------------------------ operators
+
+    public String[] opNames() { return OpRegistry.global().allNames().toArray(String[]::new); }
+
+    public OpCatalog.OpInfo opInfo(String name) { return OpCatalog.info(name); }
+
+    /** An invoker with parsed parameters; {@code values} are MXNet's string forms. */
+    public OpInvoker invoker(String op, Value keys, Value values) {
+        return OpInvoker.of(op, strings(keys), strings(values));
+    }
+
+    /** Calls with any number of inputs (null entries: optional inputs left out). */
+    public NDArray[] invoke(OpInvoker inv, Value inputs) { return inv.invoke(arrays(inputs)); }
+
+    public NDArray[] invokeInto(OpInvoker inv, Value inputs, Value out) { return inv.invokeInto(arrays(inputs), arrays(out)); }
+
+    // ------------------------------------------------------------------ arrays
+
+    /**
+     * An array from flat values (a Python list of numbers) in row-major order. Values are read as
+     * double, or as long for the 64-bit integer types so that large integers survive.
+     */
+    public NDArray fromValues(Value data, Value shape, String dtype, Context ctx) {
+        DType t = DType.parse(dtype);
+        long[] dims = longs(shape);
+        int n = Math.toIntExact(data.getArraySize());
+        Shape s = Shape.of(dims);
+        if (s.size() != n) throw new IllegalArgumentException("data has " + n + " elements but shape " + s + " needs " + s.size());
+        if (t == DType.INT64) {
+            long[] v = new long[n];
+            for (int i = 0; i < n; i++) v[i] = data.getArrayElement(i).asLong();
+            return NDArray.array(v, s, ctx);
+        }
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) v[i] = data.getArrayElement(i).asDouble();
+        return NDArray.array(v, s, t, ctx);
+    }
+
+    /** Flat values for {@code tolist()}: long[] for integer and bool types, double[] otherwise. */
+    public Object values(NDArray a) {
+        DType t = a.dtype();
+        return t.isFloating() ? a.toDoubleArray() : a.toLongArray();
+    }
+
+    public long[] shape(NDArray a) { return a.shape().dims(); }
+
+    public String dtypeName(NDArray a) { return a.dtype().toString(); }
+
+    public NDArray reshape(NDArray a, Value shape, boolean reverse) { return dev.mxj.interop.NDViews.reshape(a, longs(shape), reverse); }
+
+    public NDArray asType(NDArray a, String dtype) { return a.asType(DType.parse(dtype)); }
+
+    public void waitAll() { NDArray.waitAll(); }
+
+    public void save(String file, Value names, Value arrays) throws IOException {
+        NDArray[] a = arrays(arrays);
+        if (names == null || names.isNull()) {
+            NDSerializer.save(Path.of(file), List.of(a));
+            return;
+        }
+        String[] n = strings(names);
+        Map<String, NDArray> m = new LinkedHashMap<>();
+        for (int i = 0; i < n.length; i++) m.put(n[i], a[i]);
+        NDSerializer.save(Path.of(file), m);
+    }
+
+    /** {names, arrays}; names is empty for a file saved from a list. */
+    public Object[] load(String file) throws IOException {
+        NDSerializer.Loaded l = NDSerializer.load(Path.of(file));
+        return new Object[] {l.names().toArray(String[]::new), l.arrays().toArray(NDArray[]::new)};
+    }
+
+    // ------------------------------------------------------------------ context, random, autograd
+
+    public Context context(String deviceType, int id) { return Context.of(deviceType, id); }
+
+    public Context defaultContext() { return Context.defaultContext(); }
+
+    /** Devices of a type that are usable here (0 when its plugin is missing or unusable). */
+    public int deviceCount(String deviceType) {
+        for (Devices.DeviceInfo d : Devices.list()) if (d.deviceType().equals(deviceType)) return d.usable() ? d.count() : 0;
+        return 0;
+    }
+
+    public void seed(long seed, Context ctx) {
+        if (ctx == null) Random.seed(seed);
+        else Random.seed(seed, ctx);
+    }
+
+    public boolean setRecording(boolean on) { return Autograd.setRecording(on); }
+
+    public boolean setTraining(boolean on) { return Autograd.setTraining(on); }
+
+    public boolean isRecording() { return Autograd.isRecording(); }
+
+    public boolean isTraining() { return Autograd.isTraining(); }
+
+    public void attachGrad(NDArray a, String gradReq) { a.attachGrad(gradReq(gradReq)); }
+
+    public void markVariables(Value vars, Value grads, Value reqs) {
+        NDArray[] v = arrays(vars), g = arrays(grads);
+        String[] r = strings(reqs);
+        List<GradReq> req = new ArrayList<>();
+        for (String s : r) req.add(gradReq(s));
+        Autograd.markVariables(List.of(v), List.of(g), req);
+    }
+
+    public void backward(Value heads, Value headGrads, boolean retainGraph, boolean trainMode) {
+        Autograd.backward(List.of(arrays(heads)), headGrads == null || headGrads.isNull() ? null : nullableList(headGrads), retainGraph, trainMode);
+    }
+
+    public NDArray[] grad(Value heads, Value variables, Value headGrads, boolean retainGraph, boolean createGraph, boolean trainMode) {
+        List<NDArray> hg = headGrads == null || headGrads.isNull() ? null : nullableList(headGrads);
+        return Autograd.grad(List.of(arrays(heads)), List.of(arrays(variables)), hg, retainGraph, createGraph, trainMode).toArray(NDArray[]::new);
+    }
+
+    private static GradReq gradReq(String s) {
+        return switch (s) {
+            case "write" -> GradReq.WRITE;
+            case "add" -> GradReq.ADD;
+            case "null" -> GradReq.NULL;
+            default -> throw new IllegalArgumentException("grad_req must be 'write', 'add' or 'null', got '" + s + "'");
+        };
+    }
+
+    // ------------------------------------------------------------------ training blocks
+
+    public Optimizer optimizer(String name, Value kwargs) { return Optimizer.create(name, kwargs(kwargs)); }
+
+    /**
+     * The runtime's class name of a registered optimizer, metric or initializer ({@code kind}),
+     * made with default arguments: Python names its classes so (SGD, Accuracy, Xavier, ...).
+     */
+    public String registeredClassName(String kind, String name) {
+        Object o = switch (kind) {
+            case "optimizer" -> Optimizer.create(name, Map.of());
+            case "metric" -> Metric.create(name, Map.of());
+            case "initializer" -> Initializer.create(name, Map.of());
+            default -> throw new IllegalArgumentException("unknown registry " + kind);
+        };
+        return o.getClass().getSimpleName();
+    }
+
+    public String[] initializerNames() { return Initializer.names().toArray(String[]::new); }
+
+    public Updater updater(Optimizer opt) { return Optimizer.getUpdater(opt); }
+
+    public String[] optimizerNames() { return Optimizer.names().toArray(String[]::new); }
+
+    public LRScheduler lrScheduler(String kind, Value kwargs) {
+        Map<String, Object> k = kwargs(kwargs);
+        double baseLr = num(k, "base_lr", 0.01);
+        int warmupSteps = (int) num(k, "warmup_steps", 0);
+        double warmupBeginLr = num(k, "warmup_begin_lr", 0);
+        String warmupMode = k.getOrDefault("warmup_mode", "linear").toString();
+        return switch (kind) {
+            case "FactorScheduler" -> new FactorScheduler((int) num(k, "step", Double.NaN), num(k, "factor", 1), num(k, "stop_factor_lr", 1e-8),
+                    baseLr, warmupSteps, warmupBeginLr, warmupMode);
+            case "MultiFactorScheduler" -> {
+                Object st = k.get("step");
+                if (!(st instanceof List<?> l)) throw new IllegalArgumentException("MultiFactorScheduler: step must be a list of ints, got " + st);
+                int[] steps = l.stream().mapToInt(o -> ((Number) o).intValue()).toArray();
+                yield new MultiFactorScheduler(steps, num(k, "factor", 1), baseLr, warmupSteps, warmupBeginLr, warmupMode);
+            }
+            case "PolyScheduler" -> new PolyScheduler((int) num(k, "max_update", Double.NaN), baseLr, num(k, "pwr", 2), num(k, "final_lr", 0),
+                    warmupSteps, warmupBeginLr, warmupMode);
+            case "CosineScheduler" -> new CosineScheduler((int) num(k, "max_update", Double.NaN), baseLr, num(k, "final_lr", 0),
+                    warmupSteps, warmupBeginLr, warmupMode);
+            default -> throw new IllegalArgumentException("unknown learning-rate scheduler " + kind);
+        };
+    }
+
+    private static double num(Map<String, Object> k, String key, double dflt) {
+        Object o = k.get(key);
+        if (o == null) {
+            if (Double.isNaN(dflt)) throw new IllegalArgumentException("missing required argument '" + key + "'");
+            return dflt;
+        }
+        if (!(o instanceof Number n)) throw new IllegalArgumentException("argument '" + key + "' must be a number, got " + o);
+        return n.doubleValue();
+    }
+
+    /** Several parameters in one call (SGD then aggregates them into multi_sgd updates, as MXNet). */
+    public void update(Updater u, Value indices, Value grads, Value weights) {
+        int[] idx = new int[(int) indices.getArraySize()];
+        for (int i = 0; i < idx.length; i++) idx[i] = indices.getArrayElement(i).asInt();
+        u.call(idx, arrays(grads), arrays(weights));
+    }
+
+    /** A name → (list of) floats map of MXNet's {@code get_states}/{@code set_states}: the updater's bytes. */
+    public byte[] getStates(Updater u) { return u.getStates(); }
+
+    public void setStates(Updater u, Value bytes) {
+        byte[] b = new byte[(int) bytes.getArraySize()];
+        for (int i = 0; i < b.length; i++) b[i] = (byte) bytes.getArrayElement(i).asInt();
+        u.setStates(b);
+    }
+
+    public Initializer initializer(String name, Value kwargs) { return Initializer.create(name, kwargs(kwargs)); }
+
+    public EvalMetric metric(String name, Value kwargs) { return Metric.create(name, kwargs(kwargs)); }
+
+    public void metricUpdate(EvalMetric m, Value labels, Value preds) { m.update(List.of(arrays(labels)), List.of(arrays(preds))); }
+
+    /** {names, values, multi} of {@code get()} ({@code global} for {@code get_global()}). */
+    public Object[] metricGet(EvalMetric m, boolean global) {
+        EvalMetric.Result r = global ? m.getGlobal() : m.get();
+        return new Object[] {r.names().toArray(String[]::new), r.values().stream().mapToDouble(Double::doubleValue).toArray(), r.multi()};
+    }
+
+    public String[] metricNames() { return Metric.names().toArray(String[]::new); }
+
+    // ------------------------------------------------------------------ data iterators
+
+    public NDArrayIter ndarrayIter(Value data, Value label, int batchSize, boolean shuffle, String lastBatchHandle,
+                                   String dataName, String labelName) {
+        NDArrayIter.Builder b = NDArrayIter.builder().batchSize(batchSize).shuffle(shuffle)
+                .lastBatchHandle(lastBatchHandle).dataName(dataName).labelName(labelName);
+        b.data(namedArrays(data));
+        if (label != null && !label.isNull()) b.label(namedArrays(label));
+        return b.build();
+    }
+
+    public MNISTIter mnistIter(String image, String label, int batchSize, boolean shuffle, boolean flat, int seed,
+                               int numParts, int partIndex, Context ctx) {
+        return MNISTIter.builder().image(Path.of(image)).label(Path.of(label)).batchSize(batchSize).shuffle(shuffle)
+                .flat(flat).seed(seed).silent(true).numParts(numParts).partIndex(partIndex).context(ctx).buildMnist();
+    }
+
+    public CSVIter csvIter(String dataCsv, Value dataShape, String labelCsv, Value labelShape, int batchSize,
+                           boolean roundBatch, String dtype) {
+        CSVIter.Builder b = CSVIter.builder().dataCsv(Path.of(dataCsv)).dataShape(longs(dataShape)).batchSize(batchSize)
+                .roundBatch(roundBatch).dtype(DType.parse(dtype));
+        if (labelCsv != null) b.labelCsv(Path.of(labelCsv)).labelShape(longs(labelShape));
+        return b.buildCsv();
+    }
+
+    public DataDesc dataDesc(String name, Value shape, String dtype, String layout) {
+        return new DataDesc(name, Shape.of(longs(shape)), DType.parse(dtype), layout);
+    }
+
+    /** A name → array map (insertion order kept) from {names, arrays}, or the one array. */
+    private static Map<String, NDArray> namedArrays(Value v) {
+        Value names = v.getArrayElement(0), arrays = v.getArrayElement(1);
+        Map<String, NDArray> m = new LinkedHashMap<>();
+        for (int i = 0; i < names.getArraySize(); i++) m.put(names.getArrayElement(i).asString(), arrays.getArrayElement(i).asHostObject());
+        return m;
+    }
+
+    // ------------------------------------------------------------------ conversions
+
+    /**
+     * Python keyword arguments as Java values: None → null, bool, int (Integer or Long), float,
+     * str, lists, and host objects (Python wrappers pass their handle, {@code _h}).
+     */
+    static Map<String, Object> kwargs(Value v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (v == null || v.isNull()) return m;
+        Value keys = v.invokeMember("keys");
+        Value it = keys.getIterator();
+        while (it.hasIteratorNextElement()) {
+            String k = it.getIteratorNextElement().asString();
+            m.put(k, toJava(v.getHashValue(k)));
+        }
+        return m;
+    }
+
+    static Object toJava(Value v) {
+        if (v == null || v.isNull()) return null;
+        if (v.isHostObject()) return v.asHostObject();
+        if (v.isBoolean()) return v.asBoolean();
+        if (v.isNumber()) {
+            if (v.fitsInInt()) return v.asInt();
+            if (v.fitsInLong()) return v.asLong();
+            return v.asDouble();
+        }
+        if (v.isString()) return v.asString();
+        if (v.hasMember("_h")) return toJava(v.getMember("_h"));
+        if (v.hasHashEntries()) {
+            Map<Object, Object> m = new LinkedHashMap<>();
+            Value it = v.getHashKeysIterator();
+            while (it.hasIteratorNextElement()) {
+                Value k = it.getIteratorNextElement();
+                m.put(toJava(k), toJava(v.getHashValue(k)));
+            }
+            return m;
+        }
+        if (v.hasArrayElements()) {
+            List<Object> l = new ArrayList<>();
+            for (long i = 0; i < v.getArraySize(); i++) l.add(toJava(v.getArrayElement(i)));
+            return l;
+        }
+        throw new IllegalArgumentException("cannot pass a " + v.getMetaObject() + " to the runtime: " + v);
+    }
+
+    private static String[] strings(Value v) {
+        String[] s = new String[(int) v.getArraySize()];
+        for (int i = 0; i < s.length; i++) s[i] = v.getArrayElement(i).asString();
+        return s;
+    }
+
+    private static long[] longs(Value v) {
+        long[] s = new long[(int) v.getArraySize()];
+        for (int i = 0; i < s.length; i++) s[i] = v.getArrayElement(i).asLong();
+        return s;
+    }
+
+    private static NDArray[] arrays(Value v) {
+        NDArray[] a = new NDArray[(int) v.getArraySize()];
+        for (int i = 0; i < a.length; i++) {
+            Value e = v.getArrayElement(i);
+            a[i] = e.isNull() ? null : e.asHostObject();
+        }
+        return a;
+    }
+
+    private static List<NDArray> nullableList(Value v) { return java.util.Arrays.asList(arrays(v)); }
+}
