@@ -19,9 +19,11 @@ export class MXNetError extends Error {
 /**
  * What a caught value becomes in JS: JS errors stay as they are; a Java exception becomes an
  * MXNetError with its message, or the JS error it carried back from a callback.
+ * Costs a host call, but only when something was thrown.
  */
 export function toError(e) {
-  if (e instanceof Error) return e;
+  if (e instanceof MXNetError || e === null || typeof e !== 'object') return e;
+  // GraalJS gives host exceptions Error's prototype, so ask the host what it is
   let info;
   try {
     info = H.errorInfo(e);
@@ -29,7 +31,10 @@ export function toError(e) {
     return e;
   }
   if (info === null || info === undefined) return e;
-  return typeof info === 'string' ? new MXNetError(info) : info;
+  if (typeof info !== 'string') return info;
+  const err = new MXNetError(info);
+  if (typeof Error.captureStackTrace === 'function') Error.captureStackTrace(err, toError); // the stack starts at the failing call
+  return err;
 }
 
 /** Run a host call, turning a Java exception into an MXNetError. */
