@@ -170,3 +170,20 @@ test('copies, types, contexts, printing', () => {
   assert.equal(mx.gpu(1).toString(), 'gpu(1)');
   assert.equal(mx.context.currentContext().toString(), 'cpu(0)');
 });
+
+test('operators are made on first use and shared between name and alias', () => {
+  assert.equal(nd.softmax_cross_entropy, nd.softmaxCrossEntropy);
+  assert.equal(nd.relu.name, 'relu');
+  assert.ok('Convolution' in nd);
+  assert.ok(!('noSuchOperator' in nd));
+  assert.equal(nd.noSuchOperator, undefined);
+  assert.equal(nd._internal._plus_scalar(nd.array([1]), { scalar: 2 }).asScalar(), 3);
+  assert.equal(nd.random.uniformLike, nd.random.uniform_like);
+  assert.ok(nd.operatorNames().includes('FullyConnected'));
+  assert.ok(!nd.operatorNames().includes('fullyConnected'));
+  const x = nd.array([1]);
+  assert.equal(typeof x.relu, 'function');
+  assert.equal(x.Convolution, undefined, 'upper-case operators are not methods');
+  assert.equal(x.then, undefined, 'an NDArray is not a thenable');
+  assert.ok(x.hasOwnProperty('_h'));
+});

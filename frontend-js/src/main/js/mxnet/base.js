@@ -51,11 +51,6 @@ export function snake(key) {
   return /[A-Z]/.test(key) ? key.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase()) : key;
 }
 
-/** snake_case to camelCase (`softmax_cross_entropy` -> `softmaxCrossEntropy`). */
-export function camel(name) {
-  return name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
-}
-
 /** A JS value in MXNet's string form for operator parameters: [3, 3] -> "(3, 3)", true -> "True", null -> "None". */
 export function paramString(v, key) {
   switch (typeof v) {

@@ -9,7 +9,7 @@
 // (`{kernel: [3, 3], numFilter: 8}`), plus `out` (an NDArray or array of them to write into) and `name`
 // (accepted and ignored, as in MXNet's imperative API). One OpInvoker (operator with parsed parameters) is
 // cached per distinct parameter set, so repeated calls cost one host call.
-import { H, MXNetError, toError, host, snake, camel, paramString, isOptions, describe, fromHostArray } from './base.js';
+import { H, MXNetError, toError, host, snake, paramString, isOptions, describe, fromHostArray } from './base.js';
 import { Context, toContext } from './context.js';
 
 const TYPED = {
@@ -583,7 +583,7 @@ function isNDArrayList(v) { return Array.isArray(v) && v.length > 0 && v.every((
 function makeOperator(name, inputNames, numArgsParam, paramNames) {
   const cache = new Map();
   let plain = null;
-  const fn = function (...args) {
+  const fn = { [name](...args) {
     let opts = null;
     if (args.length && isOptions(args[args.length - 1])) opts = args.pop();
     const ins = [];
@@ -652,44 +652,102 @@ function makeOperator(name, inputNames, numArgsParam, paramNames) {
     } catch (e) {
       throw toError(e);
     }
-  };
-  Object.defineProperty(fn, 'name', { value: name });
+  } }[name];
+  fn.inputNames = inputNames;
   Object.defineProperty(fn, 'doc', { get: () => host(() => H.opDoc(name)) });
   return fn;
 }
 
-/** mx.nd: creation functions and every operator by MXNet name and camelCase alias. */
-export const nd = {
-  NDArray, array, zeros, ones, full, empty, arange, waitall, save, load,
-  _internal: {}, random: {}, linalg: {}, contrib: {}, image: {}, sparse: {},
+// Operator names: MXNet's names first, then camelCase aliases that do not shadow a real name.
+const OPS = new Map();
+{
+  const lines = H.opIndex().split('\n');
+  const aliases = [];
+  for (const line of lines) {
+    if (line === '') continue;
+    const tab = line.indexOf('\t');
+    const name = line.slice(0, tab), alias = line.slice(tab + 1);
+    OPS.set(name, name);
+    if (alias !== name) aliases.push(alias, name);
+  }
+  for (let i = 0; i < aliases.length; i += 2) if (!OPS.has(aliases[i])) OPS.set(aliases[i], aliases[i + 1]);
+}
+
+const FUNCTIONS = new Map();
+
+/** The function of a registered operator (one per operator, shared by its name and alias), made on first use. */
+function operator(name) {
+  let fn = FUNCTIONS.get(name);
+  if (fn === undefined) {
+    const [, inputNames, numArgsParam, paramNames] = JSON.parse(host(() => H.opInfo(name)));
+    fn = makeOperator(name, inputNames, numArgsParam, paramNames);
+    FUNCTIONS.set(name, fn);
+  }
+  return fn;
+}
+
+/**
+ * A prototype that makes members on first access: lookup(prop) gives the value to define on
+ * `owner` (so later accesses are plain property reads) or undefined. Anything else reads from
+ * Object.prototype as usual.
+ */
+function lazyPrototype(owner, lookup) {
+  return new Proxy(Object.prototype, {
+    get(target, prop, receiver) {
+      if (typeof prop === 'string' && !(prop in target)) {
+        const v = lookup(prop);
+        if (v !== undefined) {
+          Object.defineProperty(owner, prop, { value: v, writable: true, configurable: true, enumerable: false });
+          return v;
+        }
+      }
+      return Reflect.get(target, prop, receiver);
+    },
+    has(target, prop) {
+      return prop in target || (typeof prop === 'string' && lookup(prop) !== undefined);
+    },
+  });
+}
+
+function namespace(members, lookup) {
+  Object.setPrototypeOf(members, lazyPrototype(members, lookup));
+  return members;
+}
+
+const byName = (prefix) => (prop) => {
+  const name = OPS.get(prefix + prop) ?? OPS.get(prefix + snake(prop));
+  return name === undefined ? undefined : operator(name);
 };
 
-const SUBSPACES = [['_random_', 'random'], ['_linalg_', 'linalg'], ['_contrib_', 'contrib'], ['_image_', 'image'], ['_sparse_', 'sparse']];
-const FLUENT_FIRST_INPUTS = new Set(['data', 'lhs', 'a', 'A']);
+/** Every registered operator name (MXNet's, without the camelCase aliases). */
+function operatorNames() { return [...OPS.entries()].filter(([k, v]) => k === v).map(([k]) => k); }
 
-for (const [name, inputNames, numArgsParam, paramNames] of JSON.parse(H.catalog())) {
-  const fn = makeOperator(name, inputNames, numArgsParam, paramNames);
-  if (name.startsWith('_')) {
-    nd._internal[name] = fn;
-    for (const [prefix, space] of SUBSPACES) {
-      if (name.startsWith(prefix)) {
-        const short = name.slice(prefix.length);
-        nd[space][short] = fn;
-        if (camel(short) !== short) nd[space][camel(short)] = fn;
-      }
-    }
-  }
-  if (!(name in nd)) nd[name] = fn;
-  const c = camel(name);
-  if (c !== name && !(c in nd)) nd[c] = fn;
-  // fluent methods, as MXNet's x.sum(), x.relu(), x.softmax({axis: 1}): lower-case operators on one leading array
-  if (/^[a-z][a-z0-9_]*$/.test(name) && FLUENT_FIRST_INPUTS.has(inputNames[0])) {
-    for (const m of new Set([name, c])) {
-      if (!(m in NDArray.prototype)) {
-        Object.defineProperty(NDArray.prototype, m, {
-          value: function (...args) { return fn(this, ...args); }, writable: true, configurable: true,
-        });
-      }
-    }
-  }
-}
+/**
+ * mx.nd: creation functions and every operator by MXNet name and camelCase alias
+ * (mx.nd.softmax_cross_entropy === mx.nd.softmaxCrossEntropy); underscore names also under
+ * _internal, and `_random_x` / `_linalg_x` / `_contrib_x` / `_image_x` / `_sparse_x` as
+ * mx.nd.random.x, ... Operator functions are made on first access.
+ */
+export const nd = namespace({
+  NDArray, array, zeros, ones, full, empty, arange, waitall, save, load, operatorNames,
+  _internal: namespace({}, (p) => (p.startsWith('_') ? byName('')(p) : undefined)),
+  random: namespace({}, byName('_random_')),
+  linalg: namespace({}, byName('_linalg_')),
+  contrib: namespace({}, byName('_contrib_')),
+  image: namespace({}, byName('_image_')),
+  sparse: namespace({}, byName('_sparse_')),
+}, byName(''));
+
+// fluent methods, as MXNet's x.sum(), x.relu(), x.softmax({axis: 1}): lower-case operators whose first input is the array
+const FLUENT_FIRST_INPUTS = new Set(['data', 'lhs', 'a', 'A']);
+const notFluent = new Set();
+Object.setPrototypeOf(NDArray.prototype, lazyPrototype(NDArray.prototype, (prop) => {
+  const c = prop.charCodeAt(0);
+  if (!(c >= 97 && c <= 122) || notFluent.has(prop)) return undefined;
+  const name = OPS.get(prop);
+  if (name === undefined) return undefined;
+  const fn = operator(name);
+  if (!FLUENT_FIRST_INPUTS.has(fn.inputNames[0])) { notFluent.add(prop); return undefined; }
+  const method = { [prop](...args) { return fn(this, ...args); } }[prop];
+  return method;
+}));

@@ -11,4 +11,5 @@ function seed(s, ctx = 'all') {
   else throw new MXNetError("random.seed: ctx must be a Context or 'all'");
 }
 
-export const random = Object.assign({}, nd.random, { seed });
+/** mx.random: seed, and the sampling operators of mx.nd.random (uniform, normal, randint, ...) through its prototype. */
+export const random = Object.assign(Object.create(nd.random), { seed });

@@ -86,21 +86,39 @@ public final class Bridge {
     // ------------------------------------------------------------------ operators
 
     /**
-     * The catalogue as JS builds its functions from it, as JSON (one string crosses the boundary
-     * instead of thousands of small host reads at import): per name
-     * {@code [name, inputs[], numArgsParam|null, paramNames[]]}. Docs are fetched lazily ({@link #opDoc}).
+     * Every operator name with its camelCase alias, one {@code name<TAB>alias} line each: all the JS
+     * side reads at import. Functions are made on first use from {@link #opInfo}, so start-up does
+     * not pay for hundreds of operators a script never calls.
      */
-    @Export public String catalog() {
-        StringBuilder b = new StringBuilder(64 * 1024).append('[');
-        for (OpCatalog.OpInfo o : OpCatalog.entries()) {
-            if (b.length() > 1) b.append(',');
-            b.append('[').append(json(o.name())).append(",[");
-            for (int i = 0; i < o.inputs().size(); i++) b.append(i > 0 ? "," : "").append(json(o.inputs().get(i)));
-            b.append("],").append(o.numArgsParam() == null ? "null" : json(o.numArgsParam())).append(",[");
-            for (int i = 0; i < o.params().size(); i++) b.append(i > 0 ? "," : "").append(json(o.params().get(i).name()));
-            b.append("]]");
+    @Export public String opIndex() {
+        StringBuilder b = new StringBuilder(32 * 1024);
+        for (String name : dev.mxj.op.OpRegistry.global().allNames()) b.append(name).append('\t').append(camel(name)).append('\n');
+        return b.toString();
+    }
+
+    /** {@code softmax_cross_entropy} -> {@code softmaxCrossEntropy}; leading underscores stay. */
+    static String camel(String name) {
+        StringBuilder b = new StringBuilder(name.length());
+        int i = 0;
+        while (i < name.length() && name.charAt(i) == '_') b.append(name.charAt(i++));
+        boolean up = false;
+        for (; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '_' && i + 1 < name.length()) { up = true; continue; }
+            b.append(up ? Character.toUpperCase(c) : c);
+            up = false;
         }
-        return b.append(']').toString();
+        return b.toString();
+    }
+
+    /** One operator as JSON: {@code [name, inputs[], numArgsParam|null, paramNames[]]} (inputs empty when they depend on parameters). */
+    @Export public String opInfo(String name) {
+        OpCatalog.OpInfo o = OpCatalog.info(name);
+        StringBuilder b = new StringBuilder(256).append('[').append(json(o.name())).append(",[");
+        for (int i = 0; i < o.inputs().size(); i++) b.append(i > 0 ? "," : "").append(json(o.inputs().get(i)));
+        b.append("],").append(o.numArgsParam() == null ? "null" : json(o.numArgsParam())).append(",[");
+        for (int i = 0; i < o.params().size(); i++) b.append(i > 0 ? "," : "").append(json(o.params().get(i).name()));
+        return b.append("]]").toString();
     }
 
     /** MXNet-style help for one operator: its doc, then its inputs and parameters with types and defaults. */
