@@ -55,9 +55,10 @@ function handleOf(a, what) {
 
 /** A scalar operator (x op number) with one invoker per scalar value seen. */
 class ScalarOp {
-  constructor(name) { this.name = name; this.cache = new Map(); }
+  constructor(name) { this.name = name; this.cache = new Map(); this.last = NaN; this.lastInv = null; }
 
   invoker(s) {
+    if (s === this.last) return this.lastInv;
     let inv = this.cache.get(s);
     if (inv === undefined) {
       if (typeof s !== 'number' && typeof s !== 'boolean') throw new MXNetError(`${this.name}: expected a number or an NDArray, got ${describe(s)}`);
@@ -65,6 +66,8 @@ class ScalarOp {
       if (this.cache.size >= MAX_CACHED) this.cache.clear();
       this.cache.set(s, inv);
     }
+    this.last = s;
+    this.lastInv = inv;
     return inv;
   }
 
@@ -170,34 +173,10 @@ export class NDArray {
     return g === null || g === undefined ? null : wrap(g);
   }
 
-  // ---------------------------------------------------------------- arithmetic
+  // arithmetic (add, sub, mul, div, mod, pow, maximum, minimum, eq, ne, gt, ge, lt, le, their r- and
+  // in-place forms) is defined below from the ARITH table
 
-  add(o) { return arith('add', this, o); }
-  sub(o) { return arith('sub', this, o); }
-  mul(o) { return arith('mul', this, o); }
-  div(o) { return arith('div', this, o); }
-  mod(o) { return arith('mod', this, o); }
-  pow(o) { return arith('pow', this, o); }
-  maximum(o) { return arith('maximum', this, o); }
-  minimum(o) { return arith('minimum', this, o); }
-  eq(o) { return arith('eq', this, o); }
-  ne(o) { return arith('ne', this, o); }
-  gt(o) { return arith('gt', this, o); }
-  ge(o) { return arith('ge', this, o); }
-  lt(o) { return arith('lt', this, o); }
-  le(o) { return arith('le', this, o); }
-  /** number - this (Python's __rsub__). */
-  rsub(s) { return rarith('sub', this, s); }
-  rdiv(s) { return rarith('div', this, s); }
-  rmod(s) { return rarith('mod', this, s); }
-  rpow(s) { return rarith('pow', this, s); }
   neg() { return NEGATIVE.call1(this); }
-
-  /** In place (Python's +=): writes into this array, returns it. */
-  addi(o) { return arithInto('add', this, o); }
-  subi(o) { return arithInto('sub', this, o); }
-  muli(o) { return arithInto('mul', this, o); }
-  divi(o) { return arithInto('div', this, o); }
 
   // ---------------------------------------------------------------- reading
 
@@ -368,20 +347,23 @@ export class NDArray {
   detach() { return wrap(host(() => H.detach(this._h))); }
 }
 
-function arith(kind, a, o) {
-  const ops = ARITH[kind];
-  return typeof o === 'number' ? ops.scalar.call(a, o) : ops.array.call2(a, o);
-}
-
-function rarith(kind, a, s) {
-  const ops = ARITH[kind];
-  if (typeof s !== 'number') throw new MXNetError(`r${kind}: expected a number, got ${describe(s)}`);
-  return ops.rscalar.call(a, s);
-}
-
-function arithInto(kind, a, o) {
-  const ops = ARITH[kind];
-  return typeof o === 'number' ? ops.scalar.into(a, o, a) : ops.array.into([a, o], a);
+// x.add(y) / x.add(2): broadcast_add between arrays, _plus_scalar with a number (MXNet's __add__);
+// x.rsub(2) = 2 - x (__rsub__); x.addi(y) writes into x (__iadd__). Each method closes over its own
+// operators, so the hot path is one cache lookup and one host call.
+for (const [method, ops] of Object.entries(ARITH)) {
+  const { array: arrayOp, scalar: scalarOp, rscalar } = ops;
+  NDArray.prototype[method] = { [method](o) { return typeof o === 'number' ? scalarOp.call(this, o) : arrayOp.call2(this, o); } }[method];
+  if (rscalar) {
+    NDArray.prototype['r' + method] = { ['r' + method](s) {
+      if (typeof s !== 'number') throw new MXNetError(`r${method}: expected a number, got ${describe(s)}`);
+      return rscalar.call(this, s);
+    } }['r' + method];
+  }
+  if (['add', 'sub', 'mul', 'div'].includes(method)) {
+    NDArray.prototype[method + 'i'] = { [method + 'i'](o) {
+      return typeof o === 'number' ? scalarOp.into(this, o, this) : arrayOp.into([this, o], this);
+    } }[method + 'i'];
+  }
 }
 
 function assignWhole(dst, value) {

@@ -298,6 +298,9 @@ public final class Bridge {
         return Devices.list().stream().filter(d -> d.deviceType().equals(type) && d.usable()).mapToInt(Devices.DeviceInfo::count).sum();
     }
 
+    /** CPU time of the calling thread in ns (benchmarks on a shared machine report it beside wall time). */
+    @Export public long threadCpuNanos() { return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime(); }
+
     @Export public void seed(long s) { Random.seed(s); }
 
     @Export public void seed(long s, Context ctx) { Random.seed(s, ctx); }
