@@ -74,6 +74,7 @@ public final class JsHost implements AutoCloseable {
                 .allowExperimentalOptions(true)
                 .option("js.esm-eval-returns-exports", "true")
                 .option("js.shell", "true") // for `quit`, which process.exit wraps (the other shell functions are removed)
+                .option("js.timer-resolution", "1") // performance.now() in ns, not GraalJS's default 1 ms: scripts time training steps
                 .in(in).out(out).err(err)
                 .arguments("js", args.toArray(String[]::new))
                 .build();

@@ -107,6 +107,16 @@ class JsHostTest {
     }
 
     @Test
+    void performanceNowHasSubMillisecondResolution() throws IOException {
+        Run r = run("""
+                let fractional = 0;
+                for (let i = 0; i < 50; i++) if (performance.now() % 1 !== 0) fractional++;
+                console.log(fractional > 0);
+                """);
+        assertEquals("true\n", r.out(), r.err());
+    }
+
+    @Test
     void aMissingScriptIsStatusTwo() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (JsHost host = JsHost.create(JsSuiteTest.ENGINE, List.of("nope.js"), InputStream.nullInputStream(), new ByteArrayOutputStream(), err)) {
