@@ -74,7 +74,7 @@ public final class Executor implements AutoCloseable {
 
     /** A monitor callback: the output's name ({@code fc1_output}) and its array (MXNet's {@code set_monitor_callback}). */
     @FunctionalInterface
-    public interface Monitor {
+    public interface MonitorCallback {
         void call(String name, NDArray array);
     }
 
@@ -96,7 +96,7 @@ public final class Executor implements AutoCloseable {
     final Graph graph;
     final int[] order;
     final MemoryPlanner.Plan plan;
-    private Monitor monitor;
+    private MonitorCallback monitor;
     private boolean monitorAll;
     private boolean closed;
 
@@ -581,7 +581,7 @@ public final class Executor implements AutoCloseable {
     public void backward() { backward(null); }
 
     private void run(Imperative.Prebuilt[] ops, Node[] nodes, int offset, boolean train) {
-        Monitor m = monitor;
+        MonitorCallback m = monitor;
         for (int k = 0; k < ops.length; k++) {
             NDArray[] cp = opCopies[offset + k];
             if (cp != null) for (int c = 0; c < cp.length; c += 2) cp[c].copyTo(cp[c + 1]);
@@ -590,7 +590,7 @@ public final class Executor implements AutoCloseable {
         }
     }
 
-    private void monitor(Monitor m, Node n, NDArray[] in, NDArray[] out) {
+    private void monitor(MonitorCallback m, Node n, NDArray[] in, NDArray[] out) {
         List<String> outNames = n.op().outputNames(n.attrs());
         for (int j = 0; j < out.length; j++) m.call(n.name() + "_" + outNames.get(j), out[j]);
         if (!monitorAll) return;
@@ -599,7 +599,7 @@ public final class Executor implements AutoCloseable {
     }
 
     /** {@code set_monitor_callback(callback, monitor_all)}: called after each operation is pushed with its outputs (and inputs when monitorAll). */
-    public void setMonitorCallback(Monitor callback, boolean monitorAll) {
+    public void setMonitorCallback(MonitorCallback callback, boolean monitorAll) {
         this.monitor = callback;
         this.monitorAll = monitorAll;
     }

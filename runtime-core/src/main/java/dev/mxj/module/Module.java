@@ -277,6 +277,7 @@ public class Module extends BaseModule {
         for (var e : shapes.entrySet()) same &= defaultExec.argDict().get(e.getKey()).shape().equals(e.getValue());
         exec = same ? defaultExec : defaultExec.reshape(false, true, shapes);
         if (old != defaultExec && old != exec) old.close();
+        if (monitor != null && exec != old) monitor.install(exec);
     }
 
     // ------------------------------------------------------------------ parameters
@@ -401,6 +402,16 @@ public class Module extends BaseModule {
             preloadOptStates = null;
         }
     }
+
+    /** {@code install_monitor(mon)}: the monitor watches this module's executor (and the forms it is reshaped to). */
+    @Override
+    public void installMonitor(dev.mxj.executor.Monitor mon) {
+        requireBound();
+        this.monitor = mon;
+        mon.install(exec);
+    }
+
+    private dev.mxj.executor.Monitor monitor;
 
     /** {@code borrow_optimizer(shared_module)}: use the other module's optimizer and updater (bucketing). */
     public void borrowOptimizer(Module shared) {
