@@ -30,7 +30,7 @@ import java.util.Map;
  * <p>With {@code --steps}: samples/s of one SGD training step (batch 128) of the same symbol run
  * through a bound executor (forward, backward, update) and imperatively (each node invoked under
  * {@code autograd.record()}, then {@code backward()}, then the same update), medians of timed
- * steps after warm-up, in one JVM so the ratio is a same-run figure.
+ * steps after warm-up, the two kinds alternating in one JVM so the ratio is a same-run figure.
  *
  * <p>Run: {@code java -cp bench/target/classes:$(cat cli/target/classpath.txt) dev.mxj.bench.ExecutorFigures [--steps]}
  */
@@ -55,7 +55,10 @@ public final class ExecutorFigures {
     }
 
     private static void steps(String name, Symbol net, Shape data, int warm, int reps) {
-        try (Executor ex = net.simpleBind(Context.cpu(), "write", Map.of("data", data))) {
+        // gradients of the parameters only, as the imperative step (data and label get none)
+        Map<String, String> reqs = new java.util.HashMap<>();
+        for (String a : net.listArguments()) reqs.put(a, a.equals("data") || a.endsWith("label") ? "null" : "write");
+        try (Executor ex = net.simpleBind(Context.cpu(), reqs, Map.of("data", data))) {
             java.util.Random rnd = new java.util.Random(1);
             for (var e : ex.argDict().entrySet()) {
                 float[] v = new float[(int) e.getValue().size()];
@@ -66,22 +69,21 @@ public final class ExecutorFigures {
             List<NDArray> params = new ArrayList<>();
             for (String n : names) if (!n.equals("data") && !n.endsWith("label")) params.add(ex.argDict().get(n));
             Updater sgdSym = sgd(data), sgdImp = sgd(data);
-            double sym = samplesPerSecond(data, warm, reps, () -> {
+            Runnable symStep = () -> {
                 ex.forward(true);
                 ex.backward();
                 for (int i = 0; i < params.size(); i++) sgdSym.call(i, ex.gradDict().get(names.get(names.indexOf("data") + 1 + i)), params.get(i));
-            });
+            };
             // the same arrays, imperatively: parameters get autograd buffers, every node is invoked and recorded
             Map<Node, NDArray[]> given = new IdentityHashMap<>();
-            List<Node> argNodes = net.argumentNodes();
             List<NDArray> copies = new ArrayList<>();
-            for (Node n : argNodes) {
+            for (Node n : net.argumentNodes()) {
                 NDArray c = NDScope.detach(ex.argDict().get(n.name()).copy());
                 if (!n.name().equals("data") && !n.name().endsWith("label")) c.attachGrad();
                 copies.add(c);
                 given.put(n, new NDArray[] {c});
             }
-            double imp = samplesPerSecond(data, warm, reps, () -> {
+            Runnable impStep = () -> {
                 try (NDScope s = NDScope.open()) {
                     NDArray out;
                     try (var rec = Autograd.record()) {
@@ -91,7 +93,14 @@ public final class ExecutorFigures {
                     int k = 0;
                     for (NDArray c : copies) if (c.grad() != null) sgdImp.call(k++, c.grad(), c);
                 }
-            });
+            };
+            // alternate the two steps so that load drifting on a shared machine hits both alike
+            for (int i = 0; i < warm; i++) { time(symStep); time(impStep); }
+            long[] ts = new long[reps], ti = new long[reps];
+            for (int i = 0; i < reps; i++) { ts[i] = time(symStep); ti[i] = time(impStep); }
+            Arrays.sort(ts);
+            Arrays.sort(ti);
+            double sym = data.dim(0) / (ts[reps / 2] / 1e9), imp = data.dim(0) / (ti[reps / 2] / 1e9);
             System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f |%n", name, sym, imp, sym / imp);
         }
     }
@@ -100,18 +109,12 @@ public final class ExecutorFigures {
         return Optimizer.getUpdater(Optimizer.create("sgd", Map.of("learning_rate", 0.01, "rescale_grad", 1.0 / data.dim(0))));
     }
 
-    /** Median samples/s over {@code reps} timed steps after {@code warm} untimed ones; each step waits for the engine. */
-    private static double samplesPerSecond(Shape data, int warm, int reps, Runnable step) {
-        for (int i = 0; i < warm; i++) { step.run(); NDArray.waitAll(); }
-        long[] t = new long[reps];
-        for (int i = 0; i < reps; i++) {
-            long t0 = System.nanoTime();
-            step.run();
-            NDArray.waitAll();
-            t[i] = System.nanoTime() - t0;
-        }
-        Arrays.sort(t);
-        return data.dim(0) / (t[reps / 2] / 1e9);
+    /** Nanoseconds of one step, waiting for the engine to finish it. */
+    private static long time(Runnable step) {
+        long t0 = System.nanoTime();
+        step.run();
+        NDArray.waitAll();
+        return System.nanoTime() - t0;
     }
 
     private static void row(String name, Symbol net, String req, Shape data, int batch) {

@@ -46,11 +46,21 @@ import java.util.Set;
  * forward, and an executor is not meant for concurrent use from several threads.
  */
 public final class Executor implements AutoCloseable {
-    /** Binding switches; {@link #DEFAULT} plans memory, in-place unless MXNET_EXEC_ENABLE_INPLACE is 0/false. */
-    public record Options(boolean planMemory, boolean inplace) {
+    /**
+     * Binding switches; {@link #DEFAULT} plans memory, in-place unless MXNET_EXEC_ENABLE_INPLACE is
+     * 0/false. {@code group2ctx} maps {@code ctx_group} names to contexts (model parallelism).
+     */
+    public record Options(boolean planMemory, boolean inplace, Map<String, Context> group2ctx) {
         public static final Options DEFAULT = new Options(true, envFlag("MXNET_EXEC_ENABLE_INPLACE", true));
         /** Every entry in its own buffer: the reference against which planning is checked. */
         public static final Options UNPLANNED = new Options(false, false);
+
+        public Options(boolean planMemory, boolean inplace) { this(planMemory, inplace, Map.of()); }
+
+        public Options { group2ctx = group2ctx == null ? Map.of() : Map.copyOf(group2ctx); }
+
+        /** These options with {@code group2ctx} (simple_bind's and bind's argument of that name). */
+        public Options withGroup2ctx(Map<String, Context> g2c) { return new Options(planMemory, inplace, g2c); }
     }
 
     /** What memory planning bought: bytes of internal entries (intermediates, hidden outputs, backward values). */
@@ -64,7 +74,7 @@ public final class Executor implements AutoCloseable {
 
     /** A monitor callback: the output's name ({@code fc1_output}) and its array (MXNet's {@code set_monitor_callback}). */
     @FunctionalInterface
-    public interface Monitor {
+    public interface MonitorCallback {
         void call(String name, NDArray array);
     }
 
@@ -76,6 +86,8 @@ public final class Executor implements AutoCloseable {
     private final Imperative.Prebuilt[] forwardOps, backwardOps;
     private final Node[] forwardNodes, backwardNodes;
     private final NDArray[][] opInputs, opOutputs; // per op, forward then backward, for the monitor
+    /** Per op: (source, copy) pairs to copy across contexts before it runs (group2ctx), or null. */
+    private final NDArray[][] opCopies;
     private final List<NDArray> owned;
     final SharedPool pool; // package-private: tests check what bucketing shares
     private final MemoryStats stats;
@@ -84,7 +96,7 @@ public final class Executor implements AutoCloseable {
     final Graph graph;
     final int[] order;
     final MemoryPlanner.Plan plan;
-    private Monitor monitor;
+    private MonitorCallback monitor;
     private boolean monitorAll;
     private boolean closed;
 
@@ -170,16 +182,18 @@ public final class Executor implements AutoCloseable {
         Map<String, NDArray> sharedArgs = sharedExec == null ? Map.of() : sharedExec.argDict();
         Map<String, NDArray> sharedGrads = sharedExec == null ? Map.of() : sharedExec.gradDict();
         Map<String, NDArray> sharedAux = sharedExec == null ? Map.of() : sharedExec.auxDict();
+        Map<String, Context> where = Placement.variables(symbol, ctx, options.group2ctx());
         try {
             for (int i = 0; i < a.length; i++) {
                 String n = argNames.get(i);
                 Shape sh = s.arguments().get(i);
                 DType dt = dtypeOr(t.arguments().get(i));
-                a[i] = sharedOrNew(sharedArgs.get(n), sh, dt, ctx, owned);
-                if (reqs[i] != GradReq.NULL) g[i] = sharedOrNew(sharedGrads.get(n), sh, dt, ctx, owned);
+                a[i] = sharedOrNew(sharedArgs.get(n), sh, dt, where.get(n), owned);
+                if (reqs[i] != GradReq.NULL) g[i] = sharedOrNew(sharedGrads.get(n), sh, dt, where.get(n), owned);
             }
             for (int i = 0; i < x.length; i++) {
-                x[i] = sharedOrNew(sharedAux.get(auxNames.get(i)), s.auxiliaryStates().get(i), dtypeOr(t.auxiliaryStates().get(i)), ctx, owned);
+                String n = auxNames.get(i);
+                x[i] = sharedOrNew(sharedAux.get(n), s.auxiliaryStates().get(i), dtypeOr(t.auxiliaryStates().get(i)), where.get(n), owned);
             }
             return new Executor(symbol, ctx, a, g, reqs, x, sharedExec, options, owned);
         } catch (RuntimeException e) {
@@ -268,8 +282,8 @@ public final class Executor implements AutoCloseable {
         this.auxArrays = aux;
         this.gradReqs = reqs;
         this.owned = owned;
-        checkContexts(ctx);
-        this.pool = (sharedExec != null ? sharedExec.pool : new SharedPool(ctx)).retain();
+        if (options.group2ctx().isEmpty()) checkContexts(ctx);
+        this.pool = (sharedExec != null ? sharedExec.pool : new SharedPool()).retain();
         boolean ok = false;
         try {
             List<Node> argNodes = symbol.argumentNodes(), auxNodes = symbol.auxiliaryNodes();
@@ -304,6 +318,8 @@ public final class Executor implements AutoCloseable {
             List<NodeEntry> all = new ArrayList<>(fwdOuts);
             all.addAll(gradEntries);
             Graph g = Graph.of(all);
+            // placement (group2ctx): a context per node; values crossing contexts are copied before their reader runs
+            Context[] nodeCtx = Placement.nodes(g, given, ctx, options.group2ctx());
 
             // 2. shapes and types
             Map<NodeEntry, Shape> knownShapes = new HashMap<>();
@@ -320,7 +336,8 @@ public final class Executor implements AutoCloseable {
                 Shape hs = fs.get(fwdOuts.get(i));
                 DType ht = ft.get(fwdOuts.get(i));
                 if (hs == null || !hs.isKnown() || ht == null) throw new ExecutorException("cannot infer the shape of output " + outputNames.get(i));
-                headGrads[i] = NDScope.detach(NDArray.ones(hs, ht, ctx)); // MXNet's default head gradient for non-loss outputs is ones
+                Context oc = nodeCtx[g.nodeId(fwdOuts.get(i).node())];
+                headGrads[i] = NDScope.detach(NDArray.ones(hs, ht, oc)); // MXNet's default head gradient for non-loss outputs is ones
                 owned.add(headGrads[i]);
                 given.put(headVars[i], headGrads[i]);
                 knownShapes.put(headVars[i].output(0), hs);
@@ -368,6 +385,11 @@ public final class Executor implements AutoCloseable {
                     throw new ExecutorException("gradient array of argument " + argNames.get(arg) + " is " + ga.shape() + " " + ga.dtype()
                             + " but the gradient is " + want + " " + dtypes[id]);
                 }
+                Context producer = nodeCtx[g.nodeId(gradEntries.get(k).node())];
+                if (!ga.context().equals(producer)) {
+                    throw new ExecutorException("the gradient of argument " + argNames.get(arg) + " is computed on " + producer + " but its array is on "
+                            + ga.context() + "; place the argument in the ctx_group of the layer that reads it");
+                }
                 values[id] = ga;
                 external[id] = true;
                 entryReq[id] = reqs[arg] == GradReq.ADD ? OpReq.ADD : OpReq.WRITE;
@@ -387,11 +409,18 @@ public final class Executor implements AutoCloseable {
             }
 
             // 3. memory planning
-            MemoryPlanner.Plan plan = MemoryPlanner.plan(g, order, bytes, dtypes, external, options.planMemory(), options.inplace());
+            List<Context> devices = Placement.distinct(nodeCtx);
+            int[] entryDev = new int[ne];
+            for (int i = 0; i < g.numNodes(); i++) {
+                for (int j = 0; j < g.nodes().get(i).numOutputs(); j++) entryDev[g.entryId(i, j)] = devices.indexOf(nodeCtx[i]);
+            }
+            MemoryPlanner.Plan plan = MemoryPlanner.plan(g, order, bytes, dtypes, external, entryDev, options.planMemory(), options.inplace());
             this.graph = g;
             this.order = order;
             this.plan = plan;
-            NDArray[] blocks = pool.assign(plan.bufferBytes());
+            Context[] blockCtx = new Context[plan.bufferBytes().length];
+            for (int b = 0; b < blockCtx.length; b++) blockCtx[b] = devices.get(plan.bufferDevice()[b]);
+            NDArray[] blocks = pool.assign(plan.bufferBytes(), blockCtx);
             long ext = 0;
             for (NDArray a : args) ext += a.size() * a.dtype().byteSize();
             for (NDArray a : aux) ext += a.size() * a.dtype().byteSize();
@@ -408,12 +437,29 @@ public final class Executor implements AutoCloseable {
             List<Imperative.Prebuilt> fops = new ArrayList<>(), bops = new ArrayList<>();
             List<Node> fnodes = new ArrayList<>(), bnodes = new ArrayList<>();
             List<NDArray[]> ins = new ArrayList<>(), outs = new ArrayList<>();
+            List<NDArray[]> copies = new ArrayList<>();
+            Map<String, NDArray> copied = new HashMap<>(); // "entry@ctx" -> the copy on ctx
             for (int pass = 0; pass < 2; pass++) {
                 for (int i : order) {
                     Node n = g.nodes().get(i);
                     if (n.isVariable() || fwd[i] != (pass == 0)) continue;
                     NDArray[] in = new NDArray[n.inputs().size()];
-                    for (int k = 0; k < in.length; k++) in[k] = values[g.entryId(n.inputs().get(k))];
+                    List<NDArray> copyPairs = new ArrayList<>();
+                    for (int k = 0; k < in.length; k++) {
+                        int id = g.entryId(n.inputs().get(k));
+                        in[k] = values[id];
+                        if (in[k].context().equals(nodeCtx[i])) continue;
+                        String key = id + "@" + nodeCtx[i];
+                        NDArray c = copied.get(key);
+                        if (c == null) {
+                            c = NDScope.detach(NDArray.empty(in[k].shape(), in[k].dtype(), nodeCtx[i]));
+                            owned.add(c);
+                            copied.put(key, c);
+                            copyPairs.add(in[k]);
+                            copyPairs.add(c);
+                        }
+                        in[k] = c;
+                    }
                     NDArray[] out = new NDArray[n.numOutputs()];
                     OpReq[] req = new OpReq[out.length];
                     for (int j = 0; j < out.length; j++) {
@@ -431,6 +477,7 @@ public final class Executor implements AutoCloseable {
                     (pass == 0 ? fnodes : bnodes).add(n);
                     ins.add(in);
                     outs.add(out);
+                    copies.add(copyPairs.isEmpty() ? null : copyPairs.toArray(NDArray[]::new));
                 }
             }
             this.forwardOps = fops.toArray(Imperative.Prebuilt[]::new);
@@ -439,6 +486,7 @@ public final class Executor implements AutoCloseable {
             this.backwardNodes = bnodes.toArray(Node[]::new);
             this.opInputs = ins.toArray(NDArray[][]::new);
             this.opOutputs = outs.toArray(NDArray[][]::new);
+            this.opCopies = copies.toArray(NDArray[][]::new);
             this.outputs = new NDArray[fwdOuts.size()];
             for (int i = 0; i < outputs.length; i++) outputs[i] = values[g.entryId(fwdOuts.get(i))];
             ok = true;
@@ -533,14 +581,16 @@ public final class Executor implements AutoCloseable {
     public void backward() { backward(null); }
 
     private void run(Imperative.Prebuilt[] ops, Node[] nodes, int offset, boolean train) {
-        Monitor m = monitor;
+        MonitorCallback m = monitor;
         for (int k = 0; k < ops.length; k++) {
+            NDArray[] cp = opCopies[offset + k];
+            if (cp != null) for (int c = 0; c < cp.length; c += 2) cp[c].copyTo(cp[c + 1]);
             ops[k].push(train);
             if (m != null) monitor(m, nodes[k], opInputs[offset + k], opOutputs[offset + k]);
         }
     }
 
-    private void monitor(Monitor m, Node n, NDArray[] in, NDArray[] out) {
+    private void monitor(MonitorCallback m, Node n, NDArray[] in, NDArray[] out) {
         List<String> outNames = n.op().outputNames(n.attrs());
         for (int j = 0; j < out.length; j++) m.call(n.name() + "_" + outNames.get(j), out[j]);
         if (!monitorAll) return;
@@ -549,7 +599,7 @@ public final class Executor implements AutoCloseable {
     }
 
     /** {@code set_monitor_callback(callback, monitor_all)}: called after each operation is pushed with its outputs (and inputs when monitorAll). */
-    public void setMonitorCallback(Monitor callback, boolean monitorAll) {
+    public void setMonitorCallback(MonitorCallback callback, boolean monitorAll) {
         this.monitor = callback;
         this.monitorAll = monitorAll;
     }
@@ -661,7 +711,7 @@ public final class Executor implements AutoCloseable {
                 throw new ExecutorException("New shape of " + name + " larger than original. First making a big executor and then down sizing it "
                         + "is more efficient than the reverse. If you really want to up size, set allow_up_sizing=True to enable allocation of new arrays.");
             }
-            r = NDScope.detach(NDArray.zeros(s, old.dtype(), ctx));
+            r = NDScope.detach(NDArray.zeros(s, old.dtype(), old.context()));
         } else {
             r = NDScope.detach(old.viewAs(s, old.dtype()));
         }

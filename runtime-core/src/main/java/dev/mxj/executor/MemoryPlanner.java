@@ -38,7 +38,7 @@ final class MemoryPlanner {
     private MemoryPlanner() {}
 
     /** The plan: a buffer per planned entry (-1 for external entries) and the buffers' sizes. */
-    record Plan(int[] bufferOf, long[] bufferBytes, long unplannedBytes, int inplace, int reused) {
+    record Plan(int[] bufferOf, long[] bufferBytes, int[] bufferDevice, long unplannedBytes, int inplace, int reused) {
         long plannedBytes() {
             long s = 0;
             for (long b : bufferBytes) s += b;
@@ -51,13 +51,16 @@ final class MemoryPlanner {
      * @param bytes     bytes of each entry
      * @param types     dtype of each entry (in-place needs equal dtypes, not just equal sizes)
      * @param external  entries whose storage is given (every variable's, gradients); never planned
+     * @param device    device index of each entry (group2ctx); buffers are only shared within a device
      * @param share     plan sharing and in-place reuse; false gives every entry its own buffer
      */
-    static Plan plan(Graph g, int[] order, long[] bytes, dev.mxj.op.DType[] types, boolean[] external, boolean share, boolean inplace) {
+    static Plan plan(Graph g, int[] order, long[] bytes, dev.mxj.op.DType[] types, boolean[] external, int[] device, boolean share,
+                     boolean inplace) {
         int ne = g.numEntries();
         int[] bufferOf = new int[ne];
         java.util.Arrays.fill(bufferOf, -1);
         List<Long> sizes = new ArrayList<>();
+        List<Integer> devs = new ArrayList<>();
         long unplanned = 0;
         for (int e = 0; e < ne; e++) if (!external[e]) unplanned += bytes[e];
         if (!share) {
@@ -65,8 +68,9 @@ final class MemoryPlanner {
                 if (external[e]) continue;
                 bufferOf[e] = sizes.size();
                 sizes.add(bytes[e]);
+                devs.add(device[e]);
             }
-            return new Plan(bufferOf, toArray(sizes), unplanned, 0, 0);
+            return new Plan(bufferOf, toArray(sizes), devs.stream().mapToInt(Integer::intValue).toArray(), unplanned, 0, 0);
         }
 
         int n = g.numNodes();
@@ -93,7 +97,7 @@ final class MemoryPlanner {
                     NodeEntry in = node.inputs().get(p.input());
                     int ie = g.entryId(in), oe = g.entryId(id, p.output());
                     if (external[oe] || external[ie] || bufferOf[ie] < 0 || remaining[ie] != 1 || bytes[ie] != bytes[oe]) continue;
-                    if (types[ie] != types[oe]) continue;
+                    if (types[ie] != types[oe] || device[ie] != device[oe]) continue;
                     if (!othersAreAncestors(readers[ie], id, anc)) continue;
                     bufferOf[oe] = bufferOf[ie];
                     remaining[ie] = 0; // its buffer now holds the output; never returns to the pool from ie
@@ -104,10 +108,11 @@ final class MemoryPlanner {
             for (int j = 0; j < nout; j++) {
                 int oe = g.entryId(id, j);
                 if (done[j] || external[oe]) continue;
-                int b = anc == null ? -1 : take(free, sizes, lastTouch, bytes[oe], id, anc);
+                int b = anc == null ? -1 : take(free, sizes, devs, lastTouch, bytes[oe], device[oe], id, anc);
                 if (b < 0) {
                     b = sizes.size();
                     sizes.add(bytes[oe]);
+                    devs.add(device[oe]);
                     lastTouch.add(new BitSet());
                 } else {
                     nReused++;
@@ -125,14 +130,16 @@ final class MemoryPlanner {
                 if (uses[oe] == 0 && bufferOf[oe] >= 0) release(free, lastTouch, bufferOf[oe], g, node.output(j), readers[oe]);
             }
         }
-        return new Plan(bufferOf, toArray(sizes), unplanned, nInplace, nReused);
+        return new Plan(bufferOf, toArray(sizes), devs.stream().mapToInt(Integer::intValue).toArray(), unplanned, nInplace, nReused);
     }
 
     /** A free buffer for {@code need} bytes whose last users all precede {@code node}, removed from the pool; -1 if none. */
-    private static int take(List<Integer> free, List<Long> sizes, List<BitSet> lastTouch, long need, int node, BitSet[] anc) {
+    private static int take(List<Integer> free, List<Long> sizes, List<Integer> devs, List<BitSet> lastTouch, long need, int dev, int node,
+                            BitSet[] anc) {
         int best = -1, bestSmaller = -1;
         for (int k = 0; k < free.size(); k++) {
             int b = free.get(k);
+            if (devs.get(b) != dev) continue;
             if (!isSubset(lastTouch.get(b), anc[node])) continue;
             long s = sizes.get(b);
             if (s >= need) {

@@ -18,13 +18,8 @@ import java.util.List;
  * time (the engine still orders their operations correctly).
  */
 final class SharedPool {
-    private final Context ctx;
     private final List<NDArray> blocks = new ArrayList<>();
     private int refs;
-
-    SharedPool(Context ctx) { this.ctx = ctx; }
-
-    Context context() { return ctx; }
 
     synchronized SharedPool retain() {
         refs++;
@@ -32,10 +27,11 @@ final class SharedPool {
     }
 
     /**
-     * One block per requested size, distinct blocks for distinct requests: the smallest unused
-     * pool block that fits each (largest requests first), else a new block added to the pool.
+     * One block per requested size and context, distinct blocks for distinct requests: the
+     * smallest unused pool block on that context that fits each (largest requests first), else a
+     * new block added to the pool.
      */
-    synchronized NDArray[] assign(long[] sizes) {
+    synchronized NDArray[] assign(long[] sizes, Context[] ctxs) {
         Integer[] idx = new Integer[sizes.length];
         for (int i = 0; i < idx.length; i++) idx[i] = i;
         java.util.Arrays.sort(idx, (a, b) -> Long.compare(sizes[b], sizes[a]));
@@ -44,12 +40,12 @@ final class SharedPool {
         for (int i : idx) {
             int best = -1;
             for (int k = 0; k < blocks.size(); k++) {
-                if (used.get(k)) continue;
+                if (used.get(k) || !blocks.get(k).context().equals(ctxs[i])) continue;
                 long s = blocks.get(k).size();
                 if (s >= sizes[i] && (best < 0 || s < blocks.get(best).size())) best = k;
             }
             if (best < 0) {
-                blocks.add(NDScope.detach(NDArray.empty(Shape.of(Math.max(1, sizes[i])), DType.UINT8, ctx)));
+                blocks.add(NDScope.detach(NDArray.empty(Shape.of(Math.max(1, sizes[i])), DType.UINT8, ctxs[i])));
                 best = blocks.size() - 1;
             }
             used.set(best);

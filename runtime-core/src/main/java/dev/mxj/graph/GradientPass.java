@@ -20,7 +20,23 @@ import java.util.Map;
  * x are differentiated, so a non-differentiable operator elsewhere in the graph does no harm.
  */
 public final class GradientPass {
+    /**
+     * Key in {@link Node#extra()} of every node this pass creates: the forward node (or variable)
+     * whose gradient it computes, so that device placement can put backward work where the
+     * forward work ran, as NNVM's PlaceDevice does.
+     */
+    public static final String FORWARD_NODE = "graph.forwardNode";
+
     private GradientPass() {}
+
+    /** The forward node {@code n} was created for by this pass, or null for nodes it did not create. */
+    public static Node forwardNodeOf(Node n) { return (Node) n.extra().get(FORWARD_NODE); }
+
+    /** Tags a node the pass made (never a forward node or a head-gradient variable the caller gave). */
+    private static NodeEntry tag(Graph fwd, NodeEntry e, Node forward) {
+        if (!fwd.contains(e.node()) && !e.node().isVariable()) e.node().extra().putIfAbsent(FORWARD_NODE, forward);
+        return e;
+    }
 
     /** The gradient of each x, in order (never null: zeros when no gradient reaches it). */
     public static List<NodeEntry> gradients(List<NodeEntry> ys, List<NodeEntry> yGrads, List<NodeEntry> xs, NodeBuilder nb) {
@@ -49,7 +65,7 @@ public final class GradientPass {
             for (int j = 0; j < nout; j++) {
                 NodeEntry out = node.output(j);
                 List<NodeEntry> l = grads[g.entryId(i, j)];
-                outGrads.add(l == null ? nb.op(node.name(), "zeros_like", out) : sum(node.name(), l, nb));
+                outGrads.add(tag(g, l == null ? nb.op(node.name(), "zeros_like", out) : sum(node.name(), l, nb), node));
             }
             OpDef op = node.op();
             if (op.gradient() == null) {
@@ -77,7 +93,7 @@ public final class GradientPass {
         List<NodeEntry> r = new ArrayList<>(xs.size());
         for (NodeEntry x : xs) {
             List<NodeEntry> l = g.contains(x.node()) ? grads[g.entryId(x)] : null;
-            r.add(l == null ? nb.op(x.node().name(), "zeros_like", x) : sum(x.node().name(), l, nb));
+            r.add(tag(g, l == null ? nb.op(x.node().name(), "zeros_like", x) : sum(x.node().name(), l, nb), x.node()));
         }
         return r;
     }
@@ -104,7 +120,9 @@ public final class GradientPass {
         @Override public NodeEntry outGrad(int i) { return outGrads.get(i); }
 
         @Override public Node node(String opName, Map<String, ?> params, NodeEntry... inputs) {
-            return nb.node(node.name() + "_backward", opName, params, inputs);
+            Node n = nb.node(node.name() + "_backward", opName, params, inputs);
+            n.extra().put(FORWARD_NODE, node);
+            return n;
         }
     }
 }

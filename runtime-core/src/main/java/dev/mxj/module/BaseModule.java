@@ -100,6 +100,11 @@ public abstract class BaseModule implements AutoCloseable {
 
     public abstract void updateMetric(EvalMetric metric, List<NDArray> labels);
 
+    /** {@code install_monitor(mon)}: watch the executors' outputs with a {@link dev.mxj.executor.Monitor}. */
+    public void installMonitor(dev.mxj.executor.Monitor mon) {
+        throw new MxjException(getClass().getSimpleName() + " does not support install_monitor");
+    }
+
     public boolean isBinded() { return binded; }
 
     public boolean isParamsInitialized() { return paramsInitialized; }
@@ -143,6 +148,7 @@ public abstract class BaseModule implements AutoCloseable {
         boolean allowMissing, forceRebind, forceInit;
         int beginEpoch;
         Integer numEpoch;
+        dev.mxj.executor.Monitor monitor;
 
         public FitArgs evalData(DataIter d) { evalData = d; return this; }
         /** A metric name ({@code "acc"}, {@code "ce"}), a list of names, or an {@link EvalMetric}. */
@@ -163,6 +169,8 @@ public abstract class BaseModule implements AutoCloseable {
         public FitArgs forceInit(boolean b) { forceInit = b; return this; }
         public FitArgs beginEpoch(int e) { beginEpoch = e; return this; }
         public FitArgs numEpoch(int e) { numEpoch = e; return this; }
+        /** A monitor installed at bind and printed every batch it is active ({@code toc_print}). */
+        public FitArgs monitor(dev.mxj.executor.Monitor m) { monitor = m; return this; }
     }
 
     /**
@@ -175,6 +183,7 @@ public abstract class BaseModule implements AutoCloseable {
     public void fit(DataIter trainData, FitArgs a) {
         if (a.numEpoch == null) throw new MxjException("please specify number of epochs");
         bind(trainData.provideData(), trainData.provideLabel(), true, false, a.forceRebind, null, "write");
+        if (a.monitor != null) installMonitor(a.monitor);
         initParams(a.initializer, a.argParams, a.auxParams, a.allowMissing, a.forceInit, false);
         initOptimizer(a.kvstore, a.optimizer, a.optimizerParams, false);
         Object validation = a.validationMetric == null ? a.evalMetric : a.validationMetric;
@@ -188,10 +197,12 @@ public abstract class BaseModule implements AutoCloseable {
             List<Map.Entry<String, Double>> nameValues = metric.getGlobalNameValue();
             while (next != null) {
                 DataBatch batch = next;
+                if (a.monitor != null) a.monitor.tic();
                 forwardBackward(batch);
                 update();
                 updateMetric(metric, batch.label());
                 next = it.hasNext() ? it.next() : null;
+                if (a.monitor != null) a.monitor.tocPrint();
                 if (next == null) nameValues = metric.getGlobalNameValue();
                 if (!a.batchEndCallback.isEmpty()) {
                     BatchEndParam p = new BatchEndParam(epoch, nbatch, metric, locals(batch));

@@ -277,6 +277,7 @@ public class Module extends BaseModule {
         for (var e : shapes.entrySet()) same &= defaultExec.argDict().get(e.getKey()).shape().equals(e.getValue());
         exec = same ? defaultExec : defaultExec.reshape(false, true, shapes);
         if (old != defaultExec && old != exec) old.close();
+        if (monitor != null && exec != old) monitor.install(exec);
     }
 
     // ------------------------------------------------------------------ parameters
@@ -402,6 +403,16 @@ public class Module extends BaseModule {
         }
     }
 
+    /** {@code install_monitor(mon)}: the monitor watches this module's executor (and the forms it is reshaped to). */
+    @Override
+    public void installMonitor(dev.mxj.executor.Monitor mon) {
+        requireBound();
+        this.monitor = mon;
+        mon.install(exec);
+    }
+
+    private dev.mxj.executor.Monitor monitor;
+
     /** {@code borrow_optimizer(shared_module)}: use the other module's optimizer and updater (bucketing). */
     public void borrowOptimizer(Module shared) {
         if (!shared.optimizerInitialized) throw new MxjException("the shared module's optimizer is not initialized");
@@ -457,18 +468,28 @@ public class Module extends BaseModule {
     public void update() {
         if (!binded || !paramsInitialized || !optimizerInitialized) throw new MxjException("call bind, init_params and init_optimizer before update");
         paramsDirty = true;
-        List<Integer> idx = new ArrayList<>();
-        List<NDArray> grads = new ArrayList<>(), weights = new ArrayList<>();
-        Map<String, NDArray> g = exec.gradDict(), w = exec.argDict();
-        for (int i = 0; i < paramNames.size(); i++) {
-            NDArray gr = g.get(paramNames.get(i));
-            if (gr == null) continue;
-            idx.add(i);
-            grads.add(gr);
-            weights.add(w.get(paramNames.get(i)));
+        if (updateExec != exec) { // (re)collect the trainable parameters once per executor, not every step
+            List<Integer> idx = new ArrayList<>();
+            List<NDArray> grads = new ArrayList<>(), weights = new ArrayList<>();
+            Map<String, NDArray> g = exec.gradDict(), w = exec.argDict();
+            for (int i = 0; i < paramNames.size(); i++) {
+                NDArray gr = g.get(paramNames.get(i));
+                if (gr == null) continue;
+                idx.add(i);
+                grads.add(gr);
+                weights.add(w.get(paramNames.get(i)));
+            }
+            updateIdx = idx.stream().mapToInt(Integer::intValue).toArray();
+            updateGrads = grads.toArray(NDArray[]::new);
+            updateWeights = weights.toArray(NDArray[]::new);
+            updateExec = exec;
         }
-        updater.call(idx.stream().mapToInt(Integer::intValue).toArray(), grads.toArray(NDArray[]::new), weights.toArray(NDArray[]::new));
+        updater.call(updateIdx, updateGrads, updateWeights);
     }
+
+    private Executor updateExec;
+    private int[] updateIdx;
+    private NDArray[] updateGrads, updateWeights;
 
     @Override public List<NDArray> getOutputs() { requireBound(); return exec.outputs(); }
 

@@ -36,6 +36,7 @@ import java.util.Set;
  * {@code __lr_mult__}, ...), operator nodes carry their parsed parameters. Nodes are shared between
  * symbols, as in NNVM; nothing mutates a node after construction except its attribute map.
  */
+@dev.mxj.op.codegen.GenerateSymbolWrappers
 public final class Symbol {
     /** Key in {@link Node#extra()} holding a node's user attributes ({@code __x__} keys), string to string. */
     static final String ATTRS_KEY = "symbol.attrs";

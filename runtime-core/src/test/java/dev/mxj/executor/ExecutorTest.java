@@ -246,6 +246,36 @@ class ExecutorTest {
     }
 
     @Test
+    void group2ctxPlacesLayersOnTwoContextsWithEqualResults() {
+        Symbol net;
+        Symbol data = Symbol.var("data");
+        try (var s = dev.mxj.symbol.AttrScope.of(Map.of("ctx_group", "dev1"))) {
+            net = Symbol.create("Activation", "relu1", Map.of("act_type", "relu"), Symbol.create("FullyConnected", "fc1", Map.of("num_hidden", 4), data));
+        }
+        try (var s = dev.mxj.symbol.AttrScope.of(Map.of("ctx_group", "dev2"))) {
+            net = Symbol.create("SoftmaxOutput", "softmax", Map.of(), Symbol.create("FullyConnected", "fc2", Map.of("num_hidden", 2), net));
+        }
+        Ref r = reference();
+        Map<String, Context> g2c = Map.of("dev1", Context.cpu(0), "dev2", Context.cpu(1));
+        try (Executor ex = Executor.simpleBind(net, Context.cpu(0), "write", null, null, Map.of("data", Shape.of(2, 3)),
+                Executor.Options.DEFAULT.withGroup2ctx(g2c))) {
+            assertEquals(Context.cpu(0), ex.argDict().get("fc1_weight").context());
+            assertEquals(Context.cpu(1), ex.argDict().get("fc2_weight").context());
+            assertEquals(Context.cpu(1), ex.argDict().get("softmax_label").context());
+            assertEquals(Context.cpu(0), ex.argDict().get("data").context(), "data lives where its first reader runs");
+            assertEquals(Context.cpu(1), ex.gradDict().get("fc2_weight").context());
+            setParams(ex);
+            ex.forward(true);
+            assertEquals(Context.cpu(1), ex.outputs().get(0).context());
+            ex.backward();
+            close(flat(r.prob()), ex.outputs().get(0), "softmax_output across two contexts");
+            close(flat(r.dW1()), ex.gradDict().get("fc1_weight"), "fc1_weight grad across two contexts");
+            close(flat(r.dW2()), ex.gradDict().get("fc2_weight"), "fc2_weight grad across two contexts");
+            close(flat(r.dX()), ex.gradDict().get("data"), "data grad across two contexts");
+        }
+    }
+
+    @Test
     void monitorSeesEveryOutputByName() {
         List<String> names = new ArrayList<>();
         try (Executor ex = mlp().simpleBind(Context.cpu(), "write", Map.of("data", Shape.of(2, 3)))) {

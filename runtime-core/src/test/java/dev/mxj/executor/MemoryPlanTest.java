@@ -34,8 +34,19 @@ class MemoryPlanTest {
         return Symbol.create("sum", "loss", Map.of(), a.mul(b).add(c).add(a));
     }
 
+    static Symbol convBn() {
+        // BatchNorm mutates its auxiliary states and has hidden outputs the backward reads; Concat fans in
+        Symbol x = Symbol.create("Convolution", "c1", Map.of("kernel", "(3, 3)", "num_filter", 4, "pad", "(1, 1)"), Symbol.var("data"));
+        Symbol a = Symbol.create("Activation", "r1", Map.of("act_type", "relu"), Symbol.create("BatchNorm", "bn1", Map.of("fix_gamma", false), x));
+        Symbol b = Symbol.create("Pooling", "p1", Map.of("kernel", "(3, 3)", "pad", "(1, 1)", "pool_type", "avg"), x);
+        Symbol y = Symbol.create("Concat", "cat", Map.of("dim", 1), a, b);
+        Symbol fc = Symbol.create("FullyConnected", "fc", Map.of("num_hidden", 10), Symbol.create("Flatten", "fl", Map.of(), y));
+        return Symbol.create("SoftmaxOutput", "softmax", Map.of(), fc);
+    }
+
     @Test
     void plannedAndUnplannedGiveIdenticalResults() {
+        check(convBn(), Map.of("data", Shape.of(3, 2, 6, 6)), true);
         check(SymbolNetworks.mlp(10, 128, 64), Map.of("data", Shape.of(16, 100)), true);
         check(SymbolNetworks.lenet(10), Map.of("data", Shape.of(4, 1, 28, 28)), true);
         check(branches(), Map.of("x", Shape.of(3, 5), "w", Shape.of(3, 5)), true);
@@ -66,6 +77,9 @@ class MemoryPlanTest {
                 }
                 for (int i = 0; i < planned.outputs().size(); i++) {
                     assertArrayEquals(plain.outputs().get(i).toFloatArray(), planned.outputs().get(i).toFloatArray(), 1e-6f, "output " + i);
+                }
+                for (var e : planned.auxDict().entrySet()) {
+                    assertArrayEquals(plain.auxDict().get(e.getKey()).toFloatArray(), e.getValue().toFloatArray(), 1e-6f, "state " + e.getKey());
                 }
                 for (var e : planned.gradDict().entrySet()) {
                     if (e.getValue() == null) continue;

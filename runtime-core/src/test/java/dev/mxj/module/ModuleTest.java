@@ -181,6 +181,32 @@ class ModuleTest {
     }
 
     @Test
+    void monitorPrintsStatisticsEveryIntervalBatches() {
+        List<String> lines = new ArrayList<>();
+        dev.mxj.executor.Monitor mon = new dev.mxj.executor.Monitor(2, null, "fc1_", true, false).setLogger(lines::add);
+        try (Module m = module()) {
+            m.setLogger(s -> {});
+            m.fit(data(80, 20, 1), args(1).monitor(mon)); // 4 batches: active at the first and third
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("Batch:       1 fc1_output                     ")), lines.toString());
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("Batch:       3 fc1_weight                     ")), lines.toString());
+            assertTrue(lines.stream().noneMatch(l -> l.contains(" fc2_")), "pattern anchored at the start: " + lines);
+            assertTrue(lines.stream().noneMatch(l -> l.startsWith("Batch:       2") || l.startsWith("Batch:       4")), lines.toString());
+            // the default statistic is norm(x) / sqrt(size)
+            float[] w = m.getParams().argParams().get("fc1_bias").toFloatArray();
+            mon.tic(); // step 4: active
+            m.forward(data(20, 20, 3).next(), false);
+            List<dev.mxj.executor.Monitor.Stat> stats = mon.toc();
+            double ss = 0;
+            for (float v : w) ss += v * v;
+            double want = Math.sqrt(ss) / Math.sqrt(w.length);
+            var bias = stats.stream().filter(st -> st.name().equals("fc1_bias")).findFirst().orElseThrow();
+            assertEquals(want, Double.parseDouble(bias.value().trim()), 1e-5);
+            assertEquals(stats.stream().map(dev.mxj.executor.Monitor.Stat::name).sorted().toList(),
+                    stats.stream().map(dev.mxj.executor.Monitor.Stat::name).toList(), "sort=True orders rows by name");
+        }
+    }
+
+    @Test
     void callbacksWriteMxnetsLines() {
         List<String> out = new ArrayList<>();
         long[] now = {0};

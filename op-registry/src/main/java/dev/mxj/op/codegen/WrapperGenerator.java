@@ -89,8 +89,8 @@ public final class WrapperGenerator {
     /** A generated parameter: Java name and types, MXNet name, docs. */
     private record Arg(String mx, String java, String type, String boxed, String erasure, boolean required, String doc, String convert) {}
 
-    private record OpInfo(OpDef def, String javaName, List<String> inputs, boolean variadic, List<Arg> required, List<Arg> optional,
-                          boolean multiOutput) {}
+    private record OpInfo(OpDef def, String javaName, List<String> inputs, List<String> mxInputs, boolean variadic, List<Arg> required,
+                          List<Arg> optional, boolean multiOutput) {}
 
     private List<OpInfo> collect() {
         Map<String, OpDef> byJavaName = new TreeMap<>();
@@ -147,7 +147,7 @@ public final class WrapperGenerator {
         if (sample != null && other != null) {
             multi = d.numVisibleOutputs(sample) != 1 || d.numVisibleOutputs(other) != 1;
         }
-        return new OpInfo(d, javaName, javaInputs, variadic, req, opt, multi);
+        return new OpInfo(d, javaName, javaInputs, inputs, variadic, req, opt, multi);
     }
 
     /** Attributes with placeholder values for required parameters, to ask input and output counts. */
@@ -208,6 +208,91 @@ public final class WrapperGenerator {
         if (p.isRequired()) sb.append(", required");
         else sb.append(", default ").append(Param.format(p.defaultValue()));
         return sb.append(")").toString();
+    }
+
+    // ---------------------------------------------------------------- Sym
+
+    /**
+     * {@code Sym}: typed symbol constructors in package {@code symbolPkg}, one family per public
+     * operator, each building its node through {@code Symbol.create} (as {@code mx.sym.<Op>}):
+     * the node name first (null: from the name manager), then the inputs (null: a variable
+     * {@code <name>_<input>} is created, e.g. {@code fc1_weight}), then required and optional
+     * parameters (optional ones boxed, null for the default). A short form takes only the first
+     * input and the required parameters: {@code Sym.fullyConnected("fc1", data, 128)}.
+     */
+    public Map<String, String> generateSymbols(String symbolPkg) {
+        List<OpInfo> ops = collect();
+        StringBuilder sb = header(symbolPkg);
+        sb.append("/**\n * Typed symbol constructors for every public operator in the registry ({@code mx.sym.*}), generated at\n")
+          .append(" * build time by {@code dev.mxj.op.codegen.WrapperGenerator}; do not edit. Each goes through\n")
+          .append(" * {@link Symbol#create}; inputs left null become new variables, optional parameters left null keep their defaults.\n */\n")
+          .append("public final class Sym {\n    private Sym() {}\n");
+        for (OpInfo op : ops) {
+            Set<String> sigs = new HashSet<>();
+            List<Arg> all = new ArrayList<>(op.required);
+            all.addAll(op.optional);
+            int nin = op.inputs.size();
+            emitSym(sb, op, nin, all, sigs);
+            if (!op.optional.isEmpty()) emitSym(sb, op, nin, op.required, sigs);
+            if (!op.variadic && nin > 1) emitSym(sb, op, 1, op.required, sigs);
+        }
+        sb.append("}\n");
+        return Map.of("Sym", sb.toString());
+    }
+
+    private static void emitSym(StringBuilder sb, OpInfo op, int nInputs, List<Arg> args, Set<String> sigs) {
+        boolean clash = op.inputs.contains("name");
+        for (Arg a : args) clash |= a.java.equals("name");
+        String nameParam = clash ? "nodeName" : "name";
+        boolean varargs = op.variadic && args.isEmpty();
+        List<String> params = new ArrayList<>(), erasures = new ArrayList<>();
+        params.add("String " + nameParam);
+        erasures.add("java.lang.String");
+        for (int i = 0; i < nInputs; i++) {
+            params.add((op.variadic ? (varargs ? "Symbol..." : "Symbol[]") : "Symbol") + " " + op.inputs.get(i));
+            erasures.add(op.variadic ? "Symbol[]" : "Symbol");
+        }
+        for (Arg a : args) {
+            params.add((a.required ? a.type : a.boxed) + " " + a.java);
+            erasures.add(a.erasure);
+        }
+        if (!sigs.add(op.javaName + "(" + String.join(",", erasures) + ")")) return;
+        sb.append("\n    /**\n     * Symbol of operator {@code ").append(escape(op.def.name())).append("}");
+        if (!op.def.aliases().isEmpty()) sb.append(" (aliases: ").append(escapeHtml(String.join(", ", op.def.aliases()))).append(")");
+        sb.append(".\n");
+        String doc = op.def.doc() == null ? "" : op.def.doc().strip();
+        if (!doc.isEmpty()) {
+            sb.append("     *\n     * <pre>\n");
+            for (String line : doc.split("\n")) sb.append("     * ").append(escapeHtml(line)).append('\n');
+            sb.append("     * </pre>\n");
+        }
+        if (nInputs < op.inputs.size()) sb.append("     * Inputs after the first are created as variables.\n");
+        sb.append("     * @param ").append(nameParam).append(" node name, or null for an automatic one\n");
+        for (int i = 0; i < nInputs; i++) {
+            sb.append("     * @param ").append(op.inputs.get(i)).append(op.variadic ? " input symbols\n" : " input symbol, or null to create a variable\n");
+        }
+        for (Arg a : args) {
+            sb.append("     * @param ").append(a.java).append(' ').append(escapeHtml(a.doc.replace('\n', ' ')));
+            if (!a.required) sb.append("; null for the default");
+            sb.append('\n');
+        }
+        sb.append("     * @return the operator's symbol\n     */\n");
+        sb.append("    public static Symbol ").append(op.javaName).append('(').append(String.join(", ", params)).append(") {\n");
+        sb.append("        java.util.Map<String, Object> p$ = new java.util.LinkedHashMap<>();\n");
+        putParams(sb, args, "p$");
+        String name = escape(op.def.name());
+        if (op.variadic) {
+            sb.append("        return Symbol.create(\"").append(name).append("\", ").append(nameParam).append(", p$, java.util.Arrays.asList(")
+              .append(op.inputs.get(0)).append("), java.util.Map.of());\n");
+        } else {
+            sb.append("        java.util.Map<String, Symbol> in$ = new java.util.LinkedHashMap<>();\n");
+            for (int i = 0; i < nInputs; i++) {
+                sb.append("        if (").append(op.inputs.get(i)).append(" != null) in$.put(\"").append(escape(op.mxInputs.get(i))).append("\", ")
+                  .append(op.inputs.get(i)).append(");\n");
+            }
+            sb.append("        return Symbol.create(\"").append(name).append("\", ").append(nameParam).append(", p$, java.util.List.of(), in$);\n");
+        }
+        sb.append("    }\n");
     }
 
     // ---------------------------------------------------------------- Nd
@@ -289,14 +374,7 @@ public final class WrapperGenerator {
             params = "null";
         } else {
             sb.append("        java.util.Map<String, Object> params = new java.util.HashMap<>();\n");
-            for (Arg a : args) {
-                String v = a.convert != null ? a.convert : a.java;
-                if (a.required && !a.type.equals("String") && !a.type.equals("Context") && !a.type.equals("DType") && !a.type.endsWith("[]")) {
-                    sb.append("        params.put(\"").append(a.mx).append("\", ").append(v).append(");\n");
-                } else {
-                    sb.append("        if (").append(a.java).append(" != null) params.put(\"").append(a.mx).append("\", ").append(v).append(");\n");
-                }
-            }
+            putParams(sb, args, "params");
             params = "params";
         }
         String name = escape(op.def.name());
@@ -304,6 +382,18 @@ public final class WrapperGenerator {
             sb.append("        return Imperative.invoke(\"").append(name).append("\", ").append(inputs).append(", ").append(params).append(", out);\n");
         } else {
             sb.append("        return Imperative.invoke1(\"").append(name).append("\", ").append(inputs).append(", ").append(params).append(", out);\n");
+        }
+    }
+
+    /** Statements putting each parameter into map {@code var}: primitives always, reference types when not null (the default). */
+    private static void putParams(StringBuilder sb, List<Arg> args, String var) {
+        for (Arg a : args) {
+            String v = a.convert != null ? a.convert : a.java;
+            if (a.required && !a.type.equals("String") && !a.type.equals("Context") && !a.type.equals("DType") && !a.type.endsWith("[]")) {
+                sb.append("        ").append(var).append(".put(\"").append(a.mx).append("\", ").append(v).append(");\n");
+            } else {
+                sb.append("        if (").append(a.java).append(" != null) ").append(var).append(".put(\"").append(a.mx).append("\", ").append(v).append(");\n");
+            }
         }
     }
 
@@ -382,7 +472,9 @@ public final class WrapperGenerator {
 
     // ---------------------------------------------------------------- helpers
 
-    private StringBuilder header() {
+    private StringBuilder header() { return header(pkg); }
+
+    private static StringBuilder header(String pkg) {
         StringBuilder sb = new StringBuilder();
         sb.append("// Generated by dev.mxj.op.codegen.WrapperGenerator from the operator registry. Do not edit.\n");
         sb.append("package ").append(pkg).append(";\n\n");

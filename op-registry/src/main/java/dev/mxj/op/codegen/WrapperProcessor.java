@@ -27,14 +27,26 @@ import java.util.Set;
  * class path, and no generated code is checked in. Enable it explicitly in the compiler
  * configuration (runtime-core's pom names it with {@code -processor}).
  */
-@SupportedAnnotationTypes("dev.mxj.op.codegen.GenerateOpWrappers")
+@SupportedAnnotationTypes({"dev.mxj.op.codegen.GenerateOpWrappers", "dev.mxj.op.codegen.GenerateSymbolWrappers"})
 public final class WrapperProcessor extends AbstractProcessor {
-    private boolean done;
+    private boolean done, symbolsDone;
 
     @Override public SourceVersion getSupportedSourceVersion() { return SourceVersion.latestSupported(); }
 
     @Override
     public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+        if (!symbolsDone) {
+            for (Element e : round.getElementsAnnotatedWith(GenerateSymbolWrappers.class)) {
+                if (e.getKind() != ElementKind.CLASS) continue;
+                String pkg = ((PackageElement) e.getEnclosingElement()).getQualifiedName().toString();
+                try {
+                    write(new WrapperGenerator(OpRegistry.global(), pkg, "Symbol", Set.of()).generateSymbols(pkg), pkg, (TypeElement) e);
+                } catch (IOException | RuntimeException ex) {
+                    processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "symbol wrapper generation failed: " + ex, e);
+                }
+                symbolsDone = true;
+            }
+        }
         if (done) return false;
         for (Element e : round.getElementsAnnotatedWith(GenerateOpWrappers.class)) {
             if (e.getKind() != ElementKind.CLASS) continue;
@@ -51,17 +63,21 @@ public final class WrapperProcessor extends AbstractProcessor {
             }
             try {
                 WrapperGenerator g = new WrapperGenerator(OpRegistry.global(), pkg, type.getSimpleName().toString(), handWritten);
-                for (Map.Entry<String, String> f : g.generate().entrySet()) {
-                    JavaFileObject jfo = processingEnv.getFiler().createSourceFile(pkg + "." + f.getKey(), type);
-                    try (Writer w = jfo.openWriter()) {
-                        w.write(f.getValue());
-                    }
-                }
+                write(g.generate(), pkg, type);
             } catch (IOException | RuntimeException ex) {
                 processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, "operator wrapper generation failed: " + ex, type);
             }
             done = true;
         }
         return false;
+    }
+
+    private void write(Map<String, String> files, String pkg, TypeElement origin) throws IOException {
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            JavaFileObject jfo = processingEnv.getFiler().createSourceFile(pkg + "." + f.getKey(), origin);
+            try (Writer w = jfo.openWriter()) {
+                w.write(f.getValue());
+            }
+        }
     }
 }
