@@ -9,6 +9,7 @@ test('a bad shape arrives as MXNetError naming the operator, arrays intact', () 
   assert.ok(e instanceof Error);
   assert.equal(e.name, 'MXNetError');
   assert.ok(e.stack.includes('errors.test.js'), 'the stack names the script');
+  assert.ok(e.stack.startsWith('MXNetError: ') && !e.stack.includes('at toError'), e.stack);
   assert.deepEqual(a.toArray(), [[1, 2, 3], [4, 5, 6]]);
   assert.deepEqual(b.toArray(), [[1, 1, 1], [1, 1, 1]]);
   assert.throws(() => a.add(nd.ones([4])), MXNetError, /broadcast|shape/i);

@@ -33,7 +33,9 @@ export function toError(e) {
   if (info === null || info === undefined) return e;
   if (typeof info !== 'string') return info;
   const err = new MXNetError(info);
-  if (typeof Error.captureStackTrace === 'function') Error.captureStackTrace(err, toError); // the stack starts at the failing call
+  // the trace starts at the failing call, not in this conversion
+  const stack = err.stack;
+  if (typeof stack === 'string') Object.defineProperty(err, 'stack', { value: stack.replace(/\n\s*at toError \([^\n]*/, ''), writable: true, configurable: true });
   return err;
 }
 

@@ -181,7 +181,7 @@ public final class JsHost implements AutoCloseable {
             return report(e);
         }
         Value show = context.eval("js", "(v) => v === undefined ? undefined : (typeof v === 'string' ? JSON.stringify(v) : String(v))");
-        out.println("mxj JavaScript prompt (GraalJS " + context.getEngine().getVersion() + "); `mx` is the mxnet module. .exit or Ctrl-D leaves.");
+        out.println("mxj JavaScript prompt (GraalJS on " + context.getEngine().getImplementationName() + "); `mx` is the mxnet module. .exit or Ctrl-D leaves.");
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         StringBuilder pending = new StringBuilder();
         int n = 0;

@@ -4,7 +4,6 @@ import org.graalvm.polyglot.io.FileSystem;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.NonWritableChannelException;
@@ -47,16 +46,15 @@ final class ModuleFileSystem implements FileSystem {
         return n.startsWith(ROOT) && !n.equals(ROOT) ? ROOT.relativize(n).toString().replace('\\', '/') : null;
     }
 
-    private static byte[] bytes(String rel) throws NoSuchFileException {
-        byte[] b = CACHE.computeIfAbsent(rel, r -> {
-            try (InputStream in = ModuleFileSystem.class.getResourceAsStream(RESOURCES + r)) {
-                return in == null ? new byte[0] : in.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        if (b.length == 0 && ModuleFileSystem.class.getResource(RESOURCES + rel) == null) throw new NoSuchFileException(ROOT.resolve(rel).toString());
-        return b;
+    private static byte[] bytes(String rel) throws IOException {
+        byte[] cached = CACHE.get(rel);
+        if (cached != null) return cached;
+        try (InputStream in = ModuleFileSystem.class.getResourceAsStream(RESOURCES + rel)) {
+            if (in == null) throw new NoSuchFileException(ROOT.resolve(rel).toString(), null, "not part of the mxnet module");
+            byte[] b = in.readAllBytes();
+            CACHE.putIfAbsent(rel, b);
+            return b;
+        }
     }
 
     private static boolean isDirectory(String rel) { return rel.equals("mxnet"); }

@@ -95,6 +95,15 @@ class JsHostTest {
     }
 
     @Test
+    void aMissingModuleFileFailsWithItsName() throws IOException {
+        Run r = run("import x from 'mxnet/nosuch.js';");
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("nosuch.js"), r.err());
+        Run sub = run("import { nd } from 'mxnet/ndarray.js'; import mx from 'mxnet'; console.log(nd === mx.nd);");
+        assertEquals("true\n", sub.out(), sub.err());
+    }
+
+    @Test
     void guestCodeCannotReachJavaClasses() throws IOException {
         Run r = run("""
                 import 'mxnet';
