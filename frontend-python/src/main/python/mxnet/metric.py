@@ -38,6 +38,11 @@ def check_label_shapes(labels, preds, wrap=False, shape=False):
     return labels, preds
 
 
+
+def _count(n):
+    """Instance counts are ints in MXNet; the runtime keeps them as doubles."""
+    return int(n) if n == int(n) else n
+
 class EvalMetric:
     """Base class of metrics: accumulates sum_metric / num_inst (local and global)."""
 
@@ -162,7 +167,7 @@ class _Builtin(EvalMetric):
 
     @property
     def num_inst(self):
-        return self._h.numInst()
+        return _count(self._h.numInst())
 
     @property
     def sum_metric(self):
@@ -170,7 +175,7 @@ class _Builtin(EvalMetric):
 
     @property
     def global_num_inst(self):
-        return self._h.globalNumInst()
+        return _count(self._h.globalNumInst())
 
     @property
     def global_sum_metric(self):

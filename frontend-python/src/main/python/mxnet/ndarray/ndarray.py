@@ -6,7 +6,10 @@ from ..base import _bridge, _err, MXNetError, _param_str, _dtype_name, numeric_t
 from ..context import Context, current_context, _from_handle
 
 __all__ = ['NDArray', 'array', 'zeros', 'ones', 'full', 'empty', 'arange', 'concat', 'concatenate', 'stack',
-           'save', 'load', 'waitall', 'moveaxis', 'onehot_encode', 'zeros_like', 'ones_like']
+           'save', 'load', 'waitall', 'moveaxis', 'onehot_encode', 'zeros_like', 'ones_like',
+           'add', 'subtract', 'multiply', 'divide', 'true_divide', 'modulo', 'power', 'maximum', 'minimum',
+           'hypot', 'equal', 'not_equal', 'greater', 'greater_equal', 'lesser', 'lesser_equal',
+           'logical_and', 'logical_or', 'logical_xor', 'eye', 'linspace']
 
 _DTYPES = ('float32', 'float64', 'float16', 'uint8', 'int8', 'int32', 'int64', 'bool')
 
@@ -566,6 +569,73 @@ def moveaxis(tensor, source, destination):
 
 def onehot_encode(indices, out):
     return _op('one_hot', indices, depth=out.shape[1], out=out)
+
+
+# ---------------------------------------------------------------- element-wise functions of two operands
+#
+# MXNet's mx.nd.add, maximum, greater, ...: two numbers give a number, an array and a number the
+# scalar operator (mirrored when the number comes first), two arrays the broadcasting operator.
+import operator as _operator
+import math as _math
+
+
+def _ufunc(name, array_op, scalar_op, rscalar_op, py):
+    def fn(lhs, rhs):
+        lnum, rnum = isinstance(lhs, numeric_types), isinstance(rhs, numeric_types)
+        if lnum and rnum:
+            return py(lhs, rhs)
+        if rnum:
+            return _call1(_scalar_invoker(scalar_op, rhs), lhs._h)
+        if lnum:
+            return _call1(_scalar_invoker(rscalar_op, lhs), rhs._h)
+        if isinstance(lhs, NDArray) and isinstance(rhs, NDArray):
+            return _call2(_invoker(array_op), lhs._h, rhs._h)
+        raise TypeError('type %s not supported' % str(type(rhs if isinstance(lhs, NDArray) else lhs)))
+    fn.__name__ = name
+    fn.__doc__ = ('Element-wise %s of two arrays (with broadcasting) or of an array and a scalar, as MXNet\'s '
+                  'mx.nd.%s: %s for two arrays, %s with a scalar.' % (name, name, array_op, scalar_op))
+    return fn
+
+
+def _bool_py(f):
+    return lambda a, b: 1 if f(a, b) else 0
+
+
+add = _ufunc('add', 'broadcast_add', '_plus_scalar', '_plus_scalar', _operator.add)
+subtract = _ufunc('subtract', 'broadcast_sub', '_minus_scalar', '_rminus_scalar', _operator.sub)
+multiply = _ufunc('multiply', 'broadcast_mul', '_mul_scalar', '_mul_scalar', _operator.mul)
+divide = _ufunc('divide', 'broadcast_div', '_div_scalar', '_rdiv_scalar', _operator.truediv)
+true_divide = divide
+modulo = _ufunc('modulo', 'broadcast_mod', '_mod_scalar', '_rmod_scalar', _operator.mod)
+power = _ufunc('power', 'broadcast_power', '_power_scalar', '_rpower_scalar', _operator.pow)
+maximum = _ufunc('maximum', 'broadcast_maximum', '_maximum_scalar', '_maximum_scalar', lambda a, b: a if a > b else b)
+minimum = _ufunc('minimum', 'broadcast_minimum', '_minimum_scalar', '_minimum_scalar', lambda a, b: a if a < b else b)
+hypot = _ufunc('hypot', 'broadcast_hypot', '_hypot_scalar', '_hypot_scalar', _math.hypot)
+equal = _ufunc('equal', 'broadcast_equal', '_equal_scalar', '_equal_scalar', _bool_py(_operator.eq))
+not_equal = _ufunc('not_equal', 'broadcast_not_equal', '_not_equal_scalar', '_not_equal_scalar', _bool_py(_operator.ne))
+greater = _ufunc('greater', 'broadcast_greater', '_greater_scalar', '_lesser_scalar', _bool_py(_operator.gt))
+greater_equal = _ufunc('greater_equal', 'broadcast_greater_equal', '_greater_equal_scalar', '_lesser_equal_scalar',
+                       _bool_py(_operator.ge))
+lesser = _ufunc('lesser', 'broadcast_lesser', '_lesser_scalar', '_greater_scalar', _bool_py(_operator.lt))
+lesser_equal = _ufunc('lesser_equal', 'broadcast_lesser_equal', '_lesser_equal_scalar', '_greater_equal_scalar',
+                      _bool_py(_operator.le))
+logical_and = _ufunc('logical_and', 'broadcast_logical_and', '_logical_and_scalar', '_logical_and_scalar',
+                     _bool_py(lambda a, b: bool(a) and bool(b)))
+logical_or = _ufunc('logical_or', 'broadcast_logical_or', '_logical_or_scalar', '_logical_or_scalar',
+                    _bool_py(lambda a, b: bool(a) or bool(b)))
+logical_xor = _ufunc('logical_xor', 'broadcast_logical_xor', '_logical_xor_scalar', '_logical_xor_scalar',
+                     _bool_py(lambda a, b: bool(a) != bool(b)))
+
+
+def eye(N, M=0, k=0, ctx=None, dtype=None, **kwargs):
+    """A 2-D array with ones on the k-th diagonal (N rows, M columns; M=0 means N)."""
+    return _op('_eye', N=N, M=M, k=k, ctx=ctx if ctx is not None else current_context(), dtype=dtype or 'float32', **kwargs)
+
+
+def linspace(start, stop, num, endpoint=True, ctx=None, dtype='float32'):
+    """num evenly spaced values from start to stop (stop included when endpoint)."""
+    return _op('_linspace', start=start, stop=stop, num=num, endpoint=endpoint,
+               ctx=ctx if ctx is not None else current_context(), dtype=dtype)
 
 
 def waitall():

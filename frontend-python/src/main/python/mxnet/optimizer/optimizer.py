@@ -7,6 +7,13 @@ from ..ndarray.ndarray import NDArray, _new
 __all__ = ['Optimizer', 'Updater', 'get_updater', 'create', 'register']
 
 
+
+def _note_lr_overwrite(sched, learning_rate):
+    """MXNet prints (on standard output, not as a warning) that learning_rate replaces the scheduler's base_lr."""
+    if sched.base_lr != learning_rate:
+        print(UserWarning("learning rate from ``lr_scheduler`` has been "
+                          "overwritten by ``learning_rate`` in optimizer."))
+
 class Optimizer:
     """Base class. Built-in optimizers hold the runtime object in `_h`; Python subclasses
     implement create_state(index, weight) and update(index, weight, grad, state)."""
@@ -21,6 +28,7 @@ class Optimizer:
             learning_rate = 0.01
         self.lr = learning_rate
         if self.lr_scheduler is not None and learning_rate is not None:
+            _note_lr_overwrite(self.lr_scheduler, learning_rate)
             self.lr_scheduler.base_lr = learning_rate
         self.wd = wd
         self.lr_mult = {}
@@ -112,6 +120,8 @@ class _Builtin(Optimizer):
             raise MXNetError('%s: a Python-defined lr_scheduler works only with Python-defined optimizers; '
                              'use one of mx.lr_scheduler\'s schedulers' % type(self).__name__)
         self.__dict__['_sched'] = sched
+        if sched is not None and kwargs.get('learning_rate') is not None:
+            _note_lr_overwrite(sched, kwargs['learning_rate'])
         try:
             self.__dict__['_h'] = _bridge.optimizer(self._registry_name, kwargs)
         except BaseException as e:

@@ -46,15 +46,38 @@ public final class OpCatalog {
             params.add(new ParamInfo(p.name(), type, dflt, p.isRequired(), p.choices() == null ? List.of() : p.choices(),
                     p.doc() == null ? "" : p.doc()));
         }
-        List<String> inputs = List.of();
-        if (def.keyVarNumArgs() == null) {
-            try {
-                inputs = def.inputNames(def.parseAttrs(placeholders(def)));
-            } catch (RuntimeException dependsOnRealParameters) {
-                // left empty: the front end then takes inputs positionally
+        List<String> inputs = def.keyVarNumArgs() == null ? allInputs(def) : List.of();
+        return new OpInfo(name, def.name(), inputs, def.keyVarNumArgs(), List.copyOf(params), def.doc() == null ? "" : def.doc());
+    }
+
+    /**
+     * Every input the operator can take, in order, as MXNet's generated functions list them
+     * ({@code SequenceMask(data, sequence_length, ...)} although sequence_length is read only with
+     * use_sequence_length=True): the longest input list over the defaults and each boolean
+     * parameter flipped. Empty when the inputs depend on a parameter's value (front ends then
+     * take inputs positionally).
+     */
+    private static List<String> allInputs(OpDef def) {
+        Map<String, Object> base = placeholders(def);
+        List<String> best = inputsOrEmpty(def, base);
+        for (Param p : def.params().values()) {
+            if (p.type() != Param.Type.BOOL) continue;
+            for (String v : List.of("True", "False")) {
+                Map<String, Object> m = new java.util.HashMap<>(base);
+                m.put(p.name(), v);
+                List<String> l = inputsOrEmpty(def, m);
+                if (l.size() > best.size() && l.subList(0, best.size()).equals(best)) best = l;
             }
         }
-        return new OpInfo(name, def.name(), inputs, def.keyVarNumArgs(), List.copyOf(params), def.doc() == null ? "" : def.doc());
+        return best;
+    }
+
+    private static List<String> inputsOrEmpty(OpDef def, Map<String, Object> params) {
+        try {
+            return def.inputNames(def.parseAttrs(params));
+        } catch (RuntimeException dependsOnRealParameters) {
+            return List.of();
+        }
     }
 
     /**

@@ -30,6 +30,8 @@ class InteropTest {
         assertTrue(all.size() > 400, "aliases included: " + all.size());
         var fc = OpCatalog.info("FullyConnected");
         assertEquals(java.util.List.of("data", "weight", "bias"), fc.inputs());
+        assertEquals(java.util.List.of("data", "sequence_length"), OpCatalog.info("SequenceMask").inputs(),
+                "inputs read only under a boolean parameter are listed, as MXNet's functions do");
         var nh = fc.params().stream().filter(p -> p.name().equals("num_hidden")).findFirst().orElseThrow();
         assertTrue(nh.required());
         var concat = OpCatalog.info("concat");
