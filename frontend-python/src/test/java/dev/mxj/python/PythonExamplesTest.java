@@ -41,8 +41,10 @@ class PythonExamplesTest {
     }
 
     /**
-     * A Python loop that makes temporaries and closes nothing keeps resident memory flat: the
-     * arrays' storage goes back through the Cleaner and GC pressure, as MXNet frees on refcount.
+     * A Python loop that makes temporaries and closes nothing keeps memory flat: the arrays'
+     * storage goes back through the Cleaner and allocation-pressure collections, as MXNet frees on
+     * refcount. The pressure threshold is lowered to 64 MiB here so that the plateau is reached
+     * within the test (the default, 512 MiB, bounds the same way at a higher level).
      */
     @Test
     void temporariesInALoopKeepMemoryFlat() throws Exception {
@@ -56,26 +58,31 @@ class PythonExamplesTest {
                     y.wait_to_read()
                     return y.asscalar()
                 """);
-        // 256 KiB per temporary, two per iteration: 2,000 iterations churn ~1 GiB
-        assertEquals(3.0 * 65536, host.eval("_mem_loop(2000)").asDouble());
-        host.eval("_mem_loop(2000)");
-        long warm = offHeapKb();
-        long[] peak = new long[6];
-        for (int i = 0; i < peak.length; i++) {
-            host.eval("_mem_loop(1000)");
-            var st = dev.mxj.Devices.device(dev.mxj.Context.cpu()).memoryStats();
-            peak[i] = st.bytesInUse() + st.bytesPooled();
+        long previous = dev.mxj.ndarray.MemoryManager.setGcThresholdBytes(64L << 20);
+        try {
+            // 256 KiB per temporary, two per iteration: 2,000 iterations churn ~1 GiB
+            assertEquals(3.0 * 65536, host.eval("_mem_loop(2000)").asDouble());
+            host.eval("_mem_loop(2000)");
+            long warm = offHeapKb();
+            long[] peak = new long[6];
+            for (int i = 0; i < peak.length; i++) {
+                host.eval("_mem_loop(1000)");
+                var st = dev.mxj.Devices.device(dev.mxj.Context.cpu()).memoryStats();
+                peak[i] = st.bytesInUse() + st.bytesPooled();
+            }
+            long end = offHeapKb();
+            String figures = "array storage (in use + pooled) after each round, MiB: "
+                    + java.util.Arrays.toString(java.util.Arrays.stream(peak).map(x -> x >> 20).toArray())
+                    + "; resident outside the Java heap " + warm / 1024 + " -> " + end / 1024 + " MiB";
+            System.out.println("memory test: " + figures);
+            long early = Math.max(peak[0], Math.max(peak[1], peak[2])), late = Math.max(peak[3], Math.max(peak[4], peak[5]));
+            assertTrue(late <= 4 * (64L << 20), "array storage above 4x the 64 MiB threshold: " + figures);
+            assertTrue(late <= early + (64L << 20), "array storage kept growing by more than one threshold: " + figures);
+            // resident memory outside the Java heap (whose growth is the JVM's business) stays flat
+            assertTrue(end - warm < 128 * 1024, "resident memory outside the Java heap grew: " + figures);
+        } finally {
+            dev.mxj.ndarray.MemoryManager.setGcThresholdBytes(previous);
         }
-        long end = offHeapKb();
-        long early = Math.max(peak[0], Math.max(peak[1], peak[2])), late = Math.max(peak[3], Math.max(peak[4], peak[5]));
-        String figures = "array storage (in use + pooled) per round, MiB: " + java.util.Arrays.toString(java.util.Arrays.stream(peak).map(x -> x >> 20).toArray())
-                + "; resident outside the Java heap " + warm / 1024 + " -> " + end / 1024 + " MiB";
-        // bounded by the runtime's GC threshold (MXJ_GC_THRESHOLD_MB, in use) and the pool (released, reused)
-        long bound = 2 * dev.mxj.ndarray.MemoryManager.gcThresholdBytes() + (64L << 20);
-        assertTrue(late <= bound, "over the bound of " + (bound >> 20) + " MiB: " + figures);
-        assertTrue(late <= early + (64L << 20), "array storage kept growing: " + figures);
-        // resident memory outside the Java heap (whose growth is the JVM's business) stays flat
-        assertTrue(end - warm < 128 * 1024, "resident memory outside the Java heap grew: " + figures);
     }
 
     /** Resident memory minus the committed Java heap: native storage, code, metadata. */
