@@ -137,6 +137,27 @@ def test_setitem():
     assert x.tolist() == [[1, 2, 3]] * 3
 
 
+def test_setitem_with_array_indices():
+    # values as MXNet 1.9.1 prints them for the same assignments (through _scatter_set_nd, out=x)
+    x = mx.nd.arange(12).reshape((3, 4))
+    x[mx.nd.array([0, 2])] = -1
+    assert x.tolist() == [[-1] * 4, [4, 5, 6, 7], [-1] * 4]
+    x[mx.nd.array([1, 2]), mx.nd.array([0, 3])] = mx.nd.array([100, 200])
+    assert x.tolist() == [[-1] * 4, [100, 5, 6, 7], [-1, -1, -1, 200]]
+    x[[0, 1]] = mx.nd.array([7, 8, 9, 10])  # one row broadcast to both
+    assert x.tolist() == [[7, 8, 9, 10], [7, 8, 9, 10], [-1, -1, -1, 200]]
+    y = mx.nd.zeros((2, 2, 2))
+    y[mx.nd.array([1]), mx.nd.array([0])] = 5
+    assert y.tolist() == [[[0, 0], [0, 0]], [[5, 5], [0, 0]]]
+    before = x.tolist()
+
+    def out_of_bounds():
+        x[mx.nd.array([5])] = 1
+        x.wait_to_read()
+    raises(out_of_bounds, 'out of bounds')
+    assert x.tolist() == before, 'the array is intact after the failed assignment'
+
+
 def test_reshape_forms_and_codes():
     x = mx.nd.arange(24).reshape((2, 3, 4))
     assert x.reshape(6, 4).shape == (6, 4)

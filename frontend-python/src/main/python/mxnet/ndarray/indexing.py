@@ -176,6 +176,11 @@ def _index_array(k, ctx):
 
 
 def _advanced(a, key):
+    return _op('gather_nd', a, _advanced_indices(a, key))
+
+
+def _advanced_indices(a, key):
+    """The (M, ...) index array gather_nd/_scatter_set_nd take for array indices on the leading axes."""
     if any(k is None for k in key):
         raise MXNetError('indexing: None (new axes) together with array indices is not supported')
     # trailing full slices are implicit in gather_nd
@@ -189,8 +194,7 @@ def _advanced(a, key):
     shapes = [i.shape for i in idx]
     target = _broadcast_shapes(shapes)
     idx = [i if i.shape == target else i.broadcast_to(target) for i in idx]
-    indices = _op('stack', *idx, axis=0) if len(idx) > 1 else idx[0].reshape((1,) + target)
-    return _op('gather_nd', a, indices)
+    return _op('stack', *idx, axis=0) if len(idx) > 1 else idx[0].reshape((1,) + target)
 
 
 def _broadcast_shapes(shapes):
@@ -258,8 +262,12 @@ def setitem(a, key, value):
         return
     key = _expand(key, len(shape))
     if any(_is_advanced(k) for k in key):
-        raise MXNetError('indexing: assignment through array indices is not supported yet; '
-                         'use basic indexing (ints, slices) or scatter_nd')
+        # MXNet's path: _scatter_set_nd writes the (broadcast) value at the gathered positions, out=a
+        indices = _advanced_indices(a, key)
+        target = tuple(indices.shape[1:]) + tuple(shape[indices.shape[0]:])
+        v = _value_for(value, target, a.context, _bridge.dtypeName(a._h))
+        _op('_scatter_set_nd', a, v, indices, shape=shape, out=a)
+        return
     ranges, int_axes, new_axes, user = _basic(a, key)
     sliced = _sliced_shape(ranges)
     view = _contiguous_view(a, ranges, shape)
