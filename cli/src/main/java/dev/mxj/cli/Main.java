@@ -121,6 +121,14 @@ public final class Main {
             ok = false;
         }
 
+        // which Truffle runtime `mxj run` gets: "Interpreted" means the launcher could not enable the compiler
+        try {
+            out.println("scripts    " + Polyglot.languages() + "; Truffle runtime: " + Polyglot.runtimeName());
+        } catch (RuntimeException | LinkageError e) {
+            out.println("scripts    unavailable: " + e);
+            ok = false;
+        }
+
         OpRegistry registry = null;
         try {
             registry = OpRegistry.global();

@@ -8,7 +8,7 @@ final class Polyglot {
 
     private static final class Holder {
         static final Engine ENGINE = Engine.newBuilder()
-                // the launcher enables the optimising runtime when it can; without it, say so once in `mxj info`, not per run
+                // the launcher enables the optimising runtime when it can; `mxj info` says which runtime is in use
                 .option("engine.WarnInterpreterOnly", "false")
                 .build();
     }
@@ -17,4 +17,11 @@ final class Polyglot {
 
     /** The Truffle runtime in use, e.g. "GraalVM CE" (optimising) or "Interpreted". */
     static String runtimeName() { return engine().getImplementationName(); }
+
+    /** The guest languages, e.g. "JavaScript, Python 3.12.8" (GraalJS reports no version of its own). */
+    static String languages() {
+        return engine().getLanguages().values().stream()
+                .map(l -> l.getVersion().startsWith("Development") ? l.getName() : l.getName() + " " + l.getVersion())
+                .sorted().collect(java.util.stream.Collectors.joining(", "));
+    }
 }

@@ -82,6 +82,8 @@ class MainTest {
         assertTrue(out.startsWith("mxj " + Main.version() + "\n"), out);
         assertTrue(out.contains("java       " + Runtime.version()), out);
         assertTrue(out.contains("engine     "), out);
+        // tests run on the class path without JVMCI: the script hosts work, interpreted
+        assertTrue(out.contains("scripts    JavaScript, Python 3.") && out.contains("Truffle runtime: Interpreted"), out);
         assertTrue(out.contains("operators  " + OpRegistry.global().size() + " registered"), out);
         assertTrue(out.contains("cpu      usable: "), out);
 
