@@ -28,7 +28,8 @@ public final class ParitySummary implements TestExecutionListener {
             new String[] {"grid", "parameter grid"},
             new String[] {"random", "random operators"},
             new String[] {"symbol", "symbol JSON"},
-            new String[] {"params", ".params files"});
+            new String[] {"params", ".params files"},
+            new String[] {"checkpoints", "checkpoints"});
 
     private static final Map<String, String> LINES = new TreeMap<>();
     private static volatile String skipped;
