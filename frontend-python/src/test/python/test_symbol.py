@@ -167,3 +167,14 @@ def test_module_errors():
     mod.bind(data_shapes=[('data', (2, 2))], label_shapes=[('softmax_label', (2,))])
     raises(lambda: mod.init_params(initializer=mx.init.Initializer()), 'Python-defined initializers')
     raises(lambda: mod.forward(mx.io.DataBatch([nd.ones((2, 2))], [nd.ones((2,))])), 'init_params')
+
+
+def test_fit_callbacks_do_checkpoint_and_batch_end():
+    it = _ListIter([[1, 0], [0, 1], [2, 0], [0, 3]], [0, 1, 0, 1])
+    prefix = os.path.join(tempfile.mkdtemp(), 'cb')
+    seen = []
+    mod = mx.mod.Module(_net())
+    mod.fit(it, num_epoch=2, epoch_end_callback=mx.callback.do_checkpoint(prefix),
+            batch_end_callback=[lambda p: seen.append((p.epoch, p.nbatch)), mx.callback.Speedometer(2, 1)])
+    assert seen == [(0, 0), (0, 1), (1, 0), (1, 1)]
+    assert sorted(os.listdir(os.path.dirname(prefix))) == ['cb-0001.params', 'cb-0002.params', 'cb-symbol.json']

@@ -12,7 +12,8 @@ from . import ndarray as nd  # noqa: F401
 
 _LAZY = {'autograd': 'autograd', 'random': 'random', 'optimizer': 'optimizer', 'lr_scheduler': 'lr_scheduler',
          'initializer': 'initializer', 'init': 'initializer', 'metric': 'metric', 'io': 'io', 'test_utils': 'test_utils',
-         'symbol': 'symbol', 'sym': 'symbol', 'module': 'module', 'mod': 'module', 'model': 'model', 'executor': 'executor'}
+         'symbol': 'symbol', 'sym': 'symbol', 'module': 'module', 'mod': 'module', 'model': 'model', 'executor': 'executor',
+         'callback': 'callback'}
 
 
 def __getattr__(name):
