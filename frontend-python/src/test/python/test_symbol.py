@@ -178,3 +178,12 @@ def test_fit_callbacks_do_checkpoint_and_batch_end():
             batch_end_callback=[lambda p: seen.append((p.epoch, p.nbatch)), mx.callback.Speedometer(2, 1)])
     assert seen == [(0, 0), (0, 1), (1, 0), (1, 1)]
     assert sorted(os.listdir(os.path.dirname(prefix))) == ['cb-0001.params', 'cb-0002.params', 'cb-symbol.json']
+
+
+def test_infer_type():
+    x = mx.sym.var('x')
+    fc = mx.sym.FullyConnected(x, num_hidden=4, name='fc')
+    arg, out, aux = fc.infer_type(x='float64')
+    name = lambda t: getattr(t, '__name__', t)  # noqa: E731 (numpy type or dtype name)
+    assert [name(t) for t in arg] == ['float64'] * 3 and [name(t) for t in out] == ['float64'] and aux == []
+    assert [name(t) for t in mx.sym.Cast(x, dtype='int32').infer_type(x='float32')[1]] == ['int32']

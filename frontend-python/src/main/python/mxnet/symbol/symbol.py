@@ -240,8 +240,29 @@ class Symbol:
     def infer_shape_partial(self, *args, **kwargs):
         return self._infer(args, kwargs, True)
 
+    def _infer_types(self, args, kwargs, partial):
+        if args and kwargs:
+            raise ValueError('Can only specify known argument types either by positional or kwargs way.')
+        known = dict(zip(self.list_arguments(), args)) if args else kwargs
+        known = {k: v for k, v in known.items() if v is not None}
+        r = _call(_bridge.symInferType, self._h, list(known), [_param_str(v) for v in known.values()], partial)
+        if r is None:
+            return None, None, None
+        from ..ndarray.ndarray import _np
+
+        def conv(lst):
+            if lst is None:
+                return None
+            return [None if t is None else (_np.dtype(str(t)).type if _np is not None else str(t)) for t in lst]
+        return conv(r[0]), conv(r[1]), conv(r[2])
+
     def infer_type(self, *args, **kwargs):
-        raise MXNetError('Symbol.infer_type is not supported by mxj\'s Python front end yet')
+        """(arg_types, out_types, aux_types) from known argument types (numpy types when numpy
+        imports, else dtype names as NDArray.dtype); (None, None, None) if undecided."""
+        return self._infer_types(args, kwargs, False)
+
+    def infer_type_partial(self, *args, **kwargs):
+        return self._infer_types(args, kwargs, True)
 
     # ------------------------------------------------------------------ serialization
 

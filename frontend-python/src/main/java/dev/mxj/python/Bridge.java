@@ -341,6 +341,21 @@ public final class Bridge {
         return new Object[] {shapeDims(r.arguments()), shapeDims(r.outputs()), shapeDims(r.auxiliaryStates())};
     }
 
+    /** {arg types, out types, aux types} as dtype names (unknown null), or null when undecided. */
+    public Object[] symInferType(Symbol s, Value names, Value dtypes, boolean partial) {
+        Map<String, DType> known = new LinkedHashMap<>();
+        String[] n = strings(names), t = strings(dtypes);
+        for (int i = 0; i < n.length; i++) known.put(n[i], DType.parse(t[i]));
+        Symbol.Inferred<DType> r = partial ? s.inferTypePartial(known) : s.inferType(known);
+        if (r == null) return null;
+        return new Object[] {typeNames(r.arguments()), typeNames(r.outputs()), typeNames(r.auxiliaryStates())};
+    }
+
+    private static String[] typeNames(List<DType> l) {
+        if (l == null) return null;
+        return l.stream().map(d -> d == null ? null : d.toString()).toArray(String[]::new);
+    }
+
     private static long[][] shapeDims(List<Shape> l) {
         if (l == null) return null;
         long[][] d = new long[l.size()][];
