@@ -187,3 +187,10 @@ def test_infer_type():
     name = lambda t: getattr(t, '__name__', t)  # noqa: E731 (numpy type or dtype name)
     assert [name(t) for t in arg] == ['float64'] * 3 and [name(t) for t in out] == ['float64'] and aux == []
     assert [name(t) for t in mx.sym.Cast(x, dtype='int32').infer_type(x='float32')[1]] == ['int32']
+
+
+def test_fluent_methods():
+    x = mx.sym.var('x')
+    y = x.reshape((3, 2)).sum(axis=1).astype('int32')
+    out = y.eval(x=nd.array([[1, 2, 3], [4, 5, 6]]))[0]
+    assert out.tolist() == [3, 7, 11]

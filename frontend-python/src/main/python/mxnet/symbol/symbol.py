@@ -329,6 +329,26 @@ class Symbol:
         return ex.forward()
 
 
+def _make_fluent(name):
+    def fluent(self, *args, **kwargs):
+        from .register import function
+        return function(name)(self, *args, **kwargs)
+    fluent.__name__ = name
+    fluent.__doc__ = 'Convenience fluent method for :py:func:`%s`.' % name
+    return fluent
+
+
+def _install_fluent():
+    from ..ndarray.ndarray import _FLUENT
+    for n in _FLUENT + ('reshape', 'reshape_like', 'broadcast_to', 'broadcast_like'):
+        if n not in Symbol.__dict__:
+            setattr(Symbol, n, _make_fluent(n))
+    Symbol.astype = lambda self, dtype: _make_fluent('Cast')(self, dtype=dtype)
+
+
+_install_fluent()
+
+
 def var(name, attr=None, shape=None, lr_mult=None, wd_mult=None, dtype=None, init=None, stype=None, **kwargs):
     """A variable symbol (a free input of the graph)."""
     if not isinstance(name, string_types):
