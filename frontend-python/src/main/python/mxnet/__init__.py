@@ -11,7 +11,9 @@ from . import ndarray  # noqa: F401
 from . import ndarray as nd  # noqa: F401
 
 _LAZY = {'autograd': 'autograd', 'random': 'random', 'optimizer': 'optimizer', 'lr_scheduler': 'lr_scheduler',
-         'initializer': 'initializer', 'init': 'initializer', 'metric': 'metric', 'io': 'io', 'test_utils': 'test_utils'}
+         'initializer': 'initializer', 'init': 'initializer', 'metric': 'metric', 'io': 'io', 'test_utils': 'test_utils',
+         'symbol': 'symbol', 'sym': 'symbol', 'module': 'module', 'mod': 'module', 'model': 'model', 'executor': 'executor',
+         'callback': 'callback'}
 
 
 def __getattr__(name):

@@ -47,7 +47,12 @@ def _docstring(info):
 
 def function(name):
     """The Python function of operator `name` (AttributeError if the registry has no such name)."""
-    f = _functions.get(name)
+    return cached(_functions, name, _make)
+
+
+def cached(functions, name, make):
+    """functions[name], made by make(spec) the first time (AttributeError for an unknown operator)."""
+    f = functions.get(name)
     if f is None:
         if name not in names():
             raise AttributeError("mxnet has no operator '%s'" % name)
@@ -55,8 +60,8 @@ def function(name):
             spec = _OpSpec(_bridge.opInfo(name))
         except BaseException as e:
             raise _err(e) from None
-        f = _make(spec)
-        _functions[name] = f
+        f = make(spec)
+        functions[name] = f
     return f
 
 

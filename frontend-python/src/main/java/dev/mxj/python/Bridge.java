@@ -5,15 +5,20 @@ import dev.mxj.Devices;
 import dev.mxj.Random;
 import dev.mxj.autograd.Autograd;
 import dev.mxj.autograd.GradReq;
+import dev.mxj.executor.Executor;
 import dev.mxj.initializer.Initializer;
 import dev.mxj.interop.OpCatalog;
 import dev.mxj.interop.OpInvoker;
 import dev.mxj.io.CSVIter;
+import dev.mxj.io.DataBatch;
 import dev.mxj.io.DataDesc;
 import dev.mxj.io.MNISTIter;
 import dev.mxj.io.NDArrayIter;
 import dev.mxj.metric.EvalMetric;
 import dev.mxj.metric.Metric;
+import dev.mxj.model.Model;
+import dev.mxj.module.BaseModule;
+import dev.mxj.module.Module;
 import dev.mxj.ndarray.NDArray;
 import dev.mxj.ndarray.NDSerializer;
 import dev.mxj.op.DType;
@@ -26,6 +31,7 @@ import dev.mxj.optimizer.lr.FactorScheduler;
 import dev.mxj.optimizer.lr.LRScheduler;
 import dev.mxj.optimizer.lr.MultiFactorScheduler;
 import dev.mxj.optimizer.lr.PolyScheduler;
+import dev.mxj.symbol.Symbol;
 import org.graalvm.polyglot.Value;
 
 import java.io.IOException;
@@ -292,6 +298,178 @@ public final class Bridge {
         Map<String, NDArray> m = new LinkedHashMap<>();
         for (int i = 0; i < names.getArraySize(); i++) m.put(names.getArrayElement(i).asString(), arrays.getArrayElement(i).asHostObject());
         return m;
+    }
+
+    // ------------------------------------------------------------------ symbols, executors, modules
+
+    public Symbol symVar(String name, Value attrs) { return Symbol.var(name, kwargs(attrs)); }
+
+    /** An operator symbol: parameters as MXNet's strings, positional inputs, named inputs ({names, symbols}). */
+    public Symbol symCreate(String op, String name, Value keys, Value values, Value args, Value kwNames, Value kwSyms) {
+        String[] k = strings(keys), v = strings(values);
+        Map<String, Object> params = new LinkedHashMap<>();
+        for (int i = 0; i < k.length; i++) params.put(k[i], v[i]);
+        Map<String, Symbol> kw = new LinkedHashMap<>();
+        String[] kn = strings(kwNames);
+        for (int i = 0; i < kn.length; i++) kw.put(kn[i], kwSyms.getArrayElement(i).asHostObject());
+        return Symbol.create(op, name, params, symbols(args), kw);
+    }
+
+    /** {@code sym(name=, **inputs)}: a copy with the named free variables replaced. */
+    public Symbol symCompose(Symbol s, String name, Value names, Value syms) {
+        Map<String, Symbol> kw = new LinkedHashMap<>();
+        String[] n = strings(names);
+        for (int i = 0; i < n.length; i++) kw.put(n[i], syms.getArrayElement(i).asHostObject());
+        return s.compose(name, kw);
+    }
+
+    public Symbol symGroup(Value syms) { return Symbol.group(symbols(syms)); }
+
+    public Symbol symFromJson(String json) { return Symbol.fromJson(json); }
+
+    public Symbol symLoad(String file) { return Symbol.load(Path.of(file)); }
+
+    public void symSave(Symbol s, String file) { s.save(Path.of(file)); }
+
+    /** {arg shapes, out shapes, aux shapes} (each long[][], unknown shapes null), or null when undecided. */
+    public Object[] symInferShape(Symbol s, Value names, Value shapes, boolean partial) {
+        Map<String, Shape> known = new LinkedHashMap<>();
+        String[] n = strings(names);
+        for (int i = 0; i < n.length; i++) known.put(n[i], Shape.of(longs(shapes.getArrayElement(i))));
+        Symbol.Inferred<Shape> r = partial ? s.inferShapePartial(known) : s.inferShape(known);
+        if (r == null) return null;
+        return new Object[] {shapeDims(r.arguments()), shapeDims(r.outputs()), shapeDims(r.auxiliaryStates())};
+    }
+
+    /** {arg types, out types, aux types} as dtype names (unknown null), or null when undecided. */
+    public Object[] symInferType(Symbol s, Value names, Value dtypes, boolean partial) {
+        Map<String, DType> known = new LinkedHashMap<>();
+        String[] n = strings(names), t = strings(dtypes);
+        for (int i = 0; i < n.length; i++) known.put(n[i], DType.parse(t[i]));
+        Symbol.Inferred<DType> r = partial ? s.inferTypePartial(known) : s.inferType(known);
+        if (r == null) return null;
+        return new Object[] {typeNames(r.arguments()), typeNames(r.outputs()), typeNames(r.auxiliaryStates())};
+    }
+
+    private static String[] typeNames(List<DType> l) {
+        if (l == null) return null;
+        return l.stream().map(d -> d == null ? null : d.toString()).toArray(String[]::new);
+    }
+
+    private static long[][] shapeDims(List<Shape> l) {
+        if (l == null) return null;
+        long[][] d = new long[l.size()][];
+        for (int i = 0; i < d.length; i++) {
+            Shape s = l.get(i);
+            d[i] = s == null || !s.isRankKnown() ? null : s.dims();
+        }
+        return d;
+    }
+
+    /** {@code bind}: arrays by name ({names, arrays} pairs; grads and aux may be null), grad_req a string, list or dict. */
+    public Executor bind(Symbol s, Context ctx, Value args, Value grads, Value gradReq, Value aux) {
+        return s.bind(ctx, namedArrays(args), grads == null || grads.isNull() ? null : namedArrays(grads), toJava(gradReq),
+                aux == null || aux.isNull() ? null : namedArrays(aux));
+    }
+
+    public Executor simpleBind(Symbol s, Context ctx, Value gradReq, Value names, Value shapes) {
+        Map<String, Shape> m = new LinkedHashMap<>();
+        String[] n = strings(names);
+        for (int i = 0; i < n.length; i++) m.put(n[i], Shape.of(longs(shapes.getArrayElement(i))));
+        return s.simpleBind(ctx, toJava(gradReq), m);
+    }
+
+    public NDArray[] execForward(Executor e, boolean isTrain, Value kwargs) {
+        return e.forward(isTrain, kwargs == null || kwargs.isNull() ? null : namedArrays(kwargs)).toArray(NDArray[]::new);
+    }
+
+    public void execBackward(Executor e, Value outGrads) {
+        e.backward(outGrads == null || outGrads.isNull() ? null : nullableList(outGrads));
+    }
+
+    /** {names, arrays} of a name → array map (missing arrays null). */
+    public Object[] dict(Map<String, NDArray> m) {
+        return new Object[] {m.keySet().toArray(String[]::new), m.values().toArray(NDArray[]::new)};
+    }
+
+    public Module module(Symbol s, Value dataNames, Value labelNames, Context ctx, Value fixedParamNames) {
+        return quiet(new Module(s, List.of(strings(dataNames)), List.of(strings(labelNames)), ctx, List.of(strings(fixedParamNames))));
+    }
+
+    public Module moduleLoad(String prefix, int epoch, boolean loadOptimizerStates, Value dataNames, Value labelNames, Context ctx) {
+        return quiet(Module.load(prefix, epoch, loadOptimizerStates, List.of(strings(dataNames)), List.of(strings(labelNames)), ctx));
+    }
+
+    /** MXNet logs a module's progress with logging.info, which a script does not see unless it configures logging. */
+    private static Module quiet(Module m) {
+        m.setLogger(line -> { if (line.startsWith("WARNING")) System.err.println(line); });
+        return m;
+    }
+
+    public void moduleBind(Module m, Value dataDescs, Value labelDescs, boolean forTraining, boolean inputsNeedGrad, boolean forceRebind,
+                           String gradReq) {
+        List<DataDesc> labels = labelDescs == null || labelDescs.isNull() ? null : descs(labelDescs);
+        m.bind(descs(dataDescs), labels, forTraining, inputsNeedGrad, forceRebind, null, gradReq);
+    }
+
+    private static List<DataDesc> descs(Value v) {
+        List<DataDesc> l = new ArrayList<>();
+        for (long i = 0; i < v.getArraySize(); i++) l.add(v.getArrayElement(i).asHostObject());
+        return l;
+    }
+
+    public void moduleInitParams(Module m, Initializer init, Value args, Value aux, boolean allowMissing, boolean forceInit, boolean allowExtra) {
+        m.initParams(init, args == null || args.isNull() ? null : namedArrays(args), aux == null || aux.isNull() ? null : namedArrays(aux),
+                allowMissing, forceInit, allowExtra);
+    }
+
+    public void moduleSetParams(Module m, Value args, Value aux, boolean allowMissing, boolean forceInit, boolean allowExtra) {
+        m.setParams(args == null || args.isNull() ? null : namedArrays(args), aux == null || aux.isNull() ? null : namedArrays(aux),
+                allowMissing, forceInit, allowExtra);
+    }
+
+    /** {@code optimizer}: a registry name or a runtime Optimizer (Python passes its handle). */
+    public void moduleInitOptimizer(Module m, String kvstore, Value optimizer, Value params, boolean forceInit) {
+        m.initOptimizer(kvstore, toJava(optimizer), kwargs(params), forceInit);
+    }
+
+    /** {@code isTrain} null: the module's for_training. */
+    public void moduleForward(Module m, Value data, Value label, Value isTrain) {
+        List<NDArray> l = label == null || label.isNull() ? null : List.of(arrays(label));
+        m.forward(new DataBatch(List.of(arrays(data)), l, 0), isTrain == null || isTrain.isNull() ? null : isTrain.asBoolean());
+    }
+
+    public void moduleBackward(Module m, Value outGrads) {
+        m.backward(outGrads == null || outGrads.isNull() ? null : nullableList(outGrads));
+    }
+
+    public void moduleSaveParams(BaseModule m, String file) { m.saveParams(Path.of(file)); }
+
+    public void moduleLoadParams(BaseModule m, String file) { m.loadParams(Path.of(file)); }
+
+    /** {arg names, arg arrays, aux names, aux arrays}. */
+    public Object[] moduleGetParams(BaseModule m) {
+        BaseModule.Params p = m.getParams();
+        return new Object[] {p.argParams().keySet().toArray(String[]::new), p.argParams().values().toArray(NDArray[]::new),
+                p.auxParams().keySet().toArray(String[]::new), p.auxParams().values().toArray(NDArray[]::new)};
+    }
+
+    public void saveCheckpoint(String prefix, int epoch, Symbol s, Value args, Value aux) {
+        s.save(Model.symbolFile(prefix));   // as Model.saveCheckpoint, without its log line (MXNet logs at INFO, unseen by default)
+        Model.saveParams(Model.paramsFile(prefix, epoch), namedArrays(args), namedArrays(aux));
+    }
+
+    /** {symbol, arg names, arg arrays, aux names, aux arrays}. */
+    public Object[] loadCheckpoint(String prefix, int epoch) {
+        Model.Checkpoint c = Model.loadCheckpoint(prefix, epoch);
+        return new Object[] {c.symbol(), c.argParams().keySet().toArray(String[]::new), c.argParams().values().toArray(NDArray[]::new),
+                c.auxParams().keySet().toArray(String[]::new), c.auxParams().values().toArray(NDArray[]::new)};
+    }
+
+    private static List<Symbol> symbols(Value v) {
+        List<Symbol> l = new ArrayList<>();
+        for (long i = 0; i < v.getArraySize(); i++) l.add(v.getArrayElement(i).asHostObject());
+        return l;
     }
 
     // ------------------------------------------------------------------ conversions

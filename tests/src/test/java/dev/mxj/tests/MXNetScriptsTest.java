@@ -27,8 +27,7 @@ class MXNetScriptsTest {
     private static final Path DIR = Path.of("src/test/resources/mxnet-scripts");
 
     /** Scripts whose APIs the Python front end does not have yet, with what is missing. */
-    private static final Map<String, String> PENDING = Map.of(
-            "symbol_module.py", "mx.sym, the Executor and mx.mod exist in Java (dev.mxj.symbol/executor/module) but not yet in the Python package");
+    private static final Map<String, String> PENDING = Map.of();
 
     private static final ByteArrayOutputStream OUT = new ByteArrayOutputStream(), ERR = new ByteArrayOutputStream();
     private static Engine engine;
