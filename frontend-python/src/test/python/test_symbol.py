@@ -194,3 +194,14 @@ def test_fluent_methods():
     y = x.reshape((3, 2)).sum(axis=1).astype('int32')
     out = y.eval(x=nd.array([[1, 2, 3], [4, 5, 6]]))[0]
     assert out.tolist() == [3, 7, 11]
+
+
+def test_creation_symbols_and_namespaces():
+    x = mx.sym.var('x')
+    assert (x + mx.sym.ones((2,)) * 2).eval(x=nd.array([1, 2]))[0].tolist() == [3, 4]
+    assert mx.sym.full((2,), 7).eval()[0].tolist() == [7, 7]
+    assert mx.sym.arange(0, 3).eval()[0].tolist() == [0, 1, 2]
+    assert mx.sym.zeros((2, 3)).infer_shape() == ([], [(2, 3)], [])
+    u = mx.sym.random.uniform(low=0, high=1, shape=(3, 2))
+    assert u.infer_shape()[1] == [(3, 2)]
+    raises(lambda: mx.sym.no_such_operator, error=AttributeError)

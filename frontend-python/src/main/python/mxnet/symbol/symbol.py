@@ -6,7 +6,7 @@ from ..base import _bridge, _err, MXNetError, _param_str, numeric_types, string_
 from ..context import current_context
 from ..ndarray.ndarray import NDArray, _new
 
-__all__ = ['Symbol', 'var', 'Variable', 'Group', 'load', 'load_json']
+__all__ = ['Symbol', 'var', 'Variable', 'Group', 'load', 'load_json', 'zeros', 'ones', 'full', 'arange']
 
 _NEW = object.__new__
 
@@ -399,3 +399,25 @@ def load(fname):
     if not isinstance(fname, string_types):
         raise TypeError('fname needs to be a string')
     return _sym(_call(_bridge.symLoad, fname))
+
+
+def _creator(op, name, kwargs):
+    from .register import function
+    return function(op)(name=name, **kwargs)
+
+
+def zeros(shape, dtype=None, **kwargs):
+    return _creator('_zeros', kwargs.pop('name', None), dict(kwargs, shape=tuple(shape), dtype=dtype or 'float32'))
+
+
+def ones(shape, dtype=None, **kwargs):
+    return _creator('_ones', kwargs.pop('name', None), dict(kwargs, shape=tuple(shape), dtype=dtype or 'float32'))
+
+
+def full(shape, val, dtype=None, **kwargs):
+    return _creator('_full', kwargs.pop('name', None), dict(kwargs, shape=tuple(shape), dtype=dtype or 'float32', value=float(val)))
+
+
+def arange(start, stop=None, step=1.0, repeat=1, infer_range=False, name=None, dtype=None):
+    return _creator('_arange', name, dict(start=start, stop=stop, step=step, repeat=repeat, infer_range=infer_range,
+                                          dtype=dtype or 'float32'))
