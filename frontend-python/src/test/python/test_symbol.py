@@ -205,3 +205,12 @@ def test_creation_symbols_and_namespaces():
     u = mx.sym.random.uniform(low=0, high=1, shape=(3, 2))
     assert u.infer_shape()[1] == [(3, 2)]
     raises(lambda: mx.sym.no_such_operator, error=AttributeError)
+
+
+def test_variable_and_node_attributes():
+    x = mx.sym.var('x', lr_mult=2.0, wd_mult=0, shape=(2, 3))
+    assert x.list_attr() == {'__lr_mult__': '2.0', '__wd_mult__': '0', '__shape__': '(2, 3)'}
+    fc = mx.sym.FullyConnected(x, num_hidden=3, name='fc', attr={'__mood__': 'ok'})
+    assert fc.attr('__mood__') == 'ok' and fc.attr('nothing') is None
+    assert fc.infer_shape()[1] == [(2, 3)]
+    assert repr(fc) == '<Symbol fc>'

@@ -359,9 +359,9 @@ def var(name, attr=None, shape=None, lr_mult=None, wd_mult=None, dtype=None, ini
     if shape is not None:
         attrs['shape'] = [int(x) for x in shape]
     if lr_mult is not None:
-        attrs['lr_mult'] = lr_mult
+        attrs['lr_mult'] = str(lr_mult)   # MXNet's str(): '2.0' for 2.0 (the bridge would pass 2.0 as an int)
     if wd_mult is not None:
-        attrs['wd_mult'] = wd_mult
+        attrs['wd_mult'] = str(wd_mult)
     if dtype is not None:
         attrs['dtype'] = _param_str(dtype)
     if init is not None:
