@@ -214,3 +214,18 @@ def test_variable_and_node_attributes():
     assert fc.attr('__mood__') == 'ok' and fc.attr('nothing') is None
     assert fc.infer_shape()[1] == [(2, 3)]
     assert repr(fc) == '<Symbol fc>'
+
+
+def test_executor_and_module_reshape():
+    x = mx.sym.var('x')
+    fc = mx.sym.FullyConnected(x, num_hidden=1, no_bias=True, name='fc')
+    ex = fc.simple_bind(mx.cpu(), x=(1, 2))
+    ex.arg_dict['fc_weight'][:] = nd.array([[1, 2]])
+    ex2 = ex.reshape(allow_up_sizing=True, x=(3, 2))
+    assert ex2.arg_dict['x'].shape == (3, 2) and ex2.arg_dict['fc_weight'].tolist() == [[1, 2]]
+    assert ex2.forward(x=nd.ones((3, 2)))[0].tolist() == [[3], [3], [3]]
+    mod = mx.mod.Module(_net())
+    mod.bind(data_shapes=[('data', (2, 2))], label_shapes=[('softmax_label', (2,))])
+    mod.init_params()
+    mod.reshape(data_shapes=[('data', (4, 2))], label_shapes=[('softmax_label', (4,))])
+    assert mod.data_shapes[0].shape == (4, 2) and mod.output_shapes == [('softmax_output', (4, 2))]
