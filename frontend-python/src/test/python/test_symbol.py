@@ -194,3 +194,38 @@ def test_fluent_methods():
     y = x.reshape((3, 2)).sum(axis=1).astype('int32')
     out = y.eval(x=nd.array([[1, 2, 3], [4, 5, 6]]))[0]
     assert out.tolist() == [3, 7, 11]
+
+
+def test_creation_symbols_and_namespaces():
+    x = mx.sym.var('x')
+    assert (x + mx.sym.ones((2,)) * 2).eval(x=nd.array([1, 2]))[0].tolist() == [3, 4]
+    assert mx.sym.full((2,), 7).eval()[0].tolist() == [7, 7]
+    assert mx.sym.arange(0, 3).eval()[0].tolist() == [0, 1, 2]
+    assert mx.sym.zeros((2, 3)).infer_shape() == ([], [(2, 3)], [])
+    u = mx.sym.random.uniform(low=0, high=1, shape=(3, 2))
+    assert u.infer_shape()[1] == [(3, 2)]
+    raises(lambda: mx.sym.no_such_operator, error=AttributeError)
+
+
+def test_variable_and_node_attributes():
+    x = mx.sym.var('x', lr_mult=2.0, wd_mult=0, shape=(2, 3))
+    assert x.list_attr() == {'__lr_mult__': '2.0', '__wd_mult__': '0', '__shape__': '(2, 3)'}
+    fc = mx.sym.FullyConnected(x, num_hidden=3, name='fc', attr={'__mood__': 'ok'})
+    assert fc.attr('__mood__') == 'ok' and fc.attr('nothing') is None
+    assert fc.infer_shape()[1] == [(2, 3)]
+    assert repr(fc) == '<Symbol fc>'
+
+
+def test_executor_and_module_reshape():
+    x = mx.sym.var('x')
+    fc = mx.sym.FullyConnected(x, num_hidden=1, no_bias=True, name='fc')
+    ex = fc.simple_bind(mx.cpu(), x=(1, 2))
+    ex.arg_dict['fc_weight'][:] = nd.array([[1, 2]])
+    ex2 = ex.reshape(allow_up_sizing=True, x=(3, 2))
+    assert ex2.arg_dict['x'].shape == (3, 2) and ex2.arg_dict['fc_weight'].tolist() == [[1, 2]]
+    assert ex2.forward(x=nd.ones((3, 2)))[0].tolist() == [[3], [3], [3]]
+    mod = mx.mod.Module(_net())
+    mod.bind(data_shapes=[('data', (2, 2))], label_shapes=[('softmax_label', (2,))])
+    mod.init_params()
+    mod.reshape(data_shapes=[('data', (4, 2))], label_shapes=[('softmax_label', (4,))])
+    assert mod.data_shapes[0].shape == (4, 2) and mod.output_shapes == [('softmax_output', (4, 2))]

@@ -97,6 +97,13 @@ class Executor:
             elif not allow_extra_params:
                 raise ValueError('Find name %s that is not in the auxiliary states' % name)
 
+    def reshape(self, partial_shaping=False, allow_up_sizing=False, **kwargs):
+        """A new Executor for new input shapes, sharing this one's parameter arrays (MXNet's rules)."""
+        names = list(kwargs)
+        h = _call(_bridge.execReshape, self._h, bool(partial_shaping), bool(allow_up_sizing), names,
+                  [[int(x) for x in kwargs[n]] for n in names])
+        return Executor(h, self._symbol)
+
     def debug_str(self):
         return str(_call(self._h.debugStr))
 

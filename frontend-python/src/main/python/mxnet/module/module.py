@@ -267,6 +267,10 @@ class Module(BaseModule):
         _call(_bridge.moduleBind, self._h, _java_descs(data_shapes), labels, bool(for_training), bool(inputs_need_grad),
               bool(force_rebind), grad_req)
 
+    def reshape(self, data_shapes, label_shapes=None):
+        """Rebind for new input shapes, keeping the parameters."""
+        _call(_bridge.moduleReshape, self._h, _java_descs(data_shapes), None if not label_shapes else _java_descs(label_shapes))
+
     def init_params(self, initializer=None, arg_params=None, aux_params=None, allow_missing=False, force_init=False,
                     allow_extra=False):
         assert self.binded, 'call bind before initializing the parameters'

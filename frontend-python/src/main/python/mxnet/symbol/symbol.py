@@ -6,7 +6,7 @@ from ..base import _bridge, _err, MXNetError, _param_str, numeric_types, string_
 from ..context import current_context
 from ..ndarray.ndarray import NDArray, _new
 
-__all__ = ['Symbol', 'var', 'Variable', 'Group', 'load', 'load_json']
+__all__ = ['Symbol', 'var', 'Variable', 'Group', 'load', 'load_json', 'zeros', 'ones', 'full', 'arange']
 
 _NEW = object.__new__
 
@@ -359,9 +359,9 @@ def var(name, attr=None, shape=None, lr_mult=None, wd_mult=None, dtype=None, ini
     if shape is not None:
         attrs['shape'] = [int(x) for x in shape]
     if lr_mult is not None:
-        attrs['lr_mult'] = lr_mult
+        attrs['lr_mult'] = str(lr_mult)   # MXNet's str(): '2.0' for 2.0 (the bridge would pass 2.0 as an int)
     if wd_mult is not None:
-        attrs['wd_mult'] = wd_mult
+        attrs['wd_mult'] = str(wd_mult)
     if dtype is not None:
         attrs['dtype'] = _param_str(dtype)
     if init is not None:
@@ -399,3 +399,25 @@ def load(fname):
     if not isinstance(fname, string_types):
         raise TypeError('fname needs to be a string')
     return _sym(_call(_bridge.symLoad, fname))
+
+
+def _creator(op, name, kwargs):
+    from .register import function
+    return function(op)(name=name, **kwargs)
+
+
+def zeros(shape, dtype=None, **kwargs):
+    return _creator('_zeros', kwargs.pop('name', None), dict(kwargs, shape=tuple(shape), dtype=dtype or 'float32'))
+
+
+def ones(shape, dtype=None, **kwargs):
+    return _creator('_ones', kwargs.pop('name', None), dict(kwargs, shape=tuple(shape), dtype=dtype or 'float32'))
+
+
+def full(shape, val, dtype=None, **kwargs):
+    return _creator('_full', kwargs.pop('name', None), dict(kwargs, shape=tuple(shape), dtype=dtype or 'float32', value=float(val)))
+
+
+def arange(start, stop=None, step=1.0, repeat=1, infer_range=False, name=None, dtype=None):
+    return _creator('_arange', name, dict(start=start, stop=stop, step=step, repeat=repeat, infer_range=infer_range,
+                                          dtype=dtype or 'float32'))

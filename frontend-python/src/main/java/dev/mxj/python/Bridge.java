@@ -387,6 +387,17 @@ public final class Bridge {
         e.backward(outGrads == null || outGrads.isNull() ? null : nullableList(outGrads));
     }
 
+    public Executor execReshape(Executor e, boolean partialShaping, boolean allowUpSizing, Value names, Value shapes) {
+        Map<String, Shape> m = new LinkedHashMap<>();
+        String[] n = strings(names);
+        for (int i = 0; i < n.length; i++) m.put(n[i], Shape.of(longs(shapes.getArrayElement(i))));
+        return e.reshape(partialShaping, allowUpSizing, m);
+    }
+
+    public void moduleReshape(Module m, Value dataDescs, Value labelDescs) {
+        m.reshape(descs(dataDescs), labelDescs == null || labelDescs.isNull() ? null : descs(labelDescs));
+    }
+
     /** {names, arrays} of a name → array map (missing arrays null). */
     public Object[] dict(Map<String, NDArray> m) {
         return new Object[] {m.keySet().toArray(String[]::new), m.values().toArray(NDArray[]::new)};

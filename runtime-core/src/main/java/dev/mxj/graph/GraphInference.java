@@ -101,7 +101,8 @@ public final class GraphInference {
         T[] out = Arrays.copyOf(vals, nout);
         for (int k = 0; k < nin; k++) in[k] = vals[g.entryId(n.inputs().get(k))];
         for (int j = 0; j < nout; j++) out[j] = vals[g.entryId(i, j)];
-        if (allNull(in) && allNull(out)) return false; // nothing to go on yet (rules may reject an empty call)
+        // nothing to go on yet (rules may reject an empty call); an operator without inputs goes by its parameters
+        if (nin > 0 && allNull(in) && allNull(out)) return false;
         try {
             rule.infer(n.attrs(), in, out);
         } catch (OperatorException e) {

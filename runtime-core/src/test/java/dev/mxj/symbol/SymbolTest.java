@@ -35,6 +35,15 @@ class SymbolTest {
         assertEquals("softmax", net.name());
     }
 
+    /** An operator without inputs (_zeros, _random_uniform) gets its shape and type from its parameters alone. */
+    @Test void inputlessOperatorsInferFromTheirParameters() {
+        Symbol z = Symbol.create("_zeros", "z", Map.of("shape", "(2, 3)"));
+        assertEquals(List.of(Shape.of(2, 3)), z.inferShape(Map.of()).outputs());
+        assertEquals(List.of(DType.FLOAT32), z.inferType(Map.of()).outputs());
+        Symbol u = Symbol.create("_random_uniform", "u", Map.of("shape", "(4,)", "low", "0", "high", "1"));
+        assertEquals(List.of(Shape.of(4)), u.inferShape(Map.of()).outputs());
+    }
+
     @Test void automaticNamesAndPrefix() {
         try (var scope = NameManager.scope()) {
             Symbol x = Symbol.var("x");
