@@ -7,6 +7,7 @@ import dev.mxj.autograd.Autograd;
 import dev.mxj.autograd.GradReq;
 import dev.mxj.executor.Executor;
 import dev.mxj.initializer.Initializer;
+import dev.mxj.interop.Checkpoints;
 import dev.mxj.interop.OpCatalog;
 import dev.mxj.interop.OpInvoker;
 import dev.mxj.io.CSVIter;
@@ -16,7 +17,6 @@ import dev.mxj.io.MNISTIter;
 import dev.mxj.io.NDArrayIter;
 import dev.mxj.metric.EvalMetric;
 import dev.mxj.metric.Metric;
-import dev.mxj.model.Model;
 import dev.mxj.module.BaseModule;
 import dev.mxj.module.Module;
 import dev.mxj.ndarray.NDArray;
@@ -459,23 +459,14 @@ public final class Bridge {
     public void moduleLoadParams(BaseModule m, String file) { m.loadParams(Path.of(file)); }
 
     /** {arg names, arg arrays, aux names, aux arrays}. */
-    public Object[] moduleGetParams(BaseModule m) {
-        BaseModule.Params p = m.getParams();
-        return new Object[] {p.argParams().keySet().toArray(String[]::new), p.argParams().values().toArray(NDArray[]::new),
-                p.auxParams().keySet().toArray(String[]::new), p.auxParams().values().toArray(NDArray[]::new)};
-    }
+    public Object[] moduleGetParams(BaseModule m) { return Checkpoints.params(m); }
 
     public void saveCheckpoint(String prefix, int epoch, Symbol s, Value args, Value aux) {
-        s.save(Model.symbolFile(prefix));   // as Model.saveCheckpoint, without its log line (MXNet logs at INFO, unseen by default)
-        Model.saveParams(Model.paramsFile(prefix, epoch), namedArrays(args), namedArrays(aux));
+        Checkpoints.save(prefix, epoch, s, namedArrays(args), namedArrays(aux));
     }
 
     /** {symbol, arg names, arg arrays, aux names, aux arrays}. */
-    public Object[] loadCheckpoint(String prefix, int epoch) {
-        Model.Checkpoint c = Model.loadCheckpoint(prefix, epoch);
-        return new Object[] {c.symbol(), c.argParams().keySet().toArray(String[]::new), c.argParams().values().toArray(NDArray[]::new),
-                c.auxParams().keySet().toArray(String[]::new), c.auxParams().values().toArray(NDArray[]::new)};
-    }
+    public Object[] loadCheckpoint(String prefix, int epoch) { return Checkpoints.load(prefix, epoch); }
 
     private static List<Symbol> symbols(Value v) {
         List<Symbol> l = new ArrayList<>();
