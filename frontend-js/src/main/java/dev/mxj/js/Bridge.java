@@ -10,6 +10,7 @@ import dev.mxj.initializer.Initializer;
 import dev.mxj.interop.Checkpoints;
 import dev.mxj.interop.OpCatalog;
 import dev.mxj.interop.OpInvoker;
+import dev.mxj.interop.Symbols;
 import dev.mxj.io.CSVIter;
 import dev.mxj.io.DataBatch;
 import dev.mxj.io.DataDesc;
@@ -507,13 +508,7 @@ public final class Bridge {
 
     /** An operator symbol: parameters as MXNet's strings, positional input symbols, named input symbols. */
     @Export public Symbol symCreate(String op, String name, Value keys, Value values, Value args, Value kwNames, Value kwSyms) {
-        String[] k = strings(keys), v = strings(values);
-        Map<String, Object> params = new LinkedHashMap<>();
-        for (int i = 0; i < k.length; i++) params.put(k[i], v[i]);
-        Map<String, Symbol> kw = new LinkedHashMap<>();
-        String[] kn = strings(kwNames);
-        for (int i = 0; i < kn.length; i++) kw.put(kn[i], kwSyms.getArrayElement(i).asHostObject());
-        return Symbol.create(op, name, params, symbols(args), kw);
+        return Symbols.create(op, name, strings(keys), strings(values), symbols(args), strings(kwNames), symbols(kwSyms));
     }
 
     /** {@code sym + other} and friends: {@code op} one of Symbol's arithmetic methods, other a Symbol or a number. */
@@ -559,18 +554,14 @@ public final class Bridge {
 
     /** [arg shapes, out shapes, aux shapes] (unknown shapes null), or null when undecided. */
     @Export public Object[] symInferShape(Symbol s, Value names, Value shapes, boolean partial) {
-        Map<String, Shape> known = new LinkedHashMap<>();
-        String[] n = strings(names);
-        for (int i = 0; i < n.length; i++) known.put(n[i], Shape.of(longs(shapes.getArrayElement(i))));
-        Symbol.Inferred<Shape> r = partial ? s.inferShapePartial(known) : s.inferShape(known);
-        if (r == null) return null;
-        return new Object[] {shapeDims(r.arguments()), shapeDims(r.outputs()), shapeDims(r.auxiliaryStates())};
+        return Symbols.inferShape(s, shapeMap(names, shapes), partial);
     }
 
-    private static long[][] shapeDims(List<Shape> l) {
-        long[][] d = new long[l.size()][];
-        for (int i = 0; i < d.length; i++) d[i] = l.get(i) == null || !l.get(i).isRankKnown() ? null : l.get(i).dims();
-        return d;
+    private static Map<String, Shape> shapeMap(Value names, Value shapes) {
+        Map<String, Shape> m = new LinkedHashMap<>();
+        String[] n = strings(names);
+        for (int i = 0; i < n.length; i++) m.put(n[i], Shape.of(longs(shapes.getArrayElement(i))));
+        return m;
     }
 
     /** Arrays by name as [names, arrays] pairs (grads and aux may be null); gradReq a string or a name → string object. */
@@ -579,10 +570,7 @@ public final class Bridge {
     }
 
     @Export public Executor simpleBind(Symbol s, Context ctx, Value gradReq, Value names, Value shapes) {
-        Map<String, Shape> m = new LinkedHashMap<>();
-        String[] n = strings(names);
-        for (int i = 0; i < n.length; i++) m.put(n[i], Shape.of(longs(shapes.getArrayElement(i))));
-        return s.simpleBind(ctx, gradReq(gradReq), m);
+        return s.simpleBind(ctx, gradReq(gradReq), shapeMap(names, shapes));
     }
 
     private static Object gradReq(Value v) {

@@ -10,6 +10,7 @@ import dev.mxj.initializer.Initializer;
 import dev.mxj.interop.Checkpoints;
 import dev.mxj.interop.OpCatalog;
 import dev.mxj.interop.OpInvoker;
+import dev.mxj.interop.Symbols;
 import dev.mxj.io.CSVIter;
 import dev.mxj.io.DataBatch;
 import dev.mxj.io.DataDesc;
@@ -306,13 +307,7 @@ public final class Bridge {
 
     /** An operator symbol: parameters as MXNet's strings, positional inputs, named inputs ({names, symbols}). */
     public Symbol symCreate(String op, String name, Value keys, Value values, Value args, Value kwNames, Value kwSyms) {
-        String[] k = strings(keys), v = strings(values);
-        Map<String, Object> params = new LinkedHashMap<>();
-        for (int i = 0; i < k.length; i++) params.put(k[i], v[i]);
-        Map<String, Symbol> kw = new LinkedHashMap<>();
-        String[] kn = strings(kwNames);
-        for (int i = 0; i < kn.length; i++) kw.put(kn[i], kwSyms.getArrayElement(i).asHostObject());
-        return Symbol.create(op, name, params, symbols(args), kw);
+        return Symbols.create(op, name, strings(keys), strings(values), symbols(args), strings(kwNames), symbols(kwSyms));
     }
 
     /** {@code sym(name=, **inputs)}: a copy with the named free variables replaced. */
@@ -333,12 +328,14 @@ public final class Bridge {
 
     /** {arg shapes, out shapes, aux shapes} (each long[][], unknown shapes null), or null when undecided. */
     public Object[] symInferShape(Symbol s, Value names, Value shapes, boolean partial) {
-        Map<String, Shape> known = new LinkedHashMap<>();
+        return Symbols.inferShape(s, shapeMap(names, shapes), partial);
+    }
+
+    private static Map<String, Shape> shapeMap(Value names, Value shapes) {
+        Map<String, Shape> m = new LinkedHashMap<>();
         String[] n = strings(names);
-        for (int i = 0; i < n.length; i++) known.put(n[i], Shape.of(longs(shapes.getArrayElement(i))));
-        Symbol.Inferred<Shape> r = partial ? s.inferShapePartial(known) : s.inferShape(known);
-        if (r == null) return null;
-        return new Object[] {shapeDims(r.arguments()), shapeDims(r.outputs()), shapeDims(r.auxiliaryStates())};
+        for (int i = 0; i < n.length; i++) m.put(n[i], Shape.of(longs(shapes.getArrayElement(i))));
+        return m;
     }
 
     /** {arg types, out types, aux types} as dtype names (unknown null), or null when undecided. */
@@ -356,16 +353,6 @@ public final class Bridge {
         return l.stream().map(d -> d == null ? null : d.toString()).toArray(String[]::new);
     }
 
-    private static long[][] shapeDims(List<Shape> l) {
-        if (l == null) return null;
-        long[][] d = new long[l.size()][];
-        for (int i = 0; i < d.length; i++) {
-            Shape s = l.get(i);
-            d[i] = s == null || !s.isRankKnown() ? null : s.dims();
-        }
-        return d;
-    }
-
     /** {@code bind}: arrays by name ({names, arrays} pairs; grads and aux may be null), grad_req a string, list or dict. */
     public Executor bind(Symbol s, Context ctx, Value args, Value grads, Value gradReq, Value aux) {
         return s.bind(ctx, namedArrays(args), grads == null || grads.isNull() ? null : namedArrays(grads), toJava(gradReq),
@@ -373,10 +360,7 @@ public final class Bridge {
     }
 
     public Executor simpleBind(Symbol s, Context ctx, Value gradReq, Value names, Value shapes) {
-        Map<String, Shape> m = new LinkedHashMap<>();
-        String[] n = strings(names);
-        for (int i = 0; i < n.length; i++) m.put(n[i], Shape.of(longs(shapes.getArrayElement(i))));
-        return s.simpleBind(ctx, toJava(gradReq), m);
+        return s.simpleBind(ctx, toJava(gradReq), shapeMap(names, shapes));
     }
 
     public NDArray[] execForward(Executor e, boolean isTrain, Value kwargs) {
@@ -388,10 +372,7 @@ public final class Bridge {
     }
 
     public Executor execReshape(Executor e, boolean partialShaping, boolean allowUpSizing, Value names, Value shapes) {
-        Map<String, Shape> m = new LinkedHashMap<>();
-        String[] n = strings(names);
-        for (int i = 0; i < n.length; i++) m.put(n[i], Shape.of(longs(shapes.getArrayElement(i))));
-        return e.reshape(partialShaping, allowUpSizing, m);
+        return e.reshape(partialShaping, allowUpSizing, shapeMap(names, shapes));
     }
 
     public void moduleReshape(Module m, Value dataDescs, Value labelDescs) {
