@@ -114,3 +114,12 @@ test('Module.fit reaches 100% training accuracy on a separable set; predict and 
   m3.fit(it, { numEpoch: 1, argParams: args, optimizerParams: { learningRate: 0.01 }, evalMetric: mx.metric.create('acc') });
   assert.ok(m3.score(it, 'acc')[0][1] >= 0.99);
 });
+
+test('Module errors: no numEpoch, a JS-defined iterator, an operator without its parameter', () => {
+  const m = new mx.mod.Module(mlp());
+  assert.throws(() => m.fit(dataset(), {}), mx.MXNetError, /number of epochs/);
+  class Mine extends mx.io.DataIter { nextBatch() { return null; } }
+  assert.throws(() => m.fit(new Mine(4), { numEpoch: 1 }), mx.MXNetError, /runtime's iterators/);
+  assert.throws(() => new mx.mod.Module('net'), mx.MXNetError, /expected a Symbol/);
+  assert.throws(() => sym.FullyConnected(sym.variable('x'), { noSuchOption: 1 }), mx.MXNetError);
+});
