@@ -8,6 +8,8 @@ import { init } from './initializer.js';
 import { metric } from './metric.js';
 import { io } from './io.js';
 import { random } from './random.js';
+import { sym, Symbol, Executor } from './symbol.js';
+import { mod, model } from './module.js';
 
 export const __version__ = '1.9.1';
 export const version = __version__;
@@ -15,13 +17,16 @@ export const context = { Context, cpu, gpu, currentContext, numGpus };
 export const ndarray = nd;
 export const initializer = init;
 export const lr_scheduler = lrScheduler;
+export const symbol = sym;
+export const module = mod;
 const base = { MXNetError };
 /** mxj extras that MXNet has no name for. threadCpuTime(): CPU time of the script's thread in ms (for benchmarks on shared machines). */
 export const util = { threadCpuTime: () => H.threadCpuNanos() / 1e6 };
 
-export { MXNetError, Context, cpu, gpu, currentContext, numGpus, nd, NDArray, autograd, optimizer, lrScheduler, init, metric, io, random, base };
+export { MXNetError, Context, cpu, gpu, currentContext, numGpus, nd, NDArray, autograd, optimizer, lrScheduler, init, metric, io, random, base, sym, Symbol, Executor, mod, model };
 
 export default {
   __version__, version, MXNetError, base, Context, cpu, gpu, currentContext, numGpus, context, nd, ndarray, NDArray,
   autograd, optimizer, lrScheduler, lr_scheduler, init, initializer, metric, io, random, util,
+  sym, symbol, Symbol, Executor, mod, module, model,
 };

@@ -641,7 +641,7 @@ function makeOperator(name, inputNames, numArgsParam, paramNames) {
 }
 
 // Operator names: MXNet's names first, then camelCase aliases that do not shadow a real name.
-const OPS = new Map();
+export const OPS = new Map();
 {
   const lines = H.opIndex().split('\n');
   const aliases = [];

@@ -5,9 +5,12 @@ import dev.mxj.Devices;
 import dev.mxj.Random;
 import dev.mxj.autograd.Autograd;
 import dev.mxj.autograd.GradReq;
+import dev.mxj.executor.Executor;
 import dev.mxj.initializer.Initializer;
+import dev.mxj.interop.Checkpoints;
 import dev.mxj.interop.OpCatalog;
 import dev.mxj.interop.OpInvoker;
+import dev.mxj.interop.Symbols;
 import dev.mxj.io.CSVIter;
 import dev.mxj.io.DataBatch;
 import dev.mxj.io.DataDesc;
@@ -16,6 +19,8 @@ import dev.mxj.io.MNISTIter;
 import dev.mxj.io.NDArrayIter;
 import dev.mxj.metric.EvalMetric;
 import dev.mxj.metric.Metric;
+import dev.mxj.module.BaseModule;
+import dev.mxj.module.Module;
 import dev.mxj.ndarray.NDArray;
 import dev.mxj.ndarray.NDSerializer;
 import dev.mxj.op.DType;
@@ -28,6 +33,7 @@ import dev.mxj.optimizer.lr.FactorScheduler;
 import dev.mxj.optimizer.lr.LRScheduler;
 import dev.mxj.optimizer.lr.MultiFactorScheduler;
 import dev.mxj.optimizer.lr.PolyScheduler;
+import dev.mxj.symbol.Symbol;
 import org.graalvm.polyglot.HostAccess.Export;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
@@ -493,6 +499,196 @@ public final class Bridge {
         Object[] out = new Object[d.size()];
         for (int i = 0; i < out.length; i++) out[i] = new Object[] {d.get(i).name(), d.get(i).shape().dims(), d.get(i).dtype().toString(), d.get(i).layout()};
         return out;
+    }
+
+    // ------------------------------------------------------------------ symbols, executors, modules
+
+    /** A variable; attributes as MXNet's strings ({@code __shape__} etc. already spelt by the JS side). */
+    @Export public Symbol symVar(String name, Value attrs) { return Symbol.var(name, map(attrs)); }
+
+    /** An operator symbol: parameters as MXNet's strings, positional input symbols, named input symbols. */
+    @Export public Symbol symCreate(String op, String name, Value keys, Value values, Value args, Value kwNames, Value kwSyms) {
+        return Symbols.create(op, name, strings(keys), strings(values), symbols(args), strings(kwNames), symbols(kwSyms));
+    }
+
+    /** {@code sym + other} and friends: {@code op} one of Symbol's arithmetic methods, other a Symbol or a number. */
+    @Export public Symbol symArith(Symbol s, String op, Value other) {
+        Object o = other.isHostObject() ? other.asHostObject() : (Object) other.asDouble();
+        return switch (op) {
+            case "add" -> s.add(o);
+            case "sub" -> s.sub(o);
+            case "mul" -> s.mul(o);
+            case "div" -> s.div(o);
+            case "pow" -> s.pow(o);
+            case "mod" -> s.mod(o);
+            case "rsub" -> s.rsub((Double) o);
+            case "rdiv" -> s.rdiv((Double) o);
+            case "rpow" -> s.rpow((Double) o);
+            case "neg" -> s.neg();
+            default -> throw new IllegalArgumentException("unknown symbol operation " + op);
+        };
+    }
+
+    @Export public Symbol symGroup(Value syms) { return Symbol.group(symbols(syms)); }
+
+    @Export public String symName(Symbol s) { return s.name(); }
+
+    @Export public String[] symList(Symbol s, String what) {
+        List<String> l = switch (what) {
+            case "arguments" -> s.listArguments();
+            case "outputs" -> s.listOutputs();
+            case "aux" -> s.listAuxiliaryStates();
+            default -> throw new IllegalArgumentException(what);
+        };
+        return l.toArray(String[]::new);
+    }
+
+    @Export public Symbol symInternals(Symbol s) { return s.getInternals(); }
+
+    /** One output by index or by name. */
+    @Export public Symbol symGet(Symbol s, Value which) { return which.isString() ? s.get(which.asString()) : s.get(which.asInt()); }
+
+    @Export public String symToJson(Symbol s) { return s.toJson(); }
+
+    @Export public Symbol symFromJson(String json) { return Symbol.fromJson(json); }
+
+    /** [arg shapes, out shapes, aux shapes] (unknown shapes null), or null when undecided. */
+    @Export public Object[] symInferShape(Symbol s, Value names, Value shapes, boolean partial) {
+        return Symbols.inferShape(s, shapeMap(names, shapes), partial);
+    }
+
+    private static Map<String, Shape> shapeMap(Value names, Value shapes) {
+        Map<String, Shape> m = new LinkedHashMap<>();
+        String[] n = strings(names);
+        for (int i = 0; i < n.length; i++) m.put(n[i], Shape.of(longs(shapes.getArrayElement(i))));
+        return m;
+    }
+
+    /** Arrays by name as [names, arrays] pairs (grads and aux may be null); gradReq a string or a name → string object. */
+    @Export public Executor bind(Symbol s, Context ctx, Value args, Value grads, Value gradReq, Value aux) {
+        return s.bind(ctx, namedArrays(args), namedArrays(grads), gradReq(gradReq), namedArrays(aux));
+    }
+
+    @Export public Executor simpleBind(Symbol s, Context ctx, Value gradReq, Value names, Value shapes) {
+        return s.simpleBind(ctx, gradReq(gradReq), shapeMap(names, shapes));
+    }
+
+    private static Object gradReq(Value v) {
+        if (v == null || v.isNull()) return "write";
+        if (v.isString()) return v.asString();
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String k : v.getMemberKeys()) m.put(k, v.getMember(k).asString());
+        return m;
+    }
+
+    @Export public NDArray[] execForward(Executor e, boolean isTrain, Value kwargs) {
+        return e.forward(isTrain, namedArrays(kwargs)).toArray(NDArray[]::new);
+    }
+
+    @Export public void execBackward(Executor e, Value outGrads) { e.backward(nullableList(outGrads)); }
+
+    @Export public NDArray[] execOutputs(Executor e) { return e.outputs().toArray(NDArray[]::new); }
+
+    /** [names, arrays] of the executor's argument, gradient or auxiliary dictionary (missing gradients null). */
+    @Export public Object[] execDict(Executor e, String which) {
+        Map<String, NDArray> m = switch (which) {
+            case "arg" -> e.argDict();
+            case "grad" -> e.gradDict();
+            case "aux" -> e.auxDict();
+            default -> throw new IllegalArgumentException(which);
+        };
+        return new Object[] {m.keySet().toArray(String[]::new), m.values().toArray(NDArray[]::new)};
+    }
+
+    @Export public Module module(Symbol s, Value dataNames, Value labelNames, Context ctx, Value fixedParamNames) {
+        return quiet(new Module(s, List.of(strings(dataNames)), List.of(strings(labelNames)), ctx, List.of(strings(fixedParamNames))));
+    }
+
+    @Export public Module moduleLoad(String prefix, int epoch, boolean loadOptimizerStates, Value dataNames, Value labelNames, Context ctx) {
+        return quiet(Module.load(prefix, epoch, loadOptimizerStates, List.of(strings(dataNames)), List.of(strings(labelNames)), ctx));
+    }
+
+    /** MXNet logs a module's progress at INFO, which a script does not see unless it asks; warnings still show. */
+    private static Module quiet(Module m) {
+        m.setLogger(line -> { if (line.startsWith("WARNING")) System.err.println(line); });
+        return m;
+    }
+
+    /** {@code bind}: data and label descriptions as [[name, shape, dtype], ...] (label null for none). */
+    @Export public void moduleBind(Module m, Value data, Value label, boolean forTraining, boolean inputsNeedGrad, boolean forceRebind, String gradReq) {
+        m.bind(dataDescs(data), label == null || label.isNull() ? null : dataDescs(label), forTraining, inputsNeedGrad, forceRebind, null, gradReq);
+    }
+
+    private static List<DataDesc> dataDescs(Value v) {
+        List<DataDesc> l = new ArrayList<>();
+        for (long i = 0; i < v.getArraySize(); i++) {
+            Value d = v.getArrayElement(i);
+            l.add(new DataDesc(d.getArrayElement(0).asString(), Shape.of(longs(d.getArrayElement(1))), DType.parse(d.getArrayElement(2).asString())));
+        }
+        return l;
+    }
+
+    @Export public void moduleInitParams(Module m, Initializer init, Value args, Value aux, boolean allowMissing, boolean forceInit, boolean allowExtra) {
+        m.initParams(init, namedArrays(args), namedArrays(aux), allowMissing, forceInit, allowExtra);
+    }
+
+    /** {@code fit}: options by MXNet's names (optimizer parameters apart); evalMetric a name, a list of names or a metric handle; argParams/auxParams [names, arrays]. */
+    @Export public void moduleFit(Module m, DataIter train, DataIter eval, Value opts, Value optimizerParams, Value argParams, Value auxParams) {
+        Kwargs k = Kwargs.of(map(opts));
+        BaseModule.FitArgs a = new BaseModule.FitArgs();
+        if (eval != null) a.evalData(eval);
+        if (k.has("eval_metric")) a.evalMetric(k.raw("eval_metric"));
+        if (k.has("optimizer")) a.optimizer(k.raw("optimizer"));
+        if (optimizerParams != null && !optimizerParams.isNull()) a.optimizerParams(map(optimizerParams));
+        if (k.has("initializer")) a.initializer((Initializer) k.raw("initializer"));
+        if (k.has("kvstore")) a.kvstore(k.getString("kvstore", "local"));
+        a.numEpoch(k.getInt("num_epoch", 0)).beginEpoch(k.getInt("begin_epoch", 0))
+                .allowMissing(k.getBool("allow_missing", false)).forceRebind(k.getBool("force_rebind", false)).forceInit(k.getBool("force_init", false));
+        k.checkAllRead("Module.fit");
+        if (argParams != null && !argParams.isNull()) a.argParams(namedArrays(argParams));
+        if (auxParams != null && !auxParams.isNull()) a.auxParams(namedArrays(auxParams));
+        m.fit(train, a);
+    }
+
+    /** [names, values] of the metric after one pass over {@code data}. */
+    @Export public Object[] moduleScore(BaseModule m, DataIter data, Value metric) {
+        Object met = metric.isHostObject() ? metric.asHostObject() : java(metric);
+        List<Map.Entry<String, Double>> r = m.score(data, met);
+        return new Object[] {r.stream().map(Map.Entry::getKey).toArray(String[]::new), r.stream().mapToDouble(Map.Entry::getValue).toArray()};
+    }
+
+    @Export public NDArray[] modulePredict(BaseModule m, DataIter data) { return m.predict(data).toArray(NDArray[]::new); }
+
+    @Export public void moduleSaveCheckpoint(Module m, String prefix, int epoch, boolean saveOptimizerStates) {
+        m.saveCheckpoint(prefix, epoch, saveOptimizerStates);
+    }
+
+    @Export public Symbol moduleSymbol(BaseModule m) { return m.symbol(); }
+
+    /** {arg names, arg arrays, aux names, aux arrays}. */
+    @Export public Object[] moduleGetParams(BaseModule m) { return Checkpoints.params(m); }
+
+    @Export public void saveCheckpoint(String prefix, int epoch, Symbol s, Value args, Value aux) {
+        Checkpoints.save(prefix, epoch, s, namedArrays(args), namedArrays(aux));
+    }
+
+    /** {symbol, arg names, arg arrays, aux names, aux arrays}. */
+    @Export public Object[] loadCheckpoint(String prefix, int epoch) { return Checkpoints.load(prefix, epoch); }
+
+    private static List<Symbol> symbols(Value v) {
+        List<Symbol> l = new ArrayList<>();
+        for (long i = 0; i < v.getArraySize(); i++) l.add(v.getArrayElement(i).asHostObject());
+        return l;
+    }
+
+    /** A name → array map (order kept) from [names, arrays]; null for null. */
+    private static Map<String, NDArray> namedArrays(Value v) {
+        if (v == null || v.isNull()) return null;
+        String[] n = strings(v.getArrayElement(0));
+        NDArray[] a = handles(v.getArrayElement(1));
+        Map<String, NDArray> m = new LinkedHashMap<>();
+        for (int i = 0; i < n.length; i++) m.put(n[i], a[i]);
+        return m;
     }
 
     // ------------------------------------------------------------------ conversions

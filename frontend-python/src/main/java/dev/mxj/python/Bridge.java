@@ -7,8 +7,10 @@ import dev.mxj.autograd.Autograd;
 import dev.mxj.autograd.GradReq;
 import dev.mxj.executor.Executor;
 import dev.mxj.initializer.Initializer;
+import dev.mxj.interop.Checkpoints;
 import dev.mxj.interop.OpCatalog;
 import dev.mxj.interop.OpInvoker;
+import dev.mxj.interop.Symbols;
 import dev.mxj.io.CSVIter;
 import dev.mxj.io.DataBatch;
 import dev.mxj.io.DataDesc;
@@ -16,7 +18,6 @@ import dev.mxj.io.MNISTIter;
 import dev.mxj.io.NDArrayIter;
 import dev.mxj.metric.EvalMetric;
 import dev.mxj.metric.Metric;
-import dev.mxj.model.Model;
 import dev.mxj.module.BaseModule;
 import dev.mxj.module.Module;
 import dev.mxj.ndarray.NDArray;
@@ -306,13 +307,7 @@ public final class Bridge {
 
     /** An operator symbol: parameters as MXNet's strings, positional inputs, named inputs ({names, symbols}). */
     public Symbol symCreate(String op, String name, Value keys, Value values, Value args, Value kwNames, Value kwSyms) {
-        String[] k = strings(keys), v = strings(values);
-        Map<String, Object> params = new LinkedHashMap<>();
-        for (int i = 0; i < k.length; i++) params.put(k[i], v[i]);
-        Map<String, Symbol> kw = new LinkedHashMap<>();
-        String[] kn = strings(kwNames);
-        for (int i = 0; i < kn.length; i++) kw.put(kn[i], kwSyms.getArrayElement(i).asHostObject());
-        return Symbol.create(op, name, params, symbols(args), kw);
+        return Symbols.create(op, name, strings(keys), strings(values), symbols(args), strings(kwNames), symbols(kwSyms));
     }
 
     /** {@code sym(name=, **inputs)}: a copy with the named free variables replaced. */
@@ -333,12 +328,14 @@ public final class Bridge {
 
     /** {arg shapes, out shapes, aux shapes} (each long[][], unknown shapes null), or null when undecided. */
     public Object[] symInferShape(Symbol s, Value names, Value shapes, boolean partial) {
-        Map<String, Shape> known = new LinkedHashMap<>();
+        return Symbols.inferShape(s, shapeMap(names, shapes), partial);
+    }
+
+    private static Map<String, Shape> shapeMap(Value names, Value shapes) {
+        Map<String, Shape> m = new LinkedHashMap<>();
         String[] n = strings(names);
-        for (int i = 0; i < n.length; i++) known.put(n[i], Shape.of(longs(shapes.getArrayElement(i))));
-        Symbol.Inferred<Shape> r = partial ? s.inferShapePartial(known) : s.inferShape(known);
-        if (r == null) return null;
-        return new Object[] {shapeDims(r.arguments()), shapeDims(r.outputs()), shapeDims(r.auxiliaryStates())};
+        for (int i = 0; i < n.length; i++) m.put(n[i], Shape.of(longs(shapes.getArrayElement(i))));
+        return m;
     }
 
     /** {arg types, out types, aux types} as dtype names (unknown null), or null when undecided. */
@@ -356,16 +353,6 @@ public final class Bridge {
         return l.stream().map(d -> d == null ? null : d.toString()).toArray(String[]::new);
     }
 
-    private static long[][] shapeDims(List<Shape> l) {
-        if (l == null) return null;
-        long[][] d = new long[l.size()][];
-        for (int i = 0; i < d.length; i++) {
-            Shape s = l.get(i);
-            d[i] = s == null || !s.isRankKnown() ? null : s.dims();
-        }
-        return d;
-    }
-
     /** {@code bind}: arrays by name ({names, arrays} pairs; grads and aux may be null), grad_req a string, list or dict. */
     public Executor bind(Symbol s, Context ctx, Value args, Value grads, Value gradReq, Value aux) {
         return s.bind(ctx, namedArrays(args), grads == null || grads.isNull() ? null : namedArrays(grads), toJava(gradReq),
@@ -373,10 +360,7 @@ public final class Bridge {
     }
 
     public Executor simpleBind(Symbol s, Context ctx, Value gradReq, Value names, Value shapes) {
-        Map<String, Shape> m = new LinkedHashMap<>();
-        String[] n = strings(names);
-        for (int i = 0; i < n.length; i++) m.put(n[i], Shape.of(longs(shapes.getArrayElement(i))));
-        return s.simpleBind(ctx, toJava(gradReq), m);
+        return s.simpleBind(ctx, toJava(gradReq), shapeMap(names, shapes));
     }
 
     public NDArray[] execForward(Executor e, boolean isTrain, Value kwargs) {
@@ -388,10 +372,7 @@ public final class Bridge {
     }
 
     public Executor execReshape(Executor e, boolean partialShaping, boolean allowUpSizing, Value names, Value shapes) {
-        Map<String, Shape> m = new LinkedHashMap<>();
-        String[] n = strings(names);
-        for (int i = 0; i < n.length; i++) m.put(n[i], Shape.of(longs(shapes.getArrayElement(i))));
-        return e.reshape(partialShaping, allowUpSizing, m);
+        return e.reshape(partialShaping, allowUpSizing, shapeMap(names, shapes));
     }
 
     public void moduleReshape(Module m, Value dataDescs, Value labelDescs) {
@@ -459,23 +440,14 @@ public final class Bridge {
     public void moduleLoadParams(BaseModule m, String file) { m.loadParams(Path.of(file)); }
 
     /** {arg names, arg arrays, aux names, aux arrays}. */
-    public Object[] moduleGetParams(BaseModule m) {
-        BaseModule.Params p = m.getParams();
-        return new Object[] {p.argParams().keySet().toArray(String[]::new), p.argParams().values().toArray(NDArray[]::new),
-                p.auxParams().keySet().toArray(String[]::new), p.auxParams().values().toArray(NDArray[]::new)};
-    }
+    public Object[] moduleGetParams(BaseModule m) { return Checkpoints.params(m); }
 
     public void saveCheckpoint(String prefix, int epoch, Symbol s, Value args, Value aux) {
-        s.save(Model.symbolFile(prefix));   // as Model.saveCheckpoint, without its log line (MXNet logs at INFO, unseen by default)
-        Model.saveParams(Model.paramsFile(prefix, epoch), namedArrays(args), namedArrays(aux));
+        Checkpoints.save(prefix, epoch, s, namedArrays(args), namedArrays(aux));
     }
 
     /** {symbol, arg names, arg arrays, aux names, aux arrays}. */
-    public Object[] loadCheckpoint(String prefix, int epoch) {
-        Model.Checkpoint c = Model.loadCheckpoint(prefix, epoch);
-        return new Object[] {c.symbol(), c.argParams().keySet().toArray(String[]::new), c.argParams().values().toArray(NDArray[]::new),
-                c.auxParams().keySet().toArray(String[]::new), c.auxParams().values().toArray(NDArray[]::new)};
-    }
+    public Object[] loadCheckpoint(String prefix, int epoch) { return Checkpoints.load(prefix, epoch); }
 
     private static List<Symbol> symbols(Value v) {
         List<Symbol> l = new ArrayList<>();
