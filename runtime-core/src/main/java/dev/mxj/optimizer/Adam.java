@@ -32,7 +32,7 @@ public final class Adam extends Optimizer {
         double lr = getLr(index);
         double wd = getWd(index);
         int t = indexUpdateCount.get(index);
-        lr *= Math.sqrt(1. - Math.pow(beta2, t)) / (1. - Math.pow(beta1, t));
+        lr *= adamBiasCorrection(beta1, beta2, t);
         Map<String, Object> p = commonParams(lr, wd);
         p.put("beta1", beta1);
         p.put("beta2", beta2);

@@ -41,7 +41,7 @@ public final class AdamW extends Optimizer {
         double lr = getLr(index);
         double wd = getWd(index);
         int t = indexUpdateCount.get(index);
-        if (correctBias) lr *= Math.sqrt(1. - Math.pow(beta2, t)) / (1. - Math.pow(beta1, t));
+        if (correctBias) lr *= adamBiasCorrection(beta1, beta2, t);
         Map<String, Object> p = new java.util.HashMap<>();
         p.put("lr", 1.0);
         p.put("eta", lr);

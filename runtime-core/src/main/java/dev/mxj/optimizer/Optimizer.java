@@ -236,6 +236,11 @@ public abstract class Optimizer {
 
     protected static NDArray zerosLike(NDArray weight) { return NDArray.zeros(weight.shape(), weight.dtype(), weight.context()); }
 
+    /** Adam's bias correction of the rate at step {@code t}: sqrt(1 - beta2^t) / (1 - beta1^t) (Adam, AdamW). */
+    protected static double adamBiasCorrection(double beta1, double beta2, int t) {
+        return Math.sqrt(1. - Math.pow(beta2, t)) / (1. - Math.pow(beta1, t));
+    }
+
     // ------------------------------------------------------------------ learning rate, multipliers, counts
 
     /** The current base rate: the scheduler's at {@link #numUpdate()}, else {@code learning_rate}. */
