@@ -133,3 +133,5 @@ print(seq.output_shapes)
 for name, value in seq.score(it, 'acc'):
     print('sequential', name, round(float(value), 4))
 print(seq.predict(it).shape)
+logging.getLogger().removeHandler(handler)   # leave logging as it was found
+logging.getLogger().setLevel(logging.WARNING)
