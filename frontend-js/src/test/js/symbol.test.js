@@ -115,11 +115,13 @@ test('Module.fit reaches 100% training accuracy on a separable set; predict and 
   assert.ok(m3.score(it, 'acc')[0][1] >= 0.99);
 });
 
-test('Module errors: no numEpoch, a JS-defined iterator, an operator without its parameter', () => {
+test('Module errors: no numEpoch, not an iterator, an iterator without provideData, an operator without its parameter', () => {
   const m = new mx.mod.Module(mlp());
   assert.throws(() => m.fit(dataset(), {}), mx.MXNetError, /number of epochs/);
+  assert.throws(() => m.fit({ rows: [] }, { numEpoch: 1 }), mx.MXNetError, /expected a data iterator/);
   class Mine extends mx.io.DataIter { nextBatch() { return null; } }
-  assert.throws(() => m.fit(new Mine(4), { numEpoch: 1 }), mx.MXNetError, /runtime's iterators/);
+  assert.throws(() => m.fit(new Mine(4), { numEpoch: 1 }), mx.MXNetError, /data_names/);
+  assert.ok(!m.binded);
   assert.throws(() => new mx.mod.Module('net'), mx.MXNetError, /expected a Symbol/);
   assert.throws(() => sym.FullyConnected(sym.variable('x'), { noSuchOption: 1 }), mx.MXNetError);
 });

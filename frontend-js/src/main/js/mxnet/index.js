@@ -8,8 +8,11 @@ import { init } from './initializer.js';
 import { metric } from './metric.js';
 import { io } from './io.js';
 import { random } from './random.js';
-import { sym, Symbol, Executor } from './symbol.js';
+import { sym, Symbol, Executor, AttrScope, name } from './symbol.js';
 import { mod, model } from './module.js';
+import { viz } from './viz.js';
+import { mon } from './monitor.js';
+import { callback } from './callback.js';
 
 export const __version__ = '1.9.1';
 export const version = __version__;
@@ -19,14 +22,16 @@ export const initializer = init;
 export const lr_scheduler = lrScheduler;
 export const symbol = sym;
 export const module = mod;
+export const visualization = viz;
+export const monitor = mon;
 const base = { MXNetError };
 /** mxj extras that MXNet has no name for. threadCpuTime(): CPU time of the script's thread in ms (for benchmarks on shared machines). */
 export const util = { threadCpuTime: () => H.threadCpuNanos() / 1e6 };
 
-export { MXNetError, Context, cpu, gpu, currentContext, numGpus, nd, NDArray, autograd, optimizer, lrScheduler, init, metric, io, random, base, sym, Symbol, Executor, mod, model };
+export { MXNetError, Context, cpu, gpu, currentContext, numGpus, nd, NDArray, autograd, optimizer, lrScheduler, init, metric, io, random, base, sym, Symbol, Executor, mod, model, viz, mon, callback, AttrScope, name };
 
 export default {
   __version__, version, MXNetError, base, Context, cpu, gpu, currentContext, numGpus, context, nd, ndarray, NDArray,
   autograd, optimizer, lrScheduler, lr_scheduler, init, initializer, metric, io, random, util,
-  sym, symbol, Symbol, Executor, mod, module, model,
+  sym, symbol, Symbol, Executor, mod, module, model, viz, visualization, mon, monitor, callback, AttrScope, name,
 };

@@ -13,12 +13,14 @@ export class DataDesc {
   toString() { return `DataDesc[${this.name},(${this.shape.join(', ')}),${this.dtype},${this.layout}]`; }
 }
 
+/** A batch: data and label arrays, padding, and for bucketing its bucketKey with its own provideData/provideLabel. */
 export class DataBatch {
-  constructor({ data = [], label = [], pad = 0, index = null, provideData = null, provideLabel = null } = {}) {
+  constructor({ data = [], label = [], pad = 0, index = null, bucketKey = null, provideData = null, provideLabel = null } = {}) {
     this.data = data;
     this.label = label;
     this.pad = pad;
     this.index = index;
+    this.bucketKey = bucketKey;
     this.provideData = provideData;
     this.provideLabel = provideLabel;
   }

@@ -80,6 +80,16 @@ class RuntimeMetric extends EvalMetric {
   getGlobal() { return result(host(() => H.metricGet(this._h, true))); }
 }
 
+/** A JS metric over a runtime metric handle (what a runtime callback hands back). */
+export function wrapMetric(h) {
+  const m = Object.create(RuntimeMetric.prototype);
+  m._h = h;
+  m.name = host(() => H.metricName(h));
+  m.outputNames = null;
+  m.labelNames = null;
+  return m;
+}
+
 function result([names, values]) {
   const n = fromHostArray(names), v = fromHostArray(values);
   return n.length === 1 ? [n[0], v[0]] : [n, v];

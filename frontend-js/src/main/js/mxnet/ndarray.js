@@ -720,16 +720,23 @@ export const nd = namespace({
   sparse: namespace({}, byName('_sparse_')),
 }, byName(''));
 
-// fluent methods, as MXNet's x.sum(), x.relu(), x.softmax({axis: 1}): lower-case operators whose first input is the array
-const FLUENT_FIRST_INPUTS = new Set(['data', 'lhs', 'a', 'A']);
-const notFluent = new Set();
-Object.setPrototypeOf(NDArray.prototype, lazyPrototype(NDArray.prototype, (prop) => {
-  const c = prop.charCodeAt(0);
-  if (!(c >= 97 && c <= 122) || notFluent.has(prop)) return undefined;
-  const name = OPS.get(prop);
-  if (name === undefined) return undefined;
-  const fn = operator(name);
-  if (!FLUENT_FIRST_INPUTS.has(fn.inputNames[0])) { notFluent.add(prop); return undefined; }
-  const method = { [prop](...args) { return fn(this, ...args); } }[prop];
-  return method;
-}));
+/**
+ * Fluent methods on `proto`, as MXNet's x.sum(), x.relu(), x.softmax({axis: 1}): every lower-case
+ * operator whose first input is the receiver (data/lhs/a), made on first access from
+ * operatorFor(name) (NDArray's operator functions here, Symbol's in symbol.js).
+ */
+export function installFluent(proto, operatorFor) {
+  const firstInputs = new Set(['data', 'lhs', 'a', 'A']);
+  const notFluent = new Set();
+  Object.setPrototypeOf(proto, lazyPrototype(proto, (prop) => {
+    const c = prop.charCodeAt(0);
+    if (!(c >= 97 && c <= 122) || notFluent.has(prop)) return undefined;
+    const name = OPS.get(prop);
+    if (name === undefined) return undefined;
+    const fn = operatorFor(name);
+    if (!firstInputs.has(fn.inputNames[0])) { notFluent.add(prop); return undefined; }
+    return { [prop](...args) { return fn(this, ...args); } }[prop];
+  }));
+}
+
+installFluent(NDArray.prototype, operator);

@@ -1,7 +1,7 @@
 // mx.sym: symbolic graphs over dev.mxj.symbol.Symbol, and their executors (dev.mxj.executor.Executor).
 import { H, host, MXNetError, snake, paramString, isOptions, fromHostArray, describe } from './base.js';
-import { NDArray, OPS } from './ndarray.js';
-import { toContext } from './context.js';
+import { NDArray, OPS, installFluent } from './ndarray.js';
+import { Context, toContext } from './context.js';
 
 /** [names, handles] for the bridge from {name: NDArray} (or null). */
 export function namedHandles(obj, what) {
@@ -29,6 +29,29 @@ function shapesOf(obj) {
   for (const [k, v] of Object.entries(obj ?? {})) { names.push(k); shapes.push(Array.from(v, Number)); }
   return [names, shapes];
 }
+
+function typesOf(obj, what) {
+  if (obj === undefined || obj === null) return [null, null];
+  if (!isOptions(obj)) throw new MXNetError(`${what}: expected an object of dtype names ({x: 'float64'}), got ${describe(obj)}`);
+  return [Object.keys(obj), Object.values(obj).map(String)];
+}
+
+/** [group names, context handles] of a group2ctx object ({dev1: mx.cpu(0)}), or null. */
+function group2ctxOf(g) {
+  if (g === undefined || g === null) return null;
+  if (!isOptions(g)) throw new MXNetError(`group2ctx: expected an object of contexts by group name, got ${describe(g)}`);
+  const names = Object.keys(g);
+  for (const n of names) if (!(g[n] instanceof Context)) throw new MXNetError(`group2ctx.${n}: expected a Context, got ${describe(g[n])}`);
+  return [names, names.map((n) => g[n]._h)];
+}
+
+function execHandle(e, what) {
+  if (e === undefined || e === null) return null;
+  if (e instanceof Executor) return e._h;
+  throw new MXNetError(`${what}: expected an Executor, got ${describe(e)}`);
+}
+
+function typeList(l) { return l === null || l === undefined ? null : fromHostArray(l, (t) => (t === null || t === undefined ? null : String(t))); }
 
 function shapeList(l) { return l === null || l === undefined ? null : fromHostArray(l, (s) => (s === null ? null : fromHostArray(s, Number))); }
 
@@ -59,19 +82,58 @@ export class Symbol {
 
   inferShapePartial(shapes) { return infer(this, shapes, true); }
 
+  /** {argTypes, outTypes, auxTypes} (dtype names) from known input dtypes ({data: 'float64'}); null when undecided. */
+  inferType(types) { return inferTypes(this, types, false); }
+
+  inferTypePartial(types) { return inferTypes(this, types, true); }
+
   /**
-   * bind(ctx, args, {argsGrad, gradReq, auxStates}): an Executor over the given arrays
-   * (objects of named NDArrays). gradReq 'write' (default), 'add', 'null' or per name.
+   * MXNet's `sym(data=x, name='n')`: a copy with the named free variables replaced by symbols,
+   * compose({data: x, name: 'n'}).
    */
-  bind(ctx, args, { argsGrad = null, gradReq = 'write', auxStates = null } = {}) {
-    return new Executor(host(() => H.bind(this._h, toContext(ctx)._h, namedHandles(args, 'args'), namedHandles(argsGrad, 'argsGrad'),
-      gradReq, namedHandles(auxStates, 'auxStates'))));
+  compose({ name = null, ...inputs } = {}) {
+    const names = [], syms = [];
+    for (const [k, v] of Object.entries(inputs)) {
+      if (!(v instanceof Symbol)) throw new MXNetError(`compose: input ${k} must be a Symbol, got ${describe(v)}`);
+      names.push(k);
+      syms.push(v._h);
+    }
+    return new Symbol(host(() => H.symCompose(this._h, name === null ? null : String(name), names, syms)));
   }
 
-  /** simpleBind(ctx, {gradReq, ...shapes}): allocates every array from the inferred shapes. */
-  simpleBind(ctx, { gradReq = 'write', ...shapes } = {}) {
+  copy() { return new Symbol(host(() => H.symCopy(this._h))); }
+
+  /** Save MXNet's graph JSON to a file (mx.sym.load reads it back, as does MXNet). */
+  save(file) { host(() => H.symSave(this._h, String(file))); }
+
+  /** One attribute of this symbol's node ('__ctx_group__', 'num_hidden', ...), or null. */
+  attr(key) { return host(() => H.symAttr(this._h, String(key))) ?? null; }
+
+  listAttr() { return JSON.parse(host(() => H.symAttrs(this._h, false))); }
+
+  /** Attributes of every node by node name: {fc1: {num_hidden: '8'}, a: {__ctx_group__: 'dev1'}}. */
+  attrDict() { return JSON.parse(host(() => H.symAttrs(this._h, true))); }
+
+  /**
+   * bind(ctx, args, {argsGrad, gradReq, auxStates, group2ctx, sharedExec}): an Executor over the
+   * given arrays (objects of named NDArrays). gradReq 'write' (default), 'add', 'null' or per name;
+   * group2ctx places the nodes of each ctx_group (mx.AttrScope) on a context.
+   */
+  bind(ctx, args, { argsGrad = null, gradReq = 'write', auxStates = null, group2ctx = null, sharedExec = null } = {}) {
+    return new Executor(host(() => H.bind(this._h, toContext(ctx)._h, namedHandles(args, 'args'), namedHandles(argsGrad, 'argsGrad'),
+      gradReq, namedHandles(auxStates, 'auxStates'), group2ctxOf(group2ctx), execHandle(sharedExec, 'sharedExec'))));
+  }
+
+  /**
+   * simpleBind(ctx, {gradReq, typeDict, group2ctx, sharedExec, ...shapes}): allocates every array
+   * from the inferred shapes; with sharedExec, arrays of the same name, shape and dtype and the
+   * memory pool are shared with it.
+   */
+  simpleBind(ctx, { gradReq = 'write', typeDict = null, group2ctx = null, sharedExec = null, ...shapes } = {}) {
     const [names, dims] = shapesOf(shapes);
-    return new Executor(host(() => H.simpleBind(this._h, toContext(ctx)._h, gradReq, names, dims)));
+    const [tnames, types] = typesOf(typeDict, 'typeDict');
+    return new Executor(host(() => H.simpleBind(this._h, toContext(ctx)._h, gradReq, names, dims, tnames, types, group2ctxOf(group2ctx),
+      execHandle(sharedExec, 'sharedExec'))));
   }
 
   add(o) { return arith(this, 'add', o); }
@@ -92,6 +154,13 @@ function arith(s, op, o) {
   if (o instanceof Symbol) return new Symbol(host(() => H.symArith(s._h, op, o._h)));
   if (typeof o !== 'number') throw new MXNetError(`Symbol.${op}: expected a Symbol or a number, got ${describe(o)}`);
   return new Symbol(host(() => H.symArith(s._h, op, o)));
+}
+
+function inferTypes(sym, types, partial) {
+  const [names, dtypes] = typesOf(types, 'inferType');
+  const r = host(() => H.symInferType(sym._h, names, dtypes, partial));
+  if (r === null || r === undefined) return null;
+  return { argTypes: typeList(r[0]), outTypes: typeList(r[1]), auxTypes: typeList(r[2]) };
 }
 
 function infer(sym, shapes, partial) {
@@ -116,6 +185,9 @@ export function variable(name, opts = {}) {
 export function group(symbols) { return new Symbol(host(() => H.symGroup(symbols.map((s) => s._h)))); }
 
 export function fromJSON(json) { return new Symbol(host(() => H.symFromJson(String(json)))); }
+
+/** mx.sym.load(file): a symbol from MXNet's graph JSON file (written by Symbol.save or by MXNet). */
+export function load(file) { return new Symbol(host(() => H.symLoad(String(file)))); }
 
 function isSymbolList(v) { return Array.isArray(v) && v.length > 0 && v.every((x) => x instanceof Symbol); }
 
@@ -191,6 +263,25 @@ export class Executor {
   get gradDict() { return execDict(this, 'grad'); }
 
   get auxDict() { return execDict(this, 'aux'); }
+
+  get symbol() { return new Symbol(host(() => H.execSymbol(this._h))); }
+
+  /**
+   * reshape({partialShaping, allowUpSizing, ...shapes}): an executor for new input shapes sharing
+   * this one's parameters and memory (MXNet's rules for arguments whose shape changes).
+   */
+  reshape({ partialShaping = false, allowUpSizing = false, ...shapes } = {}) {
+    const [names, dims] = shapesOf(shapes);
+    return new Executor(host(() => H.execReshape(this._h, Boolean(partialShaping), Boolean(allowUpSizing), names, dims)));
+  }
+
+  /** fn(name, array) after each operator runs with its outputs (and inputs with monitorAll); null stops. */
+  setMonitorCallback(fn, monitorAll = false) {
+    if (fn !== null && typeof fn !== 'function') throw new MXNetError(`setMonitorCallback: expected a function (name, array), got ${describe(fn)}`);
+    host(() => H.execSetMonitor(this._h, fn === null ? null : (name, a) => fn(name, new NDArray(a)), Boolean(monitorAll)));
+  }
+
+  debugStr() { return host(() => H.execDebugStr(this._h)); }
 }
 
 function execDict(e, which) {
@@ -215,10 +306,51 @@ const byName = (prefix) => (prop) => {
   return name === undefined ? undefined : symbolOperator(name);
 };
 
-/** mx.sym: variable/Variable/var, group, fromJSON, and every registered operator as a symbol function, made on first access. */
+/** mx.sym: variable/Variable/var, group, fromJSON, load, and every registered operator as a symbol function, made on first access. */
 export const sym = lazy({
-  Symbol, Executor, variable, Variable: variable, var: variable, group, Group: group, fromJSON, load_json: fromJSON,
+  Symbol, Executor, variable, Variable: variable, var: variable, group, Group: group, fromJSON, load_json: fromJSON, loadJSON: fromJSON, load,
   _internal: lazy({}, (p) => (p.startsWith('_') ? byName('')(p) : undefined)),
   random: lazy({}, byName('_random_')),
   contrib: lazy({}, byName('_contrib_')),
 }, byName(''));
+
+// fluent methods, as MXNet's s.reshape(shape=...), s.sum(axis=1)
+installFluent(Symbol.prototype, symbolOperator);
+
+/** Attributes given to every symbol made inside run() (MXNet's `with mx.AttrScope(ctx_group='dev1'):`); values are strings. */
+export class AttrScope {
+  constructor(attrs = {}) {
+    if (!isOptions(attrs)) throw new MXNetError(`AttrScope: expected an object of attributes, got ${describe(attrs)}`);
+    this.attrs = {};
+    for (const [k, v] of Object.entries(attrs)) {
+      if (typeof v !== 'string') throw new MXNetError(`AttrScope: attributes need to be strings; ${k} is ${describe(v)}`);
+      this.attrs[snake(k)] = v;
+    }
+  }
+
+  /** Run fn with the attributes applied (nested scopes merge, inner values win); returns fn's result. */
+  run(fn) { return inScope(() => H.attrScope(this.attrs), fn); }
+}
+
+function inScope(open, fn) {
+  const scope = host(open);
+  try {
+    return fn();
+  } finally {
+    host(() => H.closeScope(scope));
+  }
+}
+
+/** Automatic names (fullyconnected0, ...): new NameManager().run(fn) restarts the counters, new Prefix('net_').run(fn) prefixes names. */
+export class NameManager {
+  run(fn) { return inScope(() => H.nameScope(this.prefix ?? null), fn); }
+}
+
+export class Prefix extends NameManager {
+  constructor(prefix) {
+    super();
+    this.prefix = String(prefix);
+  }
+}
+
+export const name = { NameManager, Prefix };

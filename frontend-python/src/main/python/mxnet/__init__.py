@@ -13,18 +13,25 @@ from . import ndarray as nd  # noqa: F401
 _LAZY = {'autograd': 'autograd', 'random': 'random', 'optimizer': 'optimizer', 'lr_scheduler': 'lr_scheduler',
          'initializer': 'initializer', 'init': 'initializer', 'metric': 'metric', 'io': 'io', 'test_utils': 'test_utils',
          'symbol': 'symbol', 'sym': 'symbol', 'module': 'module', 'mod': 'module', 'model': 'model', 'executor': 'executor',
-         'callback': 'callback'}
+         'callback': 'callback', 'viz': 'visualization', 'visualization': 'visualization', 'mon': 'monitor',
+         'monitor': 'monitor', 'attribute': 'attribute', 'name': 'name'}
+# classes MXNet exports at the top level, with the submodule that defines them
+_LAZY_NAMES = {'AttrScope': 'attribute'}
 
 
 def __getattr__(name):
+    import importlib
+    if name in _LAZY_NAMES:
+        v = getattr(importlib.import_module('.' + _LAZY_NAMES[name], __name__), name)
+        globals()[name] = v
+        return v
     mod = _LAZY.get(name)
     if mod is None:
         raise AttributeError("module 'mxnet' has no attribute '%s'" % name)
-    import importlib
     m = importlib.import_module('.' + mod, __name__)
     globals()[name] = m
     return m
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | set(_LAZY_NAMES))

@@ -1,9 +1,11 @@
 """mx.callback: the epoch-end and batch-end callbacks of Module.fit (MXNet 1.x's, logging through
 Python's `logging` as MXNet does)."""
 import logging
+import math
 import time
 
-__all__ = ['module_checkpoint', 'do_checkpoint', 'log_train_metric', 'Speedometer', 'LogValidationMetricsCallback']
+__all__ = ['module_checkpoint', 'do_checkpoint', 'log_train_metric', 'Speedometer', 'ProgressBar',
+           'LogValidationMetricsCallback']
 
 
 def module_checkpoint(mod, prefix, period=1, save_optimizer_states=False):
@@ -60,17 +62,36 @@ class Speedometer:
             return
         if count % self.frequent != 0:
             return
-        speed = self.frequent * self.batch_size / max(time.time() - self.tic, 1e-9)
+        try:
+            speed = self.frequent * self.batch_size / (time.time() - self.tic)
+        except ZeroDivisionError:
+            speed = float('inf')
         if param.eval_metric is not None:
             pairs = param.eval_metric.get_name_value()
             if self.auto_reset:
                 param.eval_metric.reset_local()
-            msg = 'Epoch[%d] Batch [%d-%d]\tSpeed: %.2f samples/sec' % (param.epoch, count - self.frequent, count, speed)
+                msg = 'Epoch[%d] Batch [%d-%d]\tSpeed: %.2f samples/sec' % (param.epoch, count - self.frequent, count, speed)
+            else:
+                msg = 'Epoch[%d] Batch [0-%d]\tSpeed: %.2f samples/sec' % (param.epoch, count, speed)
             msg += ''.join('\t%s=%f' % (n, v) for n, v in pairs)
             logging.info(msg)
         else:
             logging.info('Iter[%d] Batch [%d]\tSpeed: %.2f samples/sec', param.epoch, count, speed)
         self.tic = time.time()
+
+
+class ProgressBar:
+    """Batch-end callback: log a bar of the batches done in the epoch, '[====----] 50%'."""
+
+    def __init__(self, total, length=80):
+        self.bar_len = length
+        self.total = total
+
+    def __call__(self, param):
+        count = param.nbatch
+        filled_len = int(round(self.bar_len * count / float(self.total)))
+        percents = math.ceil(100.0 * count / float(self.total))
+        logging.info('[%s] %s%s\r', '=' * filled_len + '-' * (self.bar_len - filled_len), percents, '%')
 
 
 class LogValidationMetricsCallback:

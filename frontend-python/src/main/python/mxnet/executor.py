@@ -104,6 +104,14 @@ class Executor:
                   [[int(x) for x in kwargs[n]] for n in names])
         return Executor(h, self._symbol)
 
+    def set_monitor_callback(self, callback, monitor_all=False):
+        """callback(name, NDArray) after each operator runs, with its outputs (and inputs with monitor_all)."""
+        fn = None
+        if callback is not None:
+            def fn(name, h):
+                callback(str(name), _new(h))
+        _call(_bridge.execSetMonitor, self._h, fn, bool(monitor_all))
+
     def debug_str(self):
         return str(_call(self._h.debugStr))
 

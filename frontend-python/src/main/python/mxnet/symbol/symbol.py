@@ -279,12 +279,10 @@ class Symbol:
 
     def bind(self, ctx, args, args_grad=None, grad_req='write', aux_states=None, group2ctx=None, shared_exec=None):
         """An Executor over the given arrays (used, not copied): `args` a dict by name or a list in
-        list_arguments() order; likewise args_grad and aux_states; grad_req a string, list or dict."""
+        list_arguments() order; likewise args_grad and aux_states; grad_req a string, list or dict.
+        group2ctx maps ctx_group names (mx.AttrScope(ctx_group=...)) to contexts; shared_exec's memory
+        pool is shared."""
         from ..executor import Executor
-        if group2ctx:
-            raise MXNetError('bind(group2ctx=...) is not supported by mxj\'s Python front end yet')
-        if shared_exec is not None:
-            raise MXNetError('bind(shared_exec=...) is not supported by mxj\'s Python front end yet')
         arg_names = self.list_arguments()
         args = self._as_dict(args, arg_names, 'args')
         for n in arg_names:
@@ -296,7 +294,7 @@ class Symbol:
         req = grad_req
         if isinstance(req, tuple):
             req = list(req)
-        h = _call(_bridge.bind, self._h, ctx._h, a, g, req, x)
+        h = _call(_bridge.bind, self._h, ctx._h, a, g, req, x, _group2ctx(group2ctx), _exec_handle(shared_exec))
         return Executor(h, self)
 
     @staticmethod
@@ -311,22 +309,56 @@ class Symbol:
 
     def simple_bind(self, ctx, grad_req='write', type_dict=None, stype_dict=None, group2ctx=None, shared_arg_names=None,
                     shared_exec=None, shared_buffer=None, **kwargs):
-        """An Executor that allocates every array from the given input shapes."""
+        """An Executor that allocates every array from the given input shapes (and type_dict's dtypes).
+        With shared_exec, arguments of the same name, shape and dtype are shared with it, and so is
+        its memory pool (mxj shares them all; shared_arg_names, when given, must name only arguments
+        of this symbol)."""
         from ..executor import Executor
-        for what, v in (('type_dict', type_dict), ('stype_dict', stype_dict), ('group2ctx', group2ctx),
-                        ('shared_exec', shared_exec), ('shared_buffer', shared_buffer)):
-            if v:
-                raise MXNetError('simple_bind(%s=...) is not supported by mxj\'s Python front end yet' % what)
+        if shared_buffer is not None:
+            raise MXNetError('simple_bind(shared_buffer=...) is not supported by mxj; pass shared_exec to share '
+                             'parameters and memory with another executor')
+        for n, st in (stype_dict or {}).items():
+            if st != 'default':
+                raise MXNetError('simple_bind: storage type %s for %s is not supported by mxj (dense arrays only)' % (st, n))
+        if shared_arg_names is not None:
+            unknown = [n for n in shared_arg_names if n not in self.list_arguments()]
+            if unknown:
+                raise MXNetError('simple_bind: shared_arg_names %s are not arguments of the symbol' % unknown)
         req = list(grad_req) if isinstance(grad_req, tuple) else grad_req
         names = list(kwargs)
         shapes = [[int(x) for x in kwargs[n]] for n in names]
-        h = _call(_bridge.simpleBind, self._h, ctx._h, req, names, shapes)
+        tnames = types = None
+        if type_dict:
+            tnames = list(type_dict)
+            types = [_param_str(type_dict[n]) for n in tnames]
+        h = _call(_bridge.simpleBind, self._h, ctx._h, req, names, shapes, tnames, types, _group2ctx(group2ctx),
+                  _exec_handle(shared_exec))
         return Executor(h, self)
 
     def eval(self, ctx=None, **kwargs):
         """Bind to the given arrays and run forward; the outputs as a list."""
         ex = self.bind(ctx or current_context(), kwargs, grad_req='null')
         return ex.forward()
+
+
+def _group2ctx(group2ctx):
+    """[group names, context handles] for the bridge, or None."""
+    if not group2ctx:
+        return None
+    from ..context import Context
+    for k, v in group2ctx.items():
+        if not isinstance(v, Context):
+            raise TypeError('group2ctx must map group names to Contexts; %s maps to %s' % (k, type(v).__name__))
+    return [list(group2ctx), [v._h for v in group2ctx.values()]]
+
+
+def _exec_handle(e):
+    if e is None:
+        return None
+    h = getattr(e, '_h', None)
+    if h is None:
+        raise TypeError('shared_exec must be an Executor, got %s' % type(e).__name__)
+    return h
 
 
 def _make_fluent(name):

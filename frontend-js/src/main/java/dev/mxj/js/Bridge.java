@@ -7,7 +7,19 @@ import dev.mxj.autograd.Autograd;
 import dev.mxj.autograd.GradReq;
 import dev.mxj.executor.Executor;
 import dev.mxj.initializer.Initializer;
+import dev.mxj.callback.BatchEndCallback;
+import dev.mxj.callback.BatchEndParam;
+import dev.mxj.callback.Callbacks;
+import dev.mxj.callback.EpochEndCallback;
+import dev.mxj.callback.ProgressBar;
+import dev.mxj.callback.Speedometer;
+import dev.mxj.executor.Monitor;
 import dev.mxj.interop.Checkpoints;
+import dev.mxj.interop.Executors;
+import dev.mxj.interop.GuestInitializer;
+import dev.mxj.interop.GuestIter;
+import dev.mxj.interop.GuestMetric;
+import dev.mxj.interop.Visualization;
 import dev.mxj.interop.OpCatalog;
 import dev.mxj.interop.OpInvoker;
 import dev.mxj.interop.Symbols;
@@ -20,6 +32,8 @@ import dev.mxj.io.NDArrayIter;
 import dev.mxj.metric.EvalMetric;
 import dev.mxj.metric.Metric;
 import dev.mxj.module.BaseModule;
+import dev.mxj.module.BucketingModule;
+import dev.mxj.module.SequentialModule;
 import dev.mxj.module.Module;
 import dev.mxj.ndarray.NDArray;
 import dev.mxj.ndarray.NDSerializer;
@@ -33,7 +47,10 @@ import dev.mxj.optimizer.lr.FactorScheduler;
 import dev.mxj.optimizer.lr.LRScheduler;
 import dev.mxj.optimizer.lr.MultiFactorScheduler;
 import dev.mxj.optimizer.lr.PolyScheduler;
+import dev.mxj.symbol.AttrScope;
+import dev.mxj.symbol.NameManager;
 import dev.mxj.symbol.Symbol;
+import dev.mxj.viz.Viz;
 import org.graalvm.polyglot.HostAccess.Export;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
@@ -564,14 +581,133 @@ public final class Bridge {
         return m;
     }
 
-    /** Arrays by name as [names, arrays] pairs (grads and aux may be null); gradReq a string or a name → string object. */
-    @Export public Executor bind(Symbol s, Context ctx, Value args, Value grads, Value gradReq, Value aux) {
-        return s.bind(ctx, namedArrays(args), namedArrays(grads), gradReq(gradReq), namedArrays(aux));
+    /**
+     * Arrays by name as [names, arrays] pairs (grads and aux may be null); gradReq a string or a
+     * name → string object; group2ctx [names, contexts] or null; sharing {@code shared}'s memory when not null.
+     */
+    @Export public Executor bind(Symbol s, Context ctx, Value args, Value grads, Value gradReq, Value aux, Value group2ctx, Executor shared) {
+        return Executors.bind(s, ctx, namedArrays(args), namedArrays(grads), gradReq(gradReq), namedArrays(aux),
+                groups(group2ctx), groupContexts(group2ctx), shared);
     }
 
-    @Export public Executor simpleBind(Symbol s, Context ctx, Value gradReq, Value names, Value shapes) {
-        return s.simpleBind(ctx, gradReq(gradReq), shapeMap(names, shapes));
+    /** Shapes and dtypes as parallel name/value lists (dtypes may be null); group2ctx and shared as {@link #bind}. */
+    @Export public Executor simpleBind(Symbol s, Context ctx, Value gradReq, Value names, Value shapes, Value typeNames, Value types, Value group2ctx,
+                               Executor shared) {
+        return Executors.simpleBind(s, ctx, gradReq(gradReq), strings(names), longArrays(shapes), nullableStrings(typeNames), nullableStrings(types),
+                groups(group2ctx), groupContexts(group2ctx), shared);
     }
+
+    private static String[] groups(Value group2ctx) { return group2ctx == null || group2ctx.isNull() ? null : strings(group2ctx.getArrayElement(0)); }
+
+    private static Context[] groupContexts(Value group2ctx) {
+        if (group2ctx == null || group2ctx.isNull()) return null;
+        Value c = group2ctx.getArrayElement(1);
+        Context[] r = new Context[(int) c.getArraySize()];
+        for (int i = 0; i < r.length; i++) r[i] = c.getArrayElement(i).asHostObject();
+        return r;
+    }
+
+    @Export public Executor execReshape(Executor e, boolean partialShaping, boolean allowUpSizing, Value names, Value shapes) {
+        return e.reshape(partialShaping, allowUpSizing, shapeMap(names, shapes));
+    }
+
+    /** {@code set_monitor_callback}: {@code fn(name, array)} after each operator (null to stop). */
+    @Export public void execSetMonitor(Executor e, Value fn, boolean monitorAll) {
+        e.setMonitorCallback(fn == null || fn.isNull() ? null : (name, arr) -> fn.executeVoid(name, arr), monitorAll);
+    }
+
+    @Export public String execDebugStr(Executor e) { return e.debugStr(); }
+
+    @Export public Symbol execSymbol(Executor e) { return e.symbol(); }
+
+    /** {@code sym(name=, **inputs)}: a copy with the named free variables replaced. */
+    @Export public Symbol symCompose(Symbol s, String name, Value names, Value syms) {
+        Map<String, Symbol> kw = new LinkedHashMap<>();
+        String[] n = strings(names);
+        List<Symbol> l = symbols(syms);
+        for (int i = 0; i < n.length; i++) kw.put(n[i], l.get(i));
+        return s.compose(name, kw);
+    }
+
+    /** [arg types, out types, aux types] as dtype names (unknown null), or null when undecided. */
+    @Export public Object[] symInferType(Symbol s, Value names, Value types, boolean partial) {
+        Map<String, DType> known = new LinkedHashMap<>();
+        String[] n = strings(names), t = strings(types);
+        for (int i = 0; i < n.length; i++) known.put(n[i], DType.parse(t[i]));
+        Symbol.Inferred<DType> r = partial ? s.inferTypePartial(known) : s.inferType(known);
+        if (r == null) return null;
+        return new Object[] {typeNames(r.arguments()), typeNames(r.outputs()), typeNames(r.auxiliaryStates())};
+    }
+
+    private static String[] typeNames(List<DType> l) { return l.stream().map(d -> d == null ? null : d.toString()).toArray(String[]::new); }
+
+    @Export public void symSave(Symbol s, String file) { s.save(Path.of(file)); }
+
+    @Export public Symbol symLoad(String file) { return Symbol.load(Path.of(file)); }
+
+    @Export public Symbol symCopy(Symbol s) { return s.copy(); }
+
+    @Export public String symAttr(Symbol s, String key) { return s.attr(key); }
+
+    /** {@code attr_dict()} (or, with {@code node} false, the head's {@code list_attr()}) as JSON. */
+    @Export public String symAttrs(Symbol s, boolean all) {
+        Map<String, Map<String, String>> m = all ? s.attrDict() : Map.of("", s.listAttr());
+        StringBuilder b = new StringBuilder("{");
+        for (var e : m.entrySet()) {
+            if (all) b.append(b.length() > 1 ? "," : "").append(json(e.getKey())).append(":{");
+            int k = 0;
+            for (var a : e.getValue().entrySet()) b.append(k++ > 0 ? "," : "").append(json(a.getKey())).append(':').append(json(a.getValue()));
+            if (all) b.append('}');
+        }
+        return b.append('}').toString();
+    }
+
+    /** {@code mx.AttrScope(**attrs)} entered on this thread (close it with {@link #closeScope}). */
+    @Export public AutoCloseable attrScope(Value attrs) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (var e : map(attrs).entrySet()) m.put(e.getKey(), String.valueOf(e.getValue()));
+        return AttrScope.of(m);
+    }
+
+    /** {@code mx.name.NameManager()} (prefix null) or {@code mx.name.Prefix(prefix)} entered. */
+    @Export public AutoCloseable nameScope(String prefix) { return prefix == null ? NameManager.scope() : NameManager.prefix(prefix); }
+
+    // ------------------------------------------------------------------ mx.viz, mx.mon
+
+    @Export public String vizSummary(Symbol s, Value names, Value shapes, int lineLength, Value positions) {
+        double[] pos = new double[(int) positions.getArraySize()];
+        for (int i = 0; i < pos.length; i++) pos[i] = positions.getArrayElement(i).asDouble();
+        return Visualization.summary(s, nullableStrings(names), longArrays(shapes), lineLength, pos);
+    }
+
+    @Export public Viz.Dot vizPlot(Symbol s, String title, Value shapeNames, Value shapes, Value typeNames, Value types, Value nodeAttrs,
+                                   boolean hideWeights) {
+        Map<String, String> attrs = new LinkedHashMap<>();
+        for (var e : map(nodeAttrs).entrySet()) attrs.put(e.getKey(), String.valueOf(e.getValue()));
+        return Visualization.plot(s, title, nullableStrings(shapeNames), longArrays(shapes), nullableStrings(typeNames), nullableStrings(types),
+                attrs, hideWeights);
+    }
+
+    @Export public String dotSource(Viz.Dot d) { return d.source(); }
+
+    @Export public void dotSave(Viz.Dot d, String file) throws IOException { d.save(Path.of(file)); }
+
+    @Export public void dotRender(Viz.Dot d, String file, String format) throws IOException { d.render(Path.of(file), format); }
+
+    /** {@code mx.mon.Monitor}: statFunc a JS function from array to array (null: MXNet's norm / sqrt(size)); tocPrint lines to {@code sink}. */
+    @Export public Monitor monitor(int interval, Value statFunc, String pattern, boolean sort, boolean monitorAll, Value sink) {
+        java.util.function.Function<NDArray, NDArray> f = statFunc == null || statFunc.isNull() ? null : a -> handle(statFunc.execute(a), "statFunc's result");
+        return new Monitor(interval, f, pattern, sort, monitorAll).setLogger(sink::executeVoid);
+    }
+
+    @Export public void monitorInstall(Monitor m, Executor e) { m.install(e); }
+
+    @Export public void monitorTic(Monitor m) { m.tic(); }
+
+    /** [[step, name, value], ...]. */
+    @Export public Object[] monitorToc(Monitor m) { return m.toc().stream().map(st -> new Object[] {st.step(), st.name(), st.value()}).toArray(); }
+
+    @Export public void monitorTocPrint(Monitor m) { m.tocPrint(); }
 
     private static Object gradReq(Value v) {
         if (v == null || v.isNull()) return "write";
@@ -600,54 +736,279 @@ public final class Bridge {
         return new Object[] {m.keySet().toArray(String[]::new), m.values().toArray(NDArray[]::new)};
     }
 
-    @Export public Module module(Symbol s, Value dataNames, Value labelNames, Context ctx, Value fixedParamNames) {
-        return quiet(new Module(s, List.of(strings(dataNames)), List.of(strings(labelNames)), ctx, List.of(strings(fixedParamNames))));
+    @Export public Module module(Symbol s, Value dataNames, Value labelNames, Context ctx, Value fixedParamNames, Value sink) {
+        return logTo(new Module(s, List.of(strings(dataNames)), List.of(strings(labelNames)), ctx, List.of(strings(fixedParamNames))), sink);
     }
 
-    @Export public Module moduleLoad(String prefix, int epoch, boolean loadOptimizerStates, Value dataNames, Value labelNames, Context ctx) {
-        return quiet(Module.load(prefix, epoch, loadOptimizerStates, List.of(strings(dataNames)), List.of(strings(labelNames)), ctx));
+    @Export public Module moduleLoad(String prefix, int epoch, boolean loadOptimizerStates, Value dataNames, Value labelNames, Context ctx, Value sink) {
+        return logTo(Module.load(prefix, epoch, loadOptimizerStates, List.of(strings(dataNames)), List.of(strings(labelNames)), ctx), sink);
     }
 
-    /** MXNet logs a module's progress at INFO, which a script does not see unless it asks; warnings still show. */
-    private static Module quiet(Module m) {
-        m.setLogger(line -> { if (line.startsWith("WARNING")) System.err.println(line); });
+    /**
+     * Log lines to the JS function {@code sink}, or, without one, warnings to standard error only:
+     * MXNet logs a module's progress at INFO, which a script does not see unless it asks.
+     */
+    private static <M extends BaseModule> M logTo(M m, Value sink) {
+        if (sink != null && !sink.isNull()) m.setLogger(sink::executeVoid);
+        else m.setLogger(line -> { if (line.startsWith("WARNING")) System.err.println(line); });
         return m;
     }
 
+    /**
+     * {@code mx.mod.BucketingModule}: {@code symGen(key)} returns [symbol handle, data names, label
+     * names]; keys are JS numbers, strings or arrays (which arrive back as lists).
+     */
+    @Export public BucketingModule bucketingModule(Value symGen, Value defaultKey, Context ctx, Value fixedParamNames, Value sink) {
+        if (!symGen.canExecute()) throw new IllegalArgumentException("BucketingModule: symGen must be a function of the bucket key");
+        return logTo(new BucketingModule(key -> {
+            Value r = symGen.execute(guestKey(key));
+            return new BucketingModule.SymGen(r.getArrayElement(0).asHostObject(), List.of(strings(r.getArrayElement(1))),
+                    List.of(strings(r.getArrayElement(2))));
+        }, java(defaultKey), ctx, List.of(strings(fixedParamNames))), sink);
+    }
+
+    /** A bucket key as JS can read it: lists (JS arrays on the way in) become Java arrays. */
+    private static Object guestKey(Object key) {
+        return key instanceof List<?> l ? l.stream().map(Bridge::guestKey).toArray() : key;
+    }
+
+    @Export public Object bucketKey(BucketingModule m) { return guestKey(m.bucketKey()); }
+
+    @Export public Object[] bucketKeys(BucketingModule m) { return m.buckets().keySet().stream().map(Bridge::guestKey).toArray(); }
+
+    @Export public void switchBucket(BucketingModule m, Value key, Value data, Value label) {
+        m.switchBucket(java(key), dataDescs(data), label == null || label.isNull() ? null : dataDescs(label));
+    }
+
+    @Export public SequentialModule sequentialModule(Value sink) { return logTo(new SequentialModule(), sink); }
+
+    @Export public void sequentialAdd(SequentialModule s, BaseModule m, boolean takeLabels, boolean autoWiring) { s.add(m, takeLabels, autoWiring); }
+
     /** {@code bind}: data and label descriptions as [[name, shape, dtype], ...] (label null for none). */
-    @Export public void moduleBind(Module m, Value data, Value label, boolean forTraining, boolean inputsNeedGrad, boolean forceRebind, String gradReq) {
-        m.bind(dataDescs(data), label == null || label.isNull() ? null : dataDescs(label), forTraining, inputsNeedGrad, forceRebind, null, gradReq);
+    @Export public void moduleBind(BaseModule m, Value data, Value label, boolean forTraining, boolean inputsNeedGrad, boolean forceRebind,
+                                   BaseModule shared, String gradReq) {
+        m.bind(dataDescs(data), label == null || label.isNull() ? null : dataDescs(label), forTraining, inputsNeedGrad, forceRebind, shared, gradReq);
     }
 
     private static List<DataDesc> dataDescs(Value v) {
         List<DataDesc> l = new ArrayList<>();
         for (long i = 0; i < v.getArraySize(); i++) {
             Value d = v.getArrayElement(i);
+            if (d.isHostObject() && d.asHostObject() instanceof DataDesc dd) { l.add(dd); continue; }
             l.add(new DataDesc(d.getArrayElement(0).asString(), Shape.of(longs(d.getArrayElement(1))), DType.parse(d.getArrayElement(2).asString())));
         }
         return l;
     }
 
-    @Export public void moduleInitParams(Module m, Initializer init, Value args, Value aux, boolean allowMissing, boolean forceInit, boolean allowExtra) {
+    @Export public void moduleInitParams(BaseModule m, Initializer init, Value args, Value aux, boolean allowMissing, boolean forceInit, boolean allowExtra) {
         m.initParams(init, namedArrays(args), namedArrays(aux), allowMissing, forceInit, allowExtra);
     }
 
-    /** {@code fit}: options by MXNet's names (optimizer parameters apart); evalMetric a name, a list of names or a metric handle; argParams/auxParams [names, arrays]. */
-    @Export public void moduleFit(Module m, DataIter train, DataIter eval, Value opts, Value optimizerParams, Value argParams, Value auxParams) {
+    @Export public void moduleSetParams(BaseModule m, Value args, Value aux, boolean allowMissing, boolean forceInit, boolean allowExtra) {
+        m.setParams(namedArrays(args), namedArrays(aux), allowMissing, forceInit, allowExtra);
+    }
+
+    /** {@code init_optimizer}: optimizer a registry name or an Optimizer handle; its parameters by MXNet's names. */
+    @Export public void moduleInitOptimizer(BaseModule m, String kvstore, Value optimizer, Value params, boolean forceInit) {
+        m.initOptimizer(kvstore, java(optimizer), map(params), forceInit);
+    }
+
+    /** {@code forward}: the batch's arrays, bucket key and own data/label descriptions (or null); isTrain null: as bound. */
+    @Export public void moduleForward(BaseModule m, Value data, Value label, Value isTrain, Value bucketKey, Value provideData, Value provideLabel) {
+        m.forward(dataBatch(data, label, 0, bucketKey, provideData, provideLabel), isTrain == null || isTrain.isNull() ? null : isTrain.asBoolean());
+    }
+
+    @Export public void moduleBackward(BaseModule m, Value outGrads) { m.backward(nullableList(outGrads)); }
+
+    @Export public void moduleUpdate(BaseModule m) { m.update(); }
+
+    @Export public NDArray[] moduleOutputs(BaseModule m) { return m.getOutputs().toArray(NDArray[]::new); }
+
+    @Export public NDArray[] moduleInputGrads(BaseModule m) { return m.getInputGrads().toArray(NDArray[]::new); }
+
+    @Export public void moduleUpdateMetric(BaseModule m, EvalMetric metric, Value labels) { m.updateMetric(metric, nullableList(labels)); }
+
+    @Export public void moduleInstallMonitor(BaseModule m, Monitor mon) { m.installMonitor(mon); }
+
+    @Export public void moduleReshape(Module m, Value data, Value label) { m.reshape(dataDescs(data), label == null || label.isNull() ? null : dataDescs(label)); }
+
+    @Export public void moduleBorrowOptimizer(Module m, Module shared) { m.borrowOptimizer(shared); }
+
+    /** [binded, forTraining, paramsInitialized, optimizerInitialized]. */
+    @Export public boolean[] moduleState(BaseModule m) {
+        return new boolean[] {m.isBinded(), m.isForTraining(), m.isParamsInitialized(), m.isOptimizerInitialized()};
+    }
+
+    /** {@code data}, {@code output} or {@code label} names. */
+    @Export public String[] moduleNames(BaseModule m, String which) {
+        List<String> l = switch (which) {
+            case "data" -> m.dataNames();
+            case "output" -> m.outputNames();
+            case "label" -> m instanceof Module mm ? mm.labelNames() : labelNamesOf(m);
+            default -> throw new IllegalArgumentException(which);
+        };
+        return l.toArray(String[]::new);
+    }
+
+    private static List<String> labelNamesOf(BaseModule m) {
+        List<DataDesc> l = m.isBinded() ? m.labelShapes() : null;
+        return l == null ? List.of() : l.stream().map(DataDesc::name).toList();
+    }
+
+    /** [[name, shape, dtype, layout], ...] of the bound {@code data} or {@code label} shapes, or [[name, shape], ...] of the outputs. */
+    @Export public Object[] moduleShapes(BaseModule m, String which) {
+        if (which.equals("output")) return m.outputShapes().entrySet().stream().map(e -> new Object[] {e.getKey(), e.getValue().dims()}).toArray();
+        List<DataDesc> d = which.equals("data") ? m.dataShapes() : m.labelShapes();
+        if (d == null) return new Object[0];
+        return d.stream().map(x -> new Object[] {x.name(), x.shape().dims(), x.dtype().toString(), x.layout()}).toArray();
+    }
+
+    @Export public void moduleSaveParams(BaseModule m, String file) { m.saveParams(Path.of(file)); }
+
+    @Export public void moduleLoadParams(BaseModule m, String file) { m.loadParams(Path.of(file)); }
+
+    /**
+     * {@code fit}: options by MXNet's names (optimizer parameters apart); evalMetric a name, a list
+     * of names or a metric handle; callbacks lists of callback handles; argParams/auxParams [names, arrays].
+     */
+    @Export public void moduleFit(BaseModule m, DataIter train, DataIter eval, Value opts, Value optimizerParams, Value argParams, Value auxParams) {
         Kwargs k = Kwargs.of(map(opts));
         BaseModule.FitArgs a = new BaseModule.FitArgs();
         if (eval != null) a.evalData(eval);
         if (k.has("eval_metric")) a.evalMetric(k.raw("eval_metric"));
+        if (k.has("validation_metric")) a.validationMetric(k.raw("validation_metric"));
         if (k.has("optimizer")) a.optimizer(k.raw("optimizer"));
         if (optimizerParams != null && !optimizerParams.isNull()) a.optimizerParams(map(optimizerParams));
         if (k.has("initializer")) a.initializer((Initializer) k.raw("initializer"));
         if (k.has("kvstore")) a.kvstore(k.getString("kvstore", "local"));
+        if (k.has("monitor")) a.monitor((Monitor) k.raw("monitor"));
+        if (k.has("batch_end_callback")) a.batchEndCallback(callbacks(k.raw("batch_end_callback"), BatchEndCallback.class));
+        if (k.has("epoch_end_callback")) a.epochEndCallback(callbacks(k.raw("epoch_end_callback"), EpochEndCallback.class));
+        if (k.has("eval_end_callback")) a.evalEndCallback(callbacks(k.raw("eval_end_callback"), BatchEndCallback.class));
+        if (k.has("eval_batch_end_callback")) a.evalBatchEndCallback(callbacks(k.raw("eval_batch_end_callback"), BatchEndCallback.class));
         a.numEpoch(k.getInt("num_epoch", 0)).beginEpoch(k.getInt("begin_epoch", 0))
                 .allowMissing(k.getBool("allow_missing", false)).forceRebind(k.getBool("force_rebind", false)).forceInit(k.getBool("force_init", false));
         k.checkAllRead("Module.fit");
         if (argParams != null && !argParams.isNull()) a.argParams(namedArrays(argParams));
         if (auxParams != null && !auxParams.isNull()) a.auxParams(namedArrays(auxParams));
         m.fit(train, a);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T[] callbacks(Object list, Class<T> type) {
+        List<?> l = list instanceof List<?> x ? x : List.of(list);
+        T[] out = (T[]) java.lang.reflect.Array.newInstance(type, l.size());
+        for (int i = 0; i < out.length; i++) {
+            if (!type.isInstance(l.get(i))) throw new IllegalArgumentException("expected a " + type.getSimpleName() + ", got " + l.get(i));
+            out[i] = type.cast(l.get(i));
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ JS-defined iterators, metrics, initializers, callbacks
+
+    /**
+     * A JS data iterator for the runtime's loops: {@code next()} returns a batch made with
+     * {@link #dataBatch} or null at the end; {@code provideData()}/{@code provideLabel()} return
+     * [[name, shape, dtype], ...]; batchSize 0 takes it from the first data shape.
+     */
+    @Export public GuestIter guestIter(int batchSize, Value next, Value reset, Value provideData, Value provideLabel, Value guest) {
+        return GuestIter.of(batchSize, new GuestIter.Source() {
+            @Override public DataBatch next() {
+                Value b = next.execute();
+                return b.isNull() ? null : b.asHostObject();
+            }
+
+            @Override public void reset() { reset.executeVoid(); }
+
+            @Override public List<DataDesc> provideData() { return dataDescs(provideData.execute()); }
+
+            @Override public List<DataDesc> provideLabel() {
+                Value l = provideLabel.execute();
+                return l.isNull() ? List.of() : dataDescs(l);
+            }
+        }, guest);
+    }
+
+    /** A batch: data and label handles, pad, bucket key (number, string, array or null), its own descriptions or null. */
+    @Export public DataBatch dataBatch(Value data, Value label, int pad, Value bucketKey, Value provideData, Value provideLabel) {
+        List<NDArray> l = label == null || label.isNull() ? null : List.of(handles(label));
+        return new DataBatch(List.of(handles(data)), l, pad, null, bucketKey == null ? null : java(bucketKey),
+                provideData == null || provideData.isNull() ? null : dataDescs(provideData),
+                provideLabel == null || provideLabel.isNull() ? null : dataDescs(provideLabel));
+    }
+
+    /**
+     * A JS metric for the runtime: {@code update(labels, preds)} with arrays of handles,
+     * {@code get(global)} returning [names[], values[]], {@code reset(localOnly)}.
+     */
+    @Export public GuestMetric guestMetric(String name, Value outputNames, Value labelNames, Value guest, Value update, Value get, Value reset) {
+        return new GuestMetric(name, outputNames == null || outputNames.isNull() ? null : List.of(strings(outputNames)),
+                labelNames == null || labelNames.isNull() ? null : List.of(strings(labelNames)), guest, new GuestMetric.Host() {
+                    @Override public void update(List<NDArray> labels, List<NDArray> preds) {
+                        update.executeVoid(labels.toArray(NDArray[]::new), preds.toArray(NDArray[]::new));
+                    }
+
+                    @Override public EvalMetric.Result get(boolean global) {
+                        Value r = get.execute(global);
+                        String[] n = strings(r.getArrayElement(0));
+                        Value v = r.getArrayElement(1);
+                        List<Double> values = new ArrayList<>();
+                        for (int i = 0; i < n.length; i++) values.add(v.getArrayElement(i).asDouble());
+                        return new EvalMetric.Result(List.of(n), values, n.length != 1);
+                    }
+
+                    @Override public void reset(boolean localOnly) { reset.executeVoid(localOnly); }
+                });
+    }
+
+    /** The JS object behind a guest metric or iterator, or null for the runtime's own. */
+    @Export public Object guestOf(Object o) {
+        if (o instanceof GuestMetric g) return g.guest();
+        if (o instanceof GuestIter g) return g.guest();
+        return null;
+    }
+
+    /** A JS initializer: {@code fill(name, attrsJson, array)}. */
+    @Export public Initializer guestInitializer(Value fill, String description) {
+        return new GuestInitializer((name, attrs, arr) -> {
+            StringBuilder b = new StringBuilder("{");
+            for (var e : attrs.entrySet()) b.append(b.length() > 1 ? "," : "").append(json(e.getKey())).append(':').append(json(e.getValue()));
+            fill.executeVoid(name, b.append('}').toString(), arr);
+        }, description);
+    }
+
+    /** A JS batch-end callback: {@code fn(epoch, nbatch, metric handle)}. */
+    @Export public BatchEndCallback batchEndCallback(Value fn) { return p -> fn.executeVoid(p.epoch(), p.nbatch(), p.evalMetric()); }
+
+    /** A JS epoch-end callback: {@code fn(epoch, symbol, [arg names, arg arrays], [aux names, aux arrays])}. */
+    @Export public EpochEndCallback epochEndCallback(Value fn) {
+        return (epoch, sym, arg, aux) -> fn.executeVoid(epoch, sym, Checkpoints.params(arg, aux));
+    }
+
+    @Export public BatchEndCallback speedometer(int batchSize, int frequent, boolean autoReset, Value sink) {
+        return new Speedometer(batchSize, frequent, autoReset, sink::executeVoid, System::nanoTime);
+    }
+
+    @Export public BatchEndCallback progressBar(int total, int length, Value sink) { return new ProgressBar(total, length, sink::executeVoid); }
+
+    @Export public BatchEndCallback logTrainMetric(int period, boolean autoReset, Value sink) { return Callbacks.logTrainMetric(period, autoReset, sink::executeVoid); }
+
+    @Export public BatchEndCallback logValidationMetrics(Value sink) { return Callbacks.logValidationMetrics(sink::executeVoid); }
+
+    @Export public EpochEndCallback doCheckpoint(String prefix, int period, Value sink) { return Callbacks.doCheckpoint(prefix, period, sink::executeVoid); }
+
+    @Export public EpochEndCallback moduleCheckpoint(Module m, String prefix, int period, boolean saveOptimizerStates) {
+        return Callbacks.moduleCheckpoint(m, prefix, period, saveOptimizerStates);
+    }
+
+    /** Call a runtime batch-end callback from JS (a loop written in JS); metric may be null. */
+    @Export public void callBatchEnd(BatchEndCallback cb, int epoch, int nbatch, EvalMetric metric) {
+        cb.call(new BatchEndParam(epoch, nbatch, metric, Map.of()));
+    }
+
+    @Export public void callEpochEnd(EpochEndCallback cb, int epoch, Symbol sym, Value args, Value aux) {
+        cb.call(epoch, sym, namedArrays(args), aux == null || aux.isNull() ? Map.of() : namedArrays(aux));
     }
 
     /** [names, values] of the metric after one pass over {@code data}. */
@@ -658,6 +1019,11 @@ public final class Bridge {
     }
 
     @Export public NDArray[] modulePredict(BaseModule m, DataIter data) { return m.predict(data).toArray(NDArray[]::new); }
+
+    /** predict(merge_batches=False): per batch, its outputs (padding removed). */
+    @Export public Object[] modulePredictPerBatch(BaseModule m, DataIter data, int numBatch) {
+        return m.predictPerBatch(data, numBatch < 0 ? null : numBatch, true).stream().map(l -> l.toArray(NDArray[]::new)).toArray();
+    }
 
     @Export public void moduleSaveCheckpoint(Module m, String prefix, int epoch, boolean saveOptimizerStates) {
         m.saveCheckpoint(prefix, epoch, saveOptimizerStates);
@@ -674,6 +1040,15 @@ public final class Bridge {
 
     /** {symbol, arg names, arg arrays, aux names, aux arrays}. */
     @Export public Object[] loadCheckpoint(String prefix, int epoch) { return Checkpoints.load(prefix, epoch); }
+
+    private static String[] nullableStrings(Value v) { return v == null || v.isNull() ? null : strings(v); }
+
+    private static long[][] longArrays(Value v) {
+        if (v == null || v.isNull()) return null;
+        long[][] r = new long[(int) v.getArraySize()][];
+        for (int i = 0; i < r.length; i++) r[i] = longs(v.getArrayElement(i));
+        return r;
+    }
 
     private static List<Symbol> symbols(Value v) {
         List<Symbol> l = new ArrayList<>();

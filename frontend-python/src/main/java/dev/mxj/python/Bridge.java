@@ -7,7 +7,11 @@ import dev.mxj.autograd.Autograd;
 import dev.mxj.autograd.GradReq;
 import dev.mxj.executor.Executor;
 import dev.mxj.initializer.Initializer;
+import dev.mxj.executor.Monitor;
 import dev.mxj.interop.Checkpoints;
+import dev.mxj.interop.Executors;
+import dev.mxj.interop.GuestInitializer;
+import dev.mxj.interop.Visualization;
 import dev.mxj.interop.OpCatalog;
 import dev.mxj.interop.OpInvoker;
 import dev.mxj.interop.Symbols;
@@ -19,6 +23,8 @@ import dev.mxj.io.NDArrayIter;
 import dev.mxj.metric.EvalMetric;
 import dev.mxj.metric.Metric;
 import dev.mxj.module.BaseModule;
+import dev.mxj.module.BucketingModule;
+import dev.mxj.module.SequentialModule;
 import dev.mxj.module.Module;
 import dev.mxj.ndarray.NDArray;
 import dev.mxj.ndarray.NDSerializer;
@@ -32,7 +38,10 @@ import dev.mxj.optimizer.lr.FactorScheduler;
 import dev.mxj.optimizer.lr.LRScheduler;
 import dev.mxj.optimizer.lr.MultiFactorScheduler;
 import dev.mxj.optimizer.lr.PolyScheduler;
+import dev.mxj.symbol.AttrScope;
+import dev.mxj.symbol.NameManager;
 import dev.mxj.symbol.Symbol;
+import dev.mxj.viz.Viz;
 import org.graalvm.polyglot.Value;
 
 import java.io.IOException;
@@ -353,15 +362,78 @@ public final class Bridge {
         return l.stream().map(d -> d == null ? null : d.toString()).toArray(String[]::new);
     }
 
-    /** {@code bind}: arrays by name ({names, arrays} pairs; grads and aux may be null), grad_req a string, list or dict. */
-    public Executor bind(Symbol s, Context ctx, Value args, Value grads, Value gradReq, Value aux) {
-        return s.bind(ctx, namedArrays(args), grads == null || grads.isNull() ? null : namedArrays(grads), toJava(gradReq),
-                aux == null || aux.isNull() ? null : namedArrays(aux));
+    /**
+     * {@code bind}: arrays by name ({names, arrays} pairs; grads and aux may be null), grad_req a
+     * string, list or dict, group2ctx {names, contexts} or null, sharing {@code shared}'s memory when given.
+     */
+    public Executor bind(Symbol s, Context ctx, Value args, Value grads, Value gradReq, Value aux, Value group2ctx, Executor shared) {
+        return Executors.bind(s, ctx, namedArrays(args), grads == null || grads.isNull() ? null : namedArrays(grads), toJava(gradReq), aux == null || aux.isNull() ? null : namedArrays(aux),
+                groups(group2ctx), groupContexts(group2ctx), shared);
     }
 
-    public Executor simpleBind(Symbol s, Context ctx, Value gradReq, Value names, Value shapes) {
-        return s.simpleBind(ctx, toJava(gradReq), shapeMap(names, shapes));
+    /** Shapes and dtypes as parallel name/value lists (dtypes may be null); group2ctx and shared as {@link #bind}. */
+    public Executor simpleBind(Symbol s, Context ctx, Value gradReq, Value names, Value shapes, Value typeNames, Value types, Value group2ctx,
+                               Executor shared) {
+        return Executors.simpleBind(s, ctx, toJava(gradReq), strings(names), longArrays(shapes), nullableStrings(typeNames), nullableStrings(types),
+                groups(group2ctx), groupContexts(group2ctx), shared);
     }
+
+    private static String[] groups(Value group2ctx) { return group2ctx == null || group2ctx.isNull() ? null : strings(group2ctx.getArrayElement(0)); }
+
+    private static Context[] groupContexts(Value group2ctx) {
+        if (group2ctx == null || group2ctx.isNull()) return null;
+        Value c = group2ctx.getArrayElement(1);
+        Context[] r = new Context[(int) c.getArraySize()];
+        for (int i = 0; i < r.length; i++) r[i] = c.getArrayElement(i).asHostObject();
+        return r;
+    }
+
+    /** {@code set_monitor_callback}: {@code fn(name, array)} after each operator (null to stop). */
+    public void execSetMonitor(Executor e, Value fn, boolean monitorAll) {
+        e.setMonitorCallback(fn == null || fn.isNull() ? null : (name, arr) -> fn.executeVoid(name, arr), monitorAll);
+    }
+
+    /** {@code mx.mon.Monitor}: statFunc a Python function from array to array, or null for MXNet's norm / sqrt(size); log lines to {@code sink}. */
+    public Monitor monitor(int interval, Value statFunc, String pattern, boolean sort, boolean monitorAll, Value sink) {
+        java.util.function.Function<NDArray, NDArray> f = statFunc == null || statFunc.isNull() ? null : a -> statFunc.execute(a).asHostObject();
+        return new Monitor(interval, f, pattern, sort, monitorAll).setLogger(sink::executeVoid);
+    }
+
+    /** {step, name, value} rows of {@code Monitor.toc()}. */
+    public Object[] monitorToc(Monitor m) {
+        return m.toc().stream().map(st -> new Object[] {st.step(), st.name(), st.value()}).toArray();
+    }
+
+    /** {@code mx.AttrScope(**attrs)} entered; the Python side closes it. */
+    public AttrScope attrScope(Value attrs) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (var e : kwargs(attrs).entrySet()) m.put(e.getKey(), e.getValue() == null ? null : e.getValue().toString());
+        return AttrScope.of(m);
+    }
+
+    public Map<String, String> attrScopeCurrent() { return AttrScope.current(); }
+
+    /** {@code mx.name.NameManager()} / {@code mx.name.Prefix(prefix)} entered (prefix null: a plain manager). */
+    public NameManager nameScope(String prefix) { return prefix == null ? NameManager.scope() : NameManager.prefix(prefix); }
+
+    // ------------------------------------------------------------------ mx.viz
+
+    public String vizSummary(Symbol s, Value names, Value shapes, int lineLength, Value positions) {
+        double[] pos = new double[(int) positions.getArraySize()];
+        for (int i = 0; i < pos.length; i++) pos[i] = positions.getArrayElement(i).asDouble();
+        return Visualization.summary(s, nullableStrings(names), longArrays(shapes), lineLength, pos);
+    }
+
+    public Viz.Dot vizPlot(Symbol s, String title, Value shapeNames, Value shapes, Value typeNames, Value types, Value nodeAttrs, boolean hideWeights) {
+        Map<String, String> attrs = new LinkedHashMap<>();
+        for (var e : kwargs(nodeAttrs).entrySet()) attrs.put(e.getKey(), String.valueOf(e.getValue()));
+        return Visualization.plot(s, title, nullableStrings(shapeNames), longArrays(shapes), nullableStrings(typeNames), nullableStrings(types),
+                attrs, hideWeights);
+    }
+
+    public void dotSave(Viz.Dot d, String file) throws IOException { d.save(Path.of(file)); }
+
+    public void dotRender(Viz.Dot d, String file, String format) throws IOException { d.render(Path.of(file), format); }
 
     public NDArray[] execForward(Executor e, boolean isTrain, Value kwargs) {
         return e.forward(isTrain, kwargs == null || kwargs.isNull() ? null : namedArrays(kwargs)).toArray(NDArray[]::new);
@@ -384,24 +456,43 @@ public final class Bridge {
         return new Object[] {m.keySet().toArray(String[]::new), m.values().toArray(NDArray[]::new)};
     }
 
-    public Module module(Symbol s, Value dataNames, Value labelNames, Context ctx, Value fixedParamNames) {
-        return quiet(new Module(s, List.of(strings(dataNames)), List.of(strings(labelNames)), ctx, List.of(strings(fixedParamNames))));
-    }
-
-    public Module moduleLoad(String prefix, int epoch, boolean loadOptimizerStates, Value dataNames, Value labelNames, Context ctx) {
-        return quiet(Module.load(prefix, epoch, loadOptimizerStates, List.of(strings(dataNames)), List.of(strings(labelNames)), ctx));
-    }
-
-    /** MXNet logs a module's progress with logging.info, which a script does not see unless it configures logging. */
-    private static Module quiet(Module m) {
-        m.setLogger(line -> { if (line.startsWith("WARNING")) System.err.println(line); });
+    /** A Module whose log lines go to {@code sink} (Python's logging: MXNet's modules log there). */
+    public Module module(Symbol s, Value dataNames, Value labelNames, Context ctx, Value fixedParamNames, Value sink) {
+        Module m = new Module(s, List.of(strings(dataNames)), List.of(strings(labelNames)), ctx, List.of(strings(fixedParamNames)));
+        m.setLogger(sink::executeVoid);
         return m;
     }
 
-    public void moduleBind(Module m, Value dataDescs, Value labelDescs, boolean forTraining, boolean inputsNeedGrad, boolean forceRebind,
-                           String gradReq) {
+    public Module moduleLoad(String prefix, int epoch, boolean loadOptimizerStates, Value dataNames, Value labelNames, Context ctx, Value sink) {
+        Module m = Module.load(prefix, epoch, loadOptimizerStates, List.of(strings(dataNames)), List.of(strings(labelNames)), ctx);
+        m.setLogger(sink::executeVoid);
+        return m;
+    }
+
+    public void moduleBind(BaseModule m, Value dataDescs, Value labelDescs, boolean forTraining, boolean inputsNeedGrad, boolean forceRebind,
+                           BaseModule shared, String gradReq) {
         List<DataDesc> labels = labelDescs == null || labelDescs.isNull() ? null : descs(labelDescs);
-        m.bind(descs(dataDescs), labels, forTraining, inputsNeedGrad, forceRebind, null, gradReq);
+        m.bind(descs(dataDescs), labels, forTraining, inputsNeedGrad, forceRebind, shared, gradReq);
+    }
+
+    /**
+     * {@code mx.mod.BucketingModule}: {@code symGen(key)} returns {symbol, data names, label names};
+     * keys are what Python passes (int, str, or a tuple, which arrives as a list).
+     */
+    public BucketingModule bucketingModule(Value symGen, Value defaultKey, Context ctx, Value fixedParamNames, Value sink) {
+        BucketingModule m = new BucketingModule(key -> {
+            Value r = symGen.execute(key);
+            return new BucketingModule.SymGen(r.getArrayElement(0).asHostObject(), List.of(strings(r.getArrayElement(1))),
+                    List.of(strings(r.getArrayElement(2))));
+        }, toJava(defaultKey), ctx, List.of(strings(fixedParamNames)));
+        m.setLogger(sink::executeVoid);
+        return m;
+    }
+
+    public SequentialModule sequentialModule(Value sink) {
+        SequentialModule m = new SequentialModule();
+        m.setLogger(sink::executeVoid);
+        return m;
     }
 
     private static List<DataDesc> descs(Value v) {
@@ -410,28 +501,39 @@ public final class Bridge {
         return l;
     }
 
-    public void moduleInitParams(Module m, Initializer init, Value args, Value aux, boolean allowMissing, boolean forceInit, boolean allowExtra) {
+    public void moduleInitParams(BaseModule m, Initializer init, Value args, Value aux, boolean allowMissing, boolean forceInit, boolean allowExtra) {
         m.initParams(init, args == null || args.isNull() ? null : namedArrays(args), aux == null || aux.isNull() ? null : namedArrays(aux),
                 allowMissing, forceInit, allowExtra);
     }
 
-    public void moduleSetParams(Module m, Value args, Value aux, boolean allowMissing, boolean forceInit, boolean allowExtra) {
+    public void moduleSetParams(BaseModule m, Value args, Value aux, boolean allowMissing, boolean forceInit, boolean allowExtra) {
         m.setParams(args == null || args.isNull() ? null : namedArrays(args), aux == null || aux.isNull() ? null : namedArrays(aux),
                 allowMissing, forceInit, allowExtra);
     }
 
     /** {@code optimizer}: a registry name or a runtime Optimizer (Python passes its handle). */
-    public void moduleInitOptimizer(Module m, String kvstore, Value optimizer, Value params, boolean forceInit) {
+    public void moduleInitOptimizer(BaseModule m, String kvstore, Value optimizer, Value params, boolean forceInit) {
         m.initOptimizer(kvstore, toJava(optimizer), kwargs(params), forceInit);
     }
 
-    /** {@code isTrain} null: the module's for_training. */
-    public void moduleForward(Module m, Value data, Value label, Value isTrain) {
+    /**
+     * {@code isTrain} null: the module's for_training. The bucket key and the batch's own
+     * provide_data/provide_label (DataDescs, or null) matter to a BucketingModule.
+     */
+    public void moduleForward(BaseModule m, Value data, Value label, Value isTrain, Value bucketKey, Value provideData, Value provideLabel) {
         List<NDArray> l = label == null || label.isNull() ? null : List.of(arrays(label));
-        m.forward(new DataBatch(List.of(arrays(data)), l, 0), isTrain == null || isTrain.isNull() ? null : isTrain.asBoolean());
+        DataBatch b = new DataBatch(List.of(arrays(data)), l, 0, null, toJava(bucketKey),
+                provideData == null || provideData.isNull() ? null : descs(provideData),
+                provideLabel == null || provideLabel.isNull() ? null : descs(provideLabel));
+        m.forward(b, isTrain == null || isTrain.isNull() ? null : isTrain.asBoolean());
     }
 
-    public void moduleBackward(Module m, Value outGrads) {
+    /** A Python-defined initializer for the runtime: {@code fill(name, attrs, array)}. */
+    public Initializer guestInitializer(Value fill, String dumps) {
+        return new GuestInitializer((name, attrs, arr) -> fill.executeVoid(name, attrs, arr), dumps);
+    }
+
+    public void moduleBackward(BaseModule m, Value outGrads) {
         m.backward(outGrads == null || outGrads.isNull() ? null : nullableList(outGrads));
     }
 
@@ -448,6 +550,15 @@ public final class Bridge {
 
     /** {symbol, arg names, arg arrays, aux names, aux arrays}. */
     public Object[] loadCheckpoint(String prefix, int epoch) { return Checkpoints.load(prefix, epoch); }
+
+    private static String[] nullableStrings(Value v) { return v == null || v.isNull() ? null : strings(v); }
+
+    private static long[][] longArrays(Value v) {
+        if (v == null || v.isNull()) return null;
+        long[][] r = new long[(int) v.getArraySize()][];
+        for (int i = 0; i < r.length; i++) r[i] = longs(v.getArrayElement(i));
+        return r;
+    }
 
     private static List<Symbol> symbols(Value v) {
         List<Symbol> l = new ArrayList<>();

@@ -34,6 +34,14 @@ public final class Callbacks {
         };
     }
 
+    /** {@link #doCheckpoint(String, int)} with its log line ({@code Saved checkpoint to "..."}) going to {@code sink}. */
+    public static EpochEndCallback doCheckpoint(String prefix, int period, Consumer<String> sink) {
+        int p = Math.max(1, period);
+        return (epoch, sym, arg, aux) -> {
+            if ((epoch + 1) % p == 0) Model.saveCheckpoint(prefix, epoch + 1, sym, arg, aux, sink);
+        };
+    }
+
     /** {@code mx.callback.module_checkpoint(mod, prefix, period, save_optimizer_states)}. */
     public static EpochEndCallback moduleCheckpoint(Module mod, String prefix, int period, boolean saveOptimizerStates) {
         int p = Math.max(1, period);

@@ -37,10 +37,16 @@ public final class Model {
 
     /** {@code mx.model.save_checkpoint(prefix, epoch, symbol, arg_params, aux_params)}. */
     public static void saveCheckpoint(String prefix, int epoch, Symbol symbol, Map<String, NDArray> argParams, Map<String, NDArray> auxParams) {
+        saveCheckpoint(prefix, epoch, symbol, argParams, auxParams, LOG::info);
+    }
+
+    /** As {@link #saveCheckpoint(String, int, Symbol, Map, Map)}, logging {@code Saved checkpoint to "..."} to {@code log} (a front end's logger). */
+    public static void saveCheckpoint(String prefix, int epoch, Symbol symbol, Map<String, NDArray> argParams, Map<String, NDArray> auxParams,
+                                      java.util.function.Consumer<String> log) {
         if (symbol != null) symbol.save(symbolFile(prefix));
         Path p = paramsFile(prefix, epoch);
         saveParams(p, argParams, auxParams);
-        LOG.info("Saved checkpoint to \"" + p + "\"");
+        log.accept("Saved checkpoint to \"" + p + "\"");
     }
 
     /** An NDArray dict file with {@code arg:}/{@code aux:} keys (Module's {@code save_params}), arrays copied to the CPU. */

@@ -348,8 +348,11 @@ public class Module extends BaseModule {
         return new Params(Collections.unmodifiableMap(argParams), Collections.unmodifiableMap(auxParams));
     }
 
-    /** The executor's parameters changed elsewhere (a bucket sharing them trained): re-read them at the next get_params. */
-    void markParamsDirty() { paramsDirty = true; }
+    /**
+     * The executor's parameters changed elsewhere (a bucket sharing them trained, or a front end's
+     * own optimizer wrote into them): re-read them at the next get_params.
+     */
+    public void markParamsDirty() { paramsDirty = true; }
 
     private void syncParamsFromDevices() {
         for (var e : argParams.entrySet()) exec.argDict().get(e.getKey()).copyTo(e.getValue());
