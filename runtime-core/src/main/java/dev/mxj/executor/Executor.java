@@ -319,7 +319,7 @@ public final class Executor implements AutoCloseable {
                 }
                 NodeBuilder nb = new NodeBuilder();
                 try {
-                    gradEntries = ownEntries(fwdOuts, GradientPass.gradients(fwdOuts, yGrads, xs, nb), xs, nb);
+                    gradEntries = GraphPlan.exclusive(fwdOuts, GradientPass.gradients(fwdOuts, yGrads, xs, nb), xs, n -> false, nb);
                 } catch (GraphException e) {
                     throw new ExecutorException(e.getMessage(), e);
                 }
@@ -380,25 +380,6 @@ public final class Executor implements AutoCloseable {
                 for (NDArray o : owned) o.close();
             }
         }
-    }
-
-    /**
-     * Gradient entries the executor can bind straight to the gradient arrays: one per argument,
-     * produced by an operator, read by nothing else and not a forward output. Others (a head
-     * gradient passed through unchanged, an entry shared by two arguments) get a {@code _copy}.
-     */
-    private static List<NodeEntry> ownEntries(List<NodeEntry> fwdOuts, List<NodeEntry> grads, List<NodeEntry> xs, NodeBuilder nb) {
-        List<NodeEntry> all = new ArrayList<>(fwdOuts);
-        all.addAll(grads);
-        Graph pre = Graph.of(all);
-        int[] uses = pre.entryUseCounts();
-        List<NodeEntry> r = new ArrayList<>(grads.size());
-        for (int k = 0; k < grads.size(); k++) {
-            NodeEntry e = grads.get(k);
-            if (e.node().isVariable() || uses[pre.entryId(e)] != 1) e = nb.op(xs.get(k).node().name() + "_grad", "_copy", e);
-            r.add(e);
-        }
-        return r;
     }
 
     private void checkContexts(Context ctx) {

@@ -5,6 +5,7 @@ import dev.mxj.device.OpReq;
 import dev.mxj.graph.Graph;
 import dev.mxj.graph.GraphException;
 import dev.mxj.graph.GraphInference;
+import dev.mxj.graph.NodeBuilder;
 import dev.mxj.ndarray.Imperative;
 import dev.mxj.ndarray.NDArray;
 import dev.mxj.ndarray.NDScope;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * A graph bound for repeated runs: every pass after the gradient one, shared by {@link Executor}
@@ -77,6 +79,8 @@ public final class GraphPlan implements AutoCloseable {
     private final DType[] types;
     private final Context[] nodeCtx;
     private final boolean[] external;
+    /** Node id of each entry's producer. */
+    private final int[] producer;
     private final List<NDArray> owned = new ArrayList<>();
     private final List<Step[]> phases = new ArrayList<>();
     private final SharedPool pool;
@@ -112,6 +116,8 @@ public final class GraphPlan implements AutoCloseable {
             shapes = new Shape[ne];
             types = new DType[ne];
             external = new boolean[ne];
+            producer = new int[ne];
+            for (int i = 0; i < g.numNodes(); i++) for (int j = 0; j < g.nodes().get(i).numOutputs(); j++) producer[g.entryId(i, j)] = i;
             long[] bytes = new long[ne];
             OpReq[] entryReq = new OpReq[ne];
             infer(g, given);
@@ -283,6 +289,31 @@ public final class GraphPlan implements AutoCloseable {
         }
     }
 
+    /**
+     * Entries that can be bound straight to caller arrays: each produced by an operator that runs,
+     * read by nothing else and requested once. Others (a head gradient passed through unchanged, a
+     * given value, an entry shared by two variables) get a {@code _copy} named after {@code xs[k]}.
+     *
+     * @param others entries computed along (the executor's forward outputs), which count as readers
+     */
+    public static List<NodeEntry> exclusive(List<NodeEntry> others, List<NodeEntry> entries, List<NodeEntry> xs, Predicate<Node> given,
+                                            NodeBuilder nb) {
+        List<NodeEntry> all = new ArrayList<>(others);
+        all.addAll(entries);
+        Graph pre = Graph.of(all, given);
+        int[] uses = pre.entryUseCounts();
+        List<NodeEntry> r = new ArrayList<>(entries.size());
+        for (int k = 0; k < entries.size(); k++) {
+            NodeEntry e = entries.get(k);
+            if (e.node().isVariable() || given.test(e.node()) || uses[pre.entryId(e)] != 1) e = nb.op(xs.get(k).node().name() + "_grad", "_copy", e);
+            r.add(e);
+        }
+        return r;
+    }
+
+    /** The bound graph. */
+    public Graph graph() { return graph; }
+
     // ------------------------------------------------------------------ running
 
     int numPhases() { return phases.size(); }
@@ -386,10 +417,11 @@ public final class GraphPlan implements AutoCloseable {
 
     private void set(int id, NDArray a) {
         if (!external[id]) throw new IllegalArgumentException("rebind: entry " + id + " is not given or bound");
-        NDArray old = values[id];
-        if (!a.shape().equals(old.shape()) || a.dtype() != old.dtype() || !a.context().equals(old.context())) {
+        NDArray old = values[id]; // may be closed by now (a freed tape handle): its shape and dtype remain, its context is the node's
+        Context c = nodeCtx[producer[id]];
+        if (!a.shape().equals(old.shape()) || a.dtype() != old.dtype() || !a.context().equals(c)) {
             throw new IllegalArgumentException("rebind: " + a.shape() + " " + a.dtype() + " on " + a.context() + " for a value bound as "
-                    + old.shape() + " " + old.dtype() + " on " + old.context());
+                    + old.shape() + " " + old.dtype() + " on " + c);
         }
         values[id] = a;
     }
