@@ -13,6 +13,9 @@ import dev.mxj.optimizer.Optimizer;
 import dev.mxj.optimizer.Updater;
 import dev.mxj.symbol.Symbol;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -21,16 +24,20 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What the executor's memory planning buys (issue 6): bytes of the internal entries
- * (intermediates, hidden outputs, backward values) of MLP and LeNet graphs bound for training
- * (grad_req 'write') and for inference (grad_req 'null'), with planning (in-place + sharing) and
- * without (every entry its own buffer). Arguments, gradients and auxiliary states are the same
- * either way and are listed apart. Planning is static, so these figures are exact, not timed.
+ * What the executor's memory planning and element-wise fusion buy (issue 6): bytes of the
+ * internal entries (intermediates, hidden outputs, backward values) of MLP and LeNet graphs bound
+ * for training (grad_req 'write') and for inference (grad_req 'null'), without planning (every
+ * entry its own buffer, nothing fused), with planning (in-place + sharing), and with planning and
+ * fusion (absorbed intermediates are never stored). Arguments, gradients and auxiliary states
+ * are the same either way and are listed apart. Planning is static, so these figures are exact.
  *
  * <p>With {@code --steps}: samples/s of one SGD training step (batch 128) of the same symbol run
- * through a bound executor (forward, backward, update) and imperatively (each node invoked under
- * {@code autograd.record()}, then {@code backward()}, then the same update), medians of timed
- * steps after warm-up, the two kinds alternating in one JVM so the ratio is a same-run figure.
+ * four ways: through a bound executor with fusion and without (forward, backward, update), and
+ * imperatively (each node invoked under {@code autograd.record()}, then {@code backward()}, then
+ * the same update) with autograd's backward on cached executor plans (now) and on the graph
+ * runner (before). The four alternate step by step in one JVM, so load drifting on a shared
+ * machine hits all alike; ratios are medians of the per-round ratios, and the load average is
+ * printed before and after.
  *
  * <p>Run: {@code java -cp bench/target/classes:$(cat cli/target/classpath.txt) dev.mxj.bench.ExecutorFigures [--steps]}
  */
@@ -38,71 +45,145 @@ public final class ExecutorFigures {
     private ExecutorFigures() {}
 
     public static void main(String[] args) {
-        System.out.println("| graph | batch | internal bytes unplanned | planned | planned / unplanned | in place | reused | arguments+gradients+states |");
-        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        System.out.println("| graph | batch | internal bytes unplanned | planned | planned + fused | planned / unplanned | planned + fused / unplanned "
+                + "| fused nodes (absorbed) | bytes never stored | arguments+gradients+states |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         for (int batch : new int[] {32, 128}) {
             row("MLP 784-512-256-10 training", SymbolNetworks.mlp(10, 512, 256), "write", Shape.of(batch, 784), batch);
             row("MLP 784-512-256-10 inference", SymbolNetworks.mlp(10, 512, 256), "null", Shape.of(batch, 784), batch);
             row("LeNet training", SymbolNetworks.lenet(10), "write", Shape.of(batch, 1, 28, 28), batch);
             row("LeNet inference", SymbolNetworks.lenet(10), "null", Shape.of(batch, 1, 28, 28), batch);
+            row("LSTM cell 256-512 training", lstmCell(512), "write", lstmShapes(batch, 256, 512), batch);
+            row("LSTM cell 256-512 inference", lstmCell(512), "null", lstmShapes(batch, 256, 512), batch);
         }
         if (!Arrays.asList(args).contains("--steps")) return;
         System.out.println();
-        System.out.println("| training step, batch 128 | symbolic (executor) samples/s | imperative (autograd) samples/s | symbolic / imperative |");
-        System.out.println("| --- | --- | --- | --- |");
-        steps("MLP 784-512-256-10", SymbolNetworks.mlp(10, 512, 256), Shape.of(128, 784), 300, 41);
-        steps("LeNet", SymbolNetworks.lenet(10), Shape.of(128, 1, 28, 28), 40, 15);
+        System.out.println("load average before: " + loadAverage());
+        System.out.println("| training step (batch 128 unless said) | symbolic fused samples/s | symbolic unfused | imperative, planned backward | imperative, graph-runner backward "
+                + "| symbolic fused / imperative planned | fused / unfused | imperative planned / graph-runner |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        steps("MLP 784-512-256-10", SymbolNetworks.mlp(10, 512, 256), Map.of("data", Shape.of(128, 784)), 200, 41);
+        // a small batch: per-step overheads (recording, graph building, pushes) weigh more than the kernels
+        steps("MLP 784-512-256-10, batch 8", SymbolNetworks.mlp(10, 512, 256), Map.of("data", Shape.of(8, 784)), 300, 101);
+        steps("LeNet", SymbolNetworks.lenet(10), Map.of("data", Shape.of(128, 1, 28, 28)), 20, 15);
+        steps("LSTM cell 256-512", lstmCell(512), lstmShapes(128, 256, 512), 200, 41);
+        System.out.println("load average after: " + loadAverage());
     }
 
-    private static void steps(String name, Symbol net, Shape data, int warm, int reps) {
-        // gradients of the parameters only, as the imperative step (data and label get none)
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /**
+     * One step of an LSTM cell (MXNet's LSTMCell: i2h + h2h, four gates, new state), summed into a
+     * loss: the element-wise work between the two dense layers is what fusion is for.
+     */
+    static Symbol lstmCell(int hidden) {
+        Symbol x = Symbol.var("data"), h = Symbol.var("state_h"), c = Symbol.var("state_c");
+        Symbol gates = Symbol.create("FullyConnected", "i2h", Map.of("num_hidden", 4 * hidden), x)
+                .add(Symbol.create("FullyConnected", "h2h", Map.of("num_hidden", 4 * hidden), h));
+        Symbol s = Symbol.create("SliceChannel", "slice", Map.of("num_outputs", 4), gates);
+        Symbol in = act("in_gate", "sigmoid", s.get(0)), forget = act("forget_gate", "sigmoid", s.get(1));
+        Symbol cand = act("in_transform", "tanh", s.get(2)), out = act("out_gate", "sigmoid", s.get(3));
+        Symbol next = forget.mul(c).add(in.mul(cand));
+        Symbol hNext = out.mul(act("next_c_tanh", "tanh", next));
+        return Symbol.create("sum", "loss", Map.of(), hNext.add(next));
+    }
+
+    private static Symbol act(String name, String type, Symbol x) { return Symbol.create("Activation", name, Map.of("act_type", type), x); }
+
+    static Map<String, Shape> lstmShapes(int batch, int input, int hidden) {
+        return Map.of("data", Shape.of(batch, input), "state_h", Shape.of(batch, hidden), "state_c", Shape.of(batch, hidden));
+    }
+
+    /** Inputs rather than parameters: they get no gradient and no update. */
+    private static boolean isInput(String name) { return name.equals("data") || name.endsWith("label") || name.startsWith("state_"); }
+
+    private static void steps(String name, Symbol net, Map<String, Shape> shapes, int warm, int reps) {
+        Shape data = shapes.get("data");
+        // gradients of the parameters only, as the imperative step (inputs get none)
         Map<String, String> reqs = new java.util.HashMap<>();
-        for (String a : net.listArguments()) reqs.put(a, a.equals("data") || a.endsWith("label") ? "null" : "write");
-        try (Executor ex = net.simpleBind(Context.cpu(), reqs, Map.of("data", data))) {
+        for (String a : net.listArguments()) reqs.put(a, isInput(a) ? "null" : "write");
+        Executor.Options on = Executor.Options.DEFAULT.withFusion(true), off = Executor.Options.DEFAULT.withFusion(false);
+        try (Executor fused = Executor.simpleBind(net, Context.cpu(), reqs, null, null, shapes, on);
+             Executor unfused = Executor.simpleBind(net, Context.cpu(), reqs, null, null, shapes, off)) {
             java.util.Random rnd = new java.util.Random(1);
-            for (var e : ex.argDict().entrySet()) {
+            for (var e : fused.argDict().entrySet()) {
                 float[] v = new float[(int) e.getValue().size()];
                 for (int i = 0; i < v.length; i++) v[i] = e.getKey().endsWith("label") ? rnd.nextInt(10) : (float) (rnd.nextGaussian() * 0.05);
                 e.getValue().set(v);
+                unfused.argDict().get(e.getKey()).set(v);
             }
-            List<String> names = net.listArguments();
-            List<NDArray> params = new ArrayList<>();
-            for (String n : names) if (!n.equals("data") && !n.endsWith("label")) params.add(ex.argDict().get(n));
-            Updater sgdSym = sgd(data), sgdImp = sgd(data);
-            Runnable symStep = () -> {
-                ex.forward(true);
-                ex.backward();
-                for (int i = 0; i < params.size(); i++) sgdSym.call(i, ex.gradDict().get(names.get(names.indexOf("data") + 1 + i)), params.get(i));
-            };
             // the same arrays, imperatively: parameters get autograd buffers, every node is invoked and recorded
             Map<Node, NDArray[]> given = new IdentityHashMap<>();
             List<NDArray> copies = new ArrayList<>();
             for (Node n : net.argumentNodes()) {
-                NDArray c = NDScope.detach(ex.argDict().get(n.name()).copy());
-                if (!n.name().equals("data") && !n.name().endsWith("label")) c.attachGrad();
+                NDArray c = NDScope.detach(fused.argDict().get(n.name()).copy());
+                if (!isInput(n.name())) c.attachGrad();
                 copies.add(c);
                 given.put(n, new NDArray[] {c});
             }
-            Runnable impStep = () -> {
-                try (NDScope s = NDScope.open()) {
-                    NDArray out;
-                    try (var rec = Autograd.record()) {
-                        out = GraphRunner.run(net.outputs(), given).get(0);
-                    }
-                    out.backward();
-                    int k = 0;
-                    for (NDArray c : copies) if (c.grad() != null) sgdImp.call(k++, c.grad(), c);
-                }
-            };
-            // alternate the two steps so that load drifting on a shared machine hits both alike
-            for (int i = 0; i < warm; i++) { time(symStep); time(impStep); }
-            long[] ts = new long[reps], ti = new long[reps];
-            for (int i = 0; i < reps; i++) { ts[i] = time(symStep); ti[i] = time(impStep); }
-            Arrays.sort(ts);
-            Arrays.sort(ti);
-            double sym = data.dim(0) / (ts[reps / 2] / 1e9), imp = data.dim(0) / (ti[reps / 2] / 1e9);
-            System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f |%n", name, sym, imp, sym / imp);
+            Updater sgdImp = sgd(data);
+            Runnable[] kinds = {symbolic(net, fused, data), symbolic(net, unfused, data), imperative(net, given, copies, sgdImp, true),
+                    imperative(net, given, copies, sgdImp, false)};
+            // alternate the kinds so that load drifting on a shared machine hits all alike
+            for (int i = 0; i < warm; i++) for (Runnable k : kinds) time(k);
+            long[][] t = new long[kinds.length][reps];
+            for (int i = 0; i < reps; i++) for (int k = 0; k < kinds.length; k++) t[k][i] = time(kinds[k]);
+            double[] rate = new double[kinds.length];
+            for (int k = 0; k < kinds.length; k++) rate[k] = data.dim(0) / (median(t[k]) / 1e9);
+            System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %,.0f | %.2f | %.2f | %.2f |%n", name, rate[0], rate[1], rate[2], rate[3],
+                    pairedRatio(t[2], t[0]), pairedRatio(t[1], t[0]), pairedRatio(t[3], t[2]));
+        } finally {
+            Autograd.setPlannedBackward(true);
         }
+    }
+
+    /** forward, backward and the SGD update through a bound executor. */
+    private static Runnable symbolic(Symbol net, Executor ex, Shape data) {
+        List<String> names = net.listArguments();
+        List<String> params = new ArrayList<>();
+        for (String n : names) if (!isInput(n)) params.add(n);
+        Updater sgd = sgd(data);
+        return () -> {
+            ex.forward(true);
+            ex.backward();
+            for (int i = 0; i < params.size(); i++) sgd.call(i, ex.gradDict().get(params.get(i)), ex.argDict().get(params.get(i)));
+        };
+    }
+
+    /** Every node invoked and recorded, backward on cached plans ({@code planned}) or on the graph runner, then the update. */
+    private static Runnable imperative(Symbol net, Map<Node, NDArray[]> given, List<NDArray> copies, Updater sgd, boolean planned) {
+        return () -> {
+            Autograd.setPlannedBackward(planned);
+            try (NDScope s = NDScope.open()) {
+                NDArray out;
+                try (var rec = Autograd.record()) {
+                    out = GraphRunner.run(net.outputs(), given).get(0);
+                }
+                out.backward();
+                int k = 0;
+                for (NDArray c : copies) if (c.grad() != null) sgd.call(k++, c.grad(), c);
+            }
+        };
+    }
+
+    private static double median(long[] a) {
+        long[] c = a.clone();
+        Arrays.sort(c);
+        return c[c.length / 2];
+    }
+
+    /** Median over rounds of {@code slower[i] / faster[i]}: how many times faster the second is, per alternated round. */
+    private static double pairedRatio(long[] slower, long[] faster) {
+        double[] r = new double[slower.length];
+        for (int i = 0; i < r.length; i++) r[i] = (double) slower[i] / faster[i];
+        Arrays.sort(r);
+        return r[r.length / 2];
     }
 
     private static Updater sgd(Shape data) {
@@ -118,10 +199,16 @@ public final class ExecutorFigures {
     }
 
     private static void row(String name, Symbol net, String req, Shape data, int batch) {
-        try (Executor ex = net.simpleBind(Context.cpu(), req, Map.of("data", data))) {
-            Executor.MemoryStats s = ex.memoryStats();
-            System.out.printf(Locale.ROOT, "| %s | %d | %,d | %,d | %.1f%% | %d | %d | %,d |%n", name, batch, s.unplannedBytes(), s.plannedBytes(),
-                    100.0 * s.plannedBytes() / s.unplannedBytes(), s.inplace(), s.reused(), s.externalBytes());
+        row(name, net, req, Map.of("data", data), batch);
+    }
+
+    private static void row(String name, Symbol net, String req, Map<String, Shape> shapes, int batch) {
+        try (Executor plain = Executor.simpleBind(net, Context.cpu(), req, null, null, shapes, Executor.Options.DEFAULT.withFusion(false));
+             Executor fused = Executor.simpleBind(net, Context.cpu(), req, null, null, shapes, Executor.Options.DEFAULT.withFusion(true))) {
+            Executor.MemoryStats s = plain.memoryStats(), f = fused.memoryStats();
+            System.out.printf(Locale.ROOT, "| %s | %d | %,d | %,d | %,d | %.1f%% | %.1f%% | %d (%d) | %,d | %,d |%n", name, batch, s.unplannedBytes(),
+                    s.plannedBytes(), f.plannedBytes(), 100.0 * s.plannedBytes() / s.unplannedBytes(), 100.0 * f.plannedBytes() / f.unplannedBytes(),
+                    f.fusedNodes(), f.absorbedNodes(), f.fusedAwayBytes(), s.externalBytes());
         }
     }
 }

@@ -70,6 +70,21 @@ public final class Autograd {
     /** Set training mode for this thread; returns the previous value (prefer the scopes). */
     public static boolean setTraining(boolean training) { return Imperative.setTraining(training); }
 
+    /**
+     * Whether backward (without create_graph) runs through the executor's machinery with plans
+     * cached per recorded-graph structure (the default), or through the graph runner that invokes
+     * each gradient operator as it goes (the path create_graph always takes). For comparisons and
+     * as a fallback; returns the previous setting. Applies to all threads.
+     */
+    public static boolean setPlannedBackward(boolean on) {
+        boolean old = Backward.planned;
+        Backward.planned = on;
+        return old;
+    }
+
+    /** Release this thread's cached backward plans (their memory and operations); they are rebuilt when needed. */
+    public static void clearPlanCache() { PlannedBackward.clear(); }
+
     /** Mark arrays as variables with their gradient buffers and requests (MXNet's mark_variables). */
     public static void markVariables(List<NDArray> variables, List<NDArray> gradients, List<GradReq> reqs) {
         if (variables.size() != gradients.size() || variables.size() != reqs.size()) {

@@ -26,6 +26,9 @@ final class Backward {
             + "You need to set is_recording to true or use autograd.record() to save computational graphs for backward. "
             + "If you want to differentiate the same graph twice, you need to pass retain_graph=True to backward.";
 
+    /** Whether backward runs through cached executor plans ({@link PlannedBackward}) when it can; see {@link Autograd#setPlannedBackward}. */
+    static volatile boolean planned = true;
+
     private Backward() {}
 
     /**
@@ -81,26 +84,37 @@ final class Backward {
         boolean trainBefore = Imperative.setTraining(train);
         List<NDArray> ones = new ArrayList<>();
         try {
-            List<NodeEntry> yGrads = new ArrayList<>();
             for (int i = 0; i < ys.size(); i++) {
+                NDArray hg = headGrads == null ? null : headGrads.get(i);
+                if (hg != null && !hg.shape().equals(heads.get(i).shape())) {
+                    throw new AutogradException("head gradient " + i + " has shape " + hg.shape() + " but its head has " + heads.get(i).shape());
+                }
+            }
+            List<NodeEntry> yGrads = new ArrayList<>();
+            boolean usePlan = !createGraph && planned && PlannedBackward.applies(fwd, xs, headGrads, xInfo);
+            for (int i = 0; i < ys.size() && !usePlan; i++) {
                 NDArray hg = headGrads == null ? null : headGrads.get(i);
                 if (hg == null) {
                     NodeEntry y = ys.get(i);
                     hg = AGInfo.of(y.node()).outputs[y.index()].onesLike();
                     ones.add(hg);
-                } else if (!hg.shape().equals(heads.get(i).shape())) {
-                    throw new AutogradException("head gradient " + i + " has shape " + hg.shape() + " but its head has " + heads.get(i).shape());
                 }
                 Node v = Node.variable("head_grad" + i);
                 given.put(v, new NDArray[] {hg});
                 yGrads.add(v.output(0));
             }
-            List<NodeEntry> gradEntries = GradientPass.gradients(ys, yGrads, xs, new NodeBuilder());
-
-            Imperative.setRecording(createGraph);
-            List<NDArray> grads = GraphRunner.run(gradEntries, given);
-            Imperative.setRecording(false);
-            if (variables == null) for (int i = 0; i < grads.size(); i++) store(xInfo.get(i), grads.get(i));
+            List<NDArray> grads;
+            if (usePlan) {
+                // the executor's machinery, cached across steps; gradients go straight into the buffers
+                grads = PlannedBackward.run(fwd, ys, headGrads, xs, variables == null ? xInfo : null, train);
+            } else {
+                // recording the gradient computation (create_graph) needs operator calls: the graph runner
+                List<NodeEntry> gradEntries = GradientPass.gradients(ys, yGrads, xs, new NodeBuilder());
+                Imperative.setRecording(createGraph);
+                grads = GraphRunner.run(gradEntries, given);
+                Imperative.setRecording(false);
+                if (variables == null) for (int i = 0; i < grads.size(); i++) store(xInfo.get(i), grads.get(i));
+            }
             // freed only after success: a failed call (bad head gradient, say) can be corrected and retried
             if (!retainGraph) for (Node n : fwd.nodes()) AGInfo.free(n);
             return variables == null ? null : grads;

@@ -47,28 +47,39 @@ import java.util.Set;
  */
 public final class Executor implements AutoCloseable {
     /**
-     * Binding switches; {@link #DEFAULT} plans memory, in-place unless MXNET_EXEC_ENABLE_INPLACE is
-     * 0/false. {@code group2ctx} maps {@code ctx_group} names to contexts (model parallelism).
+     * Binding switches; {@link #DEFAULT} plans memory, in place unless MXNET_EXEC_ENABLE_INPLACE is
+     * 0/false, and fuses element-wise chains unless MXNET_USE_FUSION is 0/false (MXNet's switch of
+     * the same pass). {@code group2ctx} maps {@code ctx_group} names to contexts (model parallelism).
      */
-    public record Options(boolean planMemory, boolean inplace, Map<String, Context> group2ctx) {
-        public static final Options DEFAULT = new Options(true, envFlag("MXNET_EXEC_ENABLE_INPLACE", true));
-        /** Every entry in its own buffer: the reference against which planning is checked. */
-        public static final Options UNPLANNED = new Options(false, false);
+    public record Options(boolean planMemory, boolean inplace, boolean fusion, Map<String, Context> group2ctx) {
+        public static final Options DEFAULT = new Options(true, envFlag("MXNET_EXEC_ENABLE_INPLACE", true), envFlag("MXNET_USE_FUSION", true), Map.of());
+        /** Every entry in its own buffer, nothing fused: the reference against which planning and fusion are checked. */
+        public static final Options UNPLANNED = new Options(false, false, false, Map.of());
 
-        public Options(boolean planMemory, boolean inplace) { this(planMemory, inplace, Map.of()); }
+        /** Fusion as {@link #DEFAULT}. */
+        public Options(boolean planMemory, boolean inplace) { this(planMemory, inplace, DEFAULT.fusion, Map.of()); }
 
         public Options { group2ctx = group2ctx == null ? Map.of() : Map.copyOf(group2ctx); }
 
         /** These options with {@code group2ctx} (simple_bind's and bind's argument of that name). */
-        public Options withGroup2ctx(Map<String, Context> g2c) { return new Options(planMemory, inplace, g2c); }
+        public Options withGroup2ctx(Map<String, Context> g2c) { return new Options(planMemory, inplace, fusion, g2c); }
+
+        /** These options with element-wise fusion on or off. */
+        public Options withFusion(boolean on) { return new Options(planMemory, inplace, on, group2ctx); }
     }
 
-    /** What memory planning bought: bytes of internal entries (intermediates, hidden outputs, backward values). */
-    public record MemoryStats(long plannedBytes, long unplannedBytes, long externalBytes, int buffers, int inplace, int reused) {
+    /**
+     * What memory planning and fusion bought: bytes of internal entries (intermediates, hidden
+     * outputs, backward values) as planned and as they would be unplanned and unfused, and the
+     * fused nodes, the nodes they absorbed and the bytes of the values that no longer exist.
+     */
+    public record MemoryStats(long plannedBytes, long unplannedBytes, long externalBytes, int buffers, int inplace, int reused,
+                              int fusedNodes, int absorbedNodes, long fusedAwayBytes) {
         @Override public String toString() {
             return String.format("internal %,d bytes planned (%d buffers; %d in place, %d reused) vs %,d unplanned (%.1f%%); "
-                    + "arguments, gradients and states %,d bytes", plannedBytes, buffers, inplace, reused, unplannedBytes,
-                    unplannedBytes == 0 ? 100.0 : 100.0 * plannedBytes / unplannedBytes, externalBytes);
+                    + "%d fused nodes absorbing %d nodes (%,d bytes never stored); arguments, gradients and states %,d bytes", plannedBytes, buffers,
+                    inplace, reused, unplannedBytes, unplannedBytes == 0 ? 100.0 : 100.0 * plannedBytes / unplannedBytes, fusedNodes, absorbedNodes,
+                    fusedAwayBytes, externalBytes);
         }
     }
 
@@ -83,11 +94,8 @@ public final class Executor implements AutoCloseable {
     private final List<String> argNames, auxNames, outputNames;
     private final NDArray[] argArrays, gradArrays, auxArrays, outputs, headGrads;
     private final GradReq[] gradReqs;
-    private final Imperative.Prebuilt[] forwardOps, backwardOps;
-    private final Node[] forwardNodes, backwardNodes;
-    private final NDArray[][] opInputs, opOutputs; // per op, forward then backward, for the monitor
-    /** Per op: (source, copy) pairs to copy across contexts before it runs (group2ctx), or null. */
-    private final NDArray[][] opCopies;
+    /** The bound graph: planned memory and pre-built operations, forward (phase 0) then backward (phase 1). */
+    final GraphPlan bound;
     private final List<NDArray> owned;
     final SharedPool pool; // package-private: tests check what bucketing shares
     private final MemoryStats stats;
@@ -283,14 +291,15 @@ public final class Executor implements AutoCloseable {
         this.gradReqs = reqs;
         this.owned = owned;
         if (options.group2ctx().isEmpty()) checkContexts(ctx);
-        this.pool = (sharedExec != null ? sharedExec.pool : new SharedPool()).retain();
+        this.pool = sharedExec != null ? sharedExec.pool : new SharedPool();
         boolean ok = false;
+        GraphPlan built = null;
         try {
             List<Node> argNodes = symbol.argumentNodes(), auxNodes = symbol.auxiliaryNodes();
             List<NodeEntry> fwdOuts = symbol.outputs();
-            Map<Node, NDArray> given = new java.util.IdentityHashMap<>();
-            for (int i = 0; i < argNodes.size(); i++) given.put(argNodes.get(i), args[i]);
-            for (int i = 0; i < auxNodes.size(); i++) given.put(auxNodes.get(i), aux[i]);
+            Map<Node, NDArray[]> given = new java.util.IdentityHashMap<>();
+            for (int i = 0; i < argNodes.size(); i++) given.put(argNodes.get(i), new NDArray[] {args[i]});
+            for (int i = 0; i < auxNodes.size(); i++) given.put(auxNodes.get(i), new NDArray[] {aux[i]});
 
             // 1. gradient
             List<NodeEntry> xs = new ArrayList<>();
@@ -310,7 +319,7 @@ public final class Executor implements AutoCloseable {
                 }
                 NodeBuilder nb = new NodeBuilder();
                 try {
-                    gradEntries = ownEntries(fwdOuts, GradientPass.gradients(fwdOuts, yGrads, xs, nb), xs, nb);
+                    gradEntries = GraphPlan.exclusive(fwdOuts, GradientPass.gradients(fwdOuts, yGrads, xs, nb), xs, n -> false, nb);
                 } catch (GraphException e) {
                     throw new ExecutorException(e.getMessage(), e);
                 }
@@ -318,15 +327,14 @@ public final class Executor implements AutoCloseable {
             List<NodeEntry> all = new ArrayList<>(fwdOuts);
             all.addAll(gradEntries);
             Graph g = Graph.of(all);
-            // placement (group2ctx): a context per node; values crossing contexts are copied before their reader runs
-            Context[] nodeCtx = Placement.nodes(g, given, ctx, options.group2ctx());
 
-            // 2. shapes and types
+            // head gradients (ones, as MXNet's default for outputs that are not a loss) where the forward outputs are placed
+            Context[] nodeCtx = Placement.nodes(g, given, ctx, options.group2ctx());
             Map<NodeEntry, Shape> knownShapes = new HashMap<>();
             Map<NodeEntry, DType> knownTypes = new HashMap<>();
             for (var e : given.entrySet()) {
-                knownShapes.put(e.getKey().output(0), e.getValue().shape());
-                knownTypes.put(e.getKey().output(0), e.getValue().dtype());
+                knownShapes.put(e.getKey().output(0), e.getValue()[0].shape());
+                knownTypes.put(e.getKey().output(0), e.getValue()[0].dtype());
             }
             GraphInference.Result<Shape> fs = GraphInference.shapes(Graph.of(fwdOuts), knownShapes);
             GraphInference.Result<DType> ft = GraphInference.types(Graph.of(fwdOuts), knownTypes);
@@ -337,186 +345,41 @@ public final class Executor implements AutoCloseable {
                 DType ht = ft.get(fwdOuts.get(i));
                 if (hs == null || !hs.isKnown() || ht == null) throw new ExecutorException("cannot infer the shape of output " + outputNames.get(i));
                 Context oc = nodeCtx[g.nodeId(fwdOuts.get(i).node())];
-                headGrads[i] = NDScope.detach(NDArray.ones(hs, ht, oc)); // MXNet's default head gradient for non-loss outputs is ones
+                headGrads[i] = NDScope.detach(NDArray.ones(hs, ht, oc));
                 owned.add(headGrads[i]);
-                given.put(headVars[i], headGrads[i]);
-                knownShapes.put(headVars[i].output(0), hs);
-                knownTypes.put(headVars[i].output(0), ht);
+                given.put(headVars[i], new NDArray[] {headGrads[i]});
             }
-            GraphInference.Result<Shape> shapes = GraphInference.shapes(g, knownShapes);
-            GraphInference.Result<DType> types = GraphInference.types(g, knownTypes);
-
-            int ne = g.numEntries();
-            NDArray[] values = new NDArray[ne];
-            boolean[] external = new boolean[ne];
-            long[] bytes = new long[ne];
-            DType[] dtypes = new DType[ne];
-            Shape[] eshapes = new Shape[ne];
-            OpReq[] entryReq = new OpReq[ne];
-            for (int i = 0; i < g.numNodes(); i++) {
-                Node n = g.nodes().get(i);
-                if (n.isVariable()) {
-                    NDArray v = given.get(n);
-                    if (v == null) throw new ExecutorException("no array bound to variable " + n.name());
-                    values[g.entryId(i, 0)] = v;
-                    external[g.entryId(i, 0)] = true;
-                    continue;
-                }
-                for (int j = 0; j < n.numOutputs(); j++) {
-                    NodeEntry e = n.output(j);
-                    Shape sh = shapes.get(e);
-                    DType dt = types.get(e);
-                    if (sh == null || !sh.isKnown() || dt == null) {
-                        throw new ExecutorException("cannot infer the shape and type of output " + j + " of node " + n.name() + " (" + n.op().name()
-                                + "): got " + sh + " " + dt);
-                    }
-                    int id = g.entryId(e);
-                    bytes[id] = sh.size() * dt.byteSize();
-                    dtypes[id] = dt;
-                    eshapes[id] = sh;
-                }
-            }
+            Map<NodeEntry, GraphPlan.Bound> bound = new HashMap<>();
             for (int k = 0; k < gradEntries.size(); k++) {
-                int id = g.entryId(gradEntries.get(k));
                 int arg = xArg.get(k);
-                NDArray ga = grads[arg];
-                Shape want = shapes.get(gradEntries.get(k));
-                if (!ga.shape().equals(want) || ga.dtype() != dtypes[id]) {
-                    throw new ExecutorException("gradient array of argument " + argNames.get(arg) + " is " + ga.shape() + " " + ga.dtype()
-                            + " but the gradient is " + want + " " + dtypes[id]);
-                }
-                Context producer = nodeCtx[g.nodeId(gradEntries.get(k).node())];
-                if (!ga.context().equals(producer)) {
-                    throw new ExecutorException("the gradient of argument " + argNames.get(arg) + " is computed on " + producer + " but its array is on "
-                            + ga.context() + "; place the argument in the ctx_group of the layer that reads it");
-                }
-                values[id] = ga;
-                external[id] = true;
-                entryReq[id] = reqs[arg] == GradReq.ADD ? OpReq.ADD : OpReq.WRITE;
+                bound.put(gradEntries.get(k), new GraphPlan.Bound(grads[arg], reqs[arg] == GradReq.ADD ? OpReq.ADD : OpReq.WRITE,
+                        "the gradient array of argument " + argNames.get(arg)));
             }
 
-            // execution order: forward nodes, then backward ones (a topological order, as MXNet's forward/backward split)
-            boolean[] fwd = new boolean[g.numNodes()];
-            for (NodeEntry o : fwdOuts) fwd[g.nodeId(o.node())] = true;
-            for (int i = g.numNodes() - 1; i >= 0; i--) {
-                if (!fwd[i]) continue;
-                for (NodeEntry in : g.nodes().get(i).inputs()) fwd[g.nodeId(in.node())] = true;
-            }
-            int[] order = new int[g.numNodes()];
-            int p = 0;
-            for (int pass = 0; pass < 2; pass++) {
-                for (int i = 0; i < g.numNodes(); i++) if (fwd[i] == (pass == 0)) order[p++] = i;
-            }
-
-            // 3. memory planning
-            List<Context> devices = Placement.distinct(nodeCtx);
-            int[] entryDev = new int[ne];
-            for (int i = 0; i < g.numNodes(); i++) {
-                for (int j = 0; j < g.nodes().get(i).numOutputs(); j++) entryDev[g.entryId(i, j)] = devices.indexOf(nodeCtx[i]);
-            }
-            MemoryPlanner.Plan plan = MemoryPlanner.plan(g, order, bytes, dtypes, external, entryDev, options.planMemory(), options.inplace());
+            // 2-5. inference, placement, fusion, memory planning, pre-built operations; forward nodes are phase 0
+            built = GraphPlan.build(g, given, bound, fwdOuts, ctx, options, pool);
+            this.bound = built;
             this.graph = g;
-            this.order = order;
-            this.plan = plan;
-            Context[] blockCtx = new Context[plan.bufferBytes().length];
-            for (int b = 0; b < blockCtx.length; b++) blockCtx[b] = devices.get(plan.bufferDevice()[b]);
-            NDArray[] blocks = pool.assign(plan.bufferBytes(), blockCtx);
+            this.order = built.order;
+            this.plan = built.plan;
             long ext = 0;
             for (NDArray a : args) ext += a.size() * a.dtype().byteSize();
             for (NDArray a : aux) ext += a.size() * a.dtype().byteSize();
             for (NDArray a : grads) if (a != null) ext += a.size() * a.dtype().byteSize();
-            this.stats = new MemoryStats(plan.plannedBytes(), plan.unplannedBytes(), ext, plan.bufferBytes().length, plan.inplace(), plan.reused());
-            for (int e = 0; e < ne; e++) {
-                if (external[e] || plan.bufferOf()[e] < 0) continue;
-                values[e] = NDScope.detach(blocks[plan.bufferOf()[e]].viewAs(eshapes[e], dtypes[e]));
-                owned.add(values[e]);
-            }
-
-            // 4 and 5. unread outputs get OpReq.NULL; one pre-built operation per node
-            int[] uses = g.entryUseCounts();
-            List<Imperative.Prebuilt> fops = new ArrayList<>(), bops = new ArrayList<>();
-            List<Node> fnodes = new ArrayList<>(), bnodes = new ArrayList<>();
-            List<NDArray[]> ins = new ArrayList<>(), outs = new ArrayList<>();
-            List<NDArray[]> copies = new ArrayList<>();
-            Map<String, NDArray> copied = new HashMap<>(); // "entry@ctx" -> the copy on ctx
-            for (int pass = 0; pass < 2; pass++) {
-                for (int i : order) {
-                    Node n = g.nodes().get(i);
-                    if (n.isVariable() || fwd[i] != (pass == 0)) continue;
-                    NDArray[] in = new NDArray[n.inputs().size()];
-                    List<NDArray> copyPairs = new ArrayList<>();
-                    for (int k = 0; k < in.length; k++) {
-                        int id = g.entryId(n.inputs().get(k));
-                        in[k] = values[id];
-                        if (in[k].context().equals(nodeCtx[i])) continue;
-                        String key = id + "@" + nodeCtx[i];
-                        NDArray c = copied.get(key);
-                        if (c == null) {
-                            c = NDScope.detach(NDArray.empty(in[k].shape(), in[k].dtype(), nodeCtx[i]));
-                            owned.add(c);
-                            copied.put(key, c);
-                            copyPairs.add(in[k]);
-                            copyPairs.add(c);
-                        }
-                        in[k] = c;
-                    }
-                    NDArray[] out = new NDArray[n.numOutputs()];
-                    OpReq[] req = new OpReq[out.length];
-                    for (int j = 0; j < out.length; j++) {
-                        int id = g.entryId(i, j);
-                        out[j] = values[id];
-                        req[j] = entryReq[id] != null ? entryReq[id] : uses[id] == 0 ? OpReq.NULL : null;
-                    }
-                    Imperative.Prebuilt op;
-                    try {
-                        op = Imperative.prebuild(n.attrs(), in, out, req);
-                    } catch (OperatorException e) {
-                        throw new ExecutorException("node " + n.name() + ": " + e.getMessage(), e);
-                    }
-                    (pass == 0 ? fops : bops).add(op);
-                    (pass == 0 ? fnodes : bnodes).add(n);
-                    ins.add(in);
-                    outs.add(out);
-                    copies.add(copyPairs.isEmpty() ? null : copyPairs.toArray(NDArray[]::new));
-                }
-            }
-            this.forwardOps = fops.toArray(Imperative.Prebuilt[]::new);
-            this.backwardOps = bops.toArray(Imperative.Prebuilt[]::new);
-            this.forwardNodes = fnodes.toArray(Node[]::new);
-            this.backwardNodes = bnodes.toArray(Node[]::new);
-            this.opInputs = ins.toArray(NDArray[][]::new);
-            this.opOutputs = outs.toArray(NDArray[][]::new);
-            this.opCopies = copies.toArray(NDArray[][]::new);
+            GraphPlan.Stats st = built.stats();
+            this.stats = new MemoryStats(st.plannedBytes(), st.unplannedBytes(), ext, st.buffers(), st.inplace(), st.reused(), st.fusedNodes(),
+                    st.absorbedNodes(), st.fusedAwayBytes());
             this.outputs = new NDArray[fwdOuts.size()];
-            for (int i = 0; i < outputs.length; i++) outputs[i] = values[g.entryId(fwdOuts.get(i))];
+            for (int i = 0; i < outputs.length; i++) outputs[i] = built.value(fwdOuts.get(i));
             ok = true;
         } catch (GraphException e) {
             throw new ExecutorException(e.getMessage(), e);
         } finally {
             if (!ok) {
-                pool.release();
+                if (built != null) built.close();
                 for (NDArray o : owned) o.close();
             }
         }
-    }
-
-    /**
-     * Gradient entries the executor can bind straight to the gradient arrays: one per argument,
-     * produced by an operator, read by nothing else and not a forward output. Others (a head
-     * gradient passed through unchanged, an entry shared by two arguments) get a {@code _copy}.
-     */
-    private static List<NodeEntry> ownEntries(List<NodeEntry> fwdOuts, List<NodeEntry> grads, List<NodeEntry> xs, NodeBuilder nb) {
-        List<NodeEntry> all = new ArrayList<>(fwdOuts);
-        all.addAll(grads);
-        Graph pre = Graph.of(all);
-        int[] uses = pre.entryUseCounts();
-        List<NodeEntry> r = new ArrayList<>(grads.size());
-        for (int k = 0; k < grads.size(); k++) {
-            NodeEntry e = grads.get(k);
-            if (e.node().isVariable() || uses[pre.entryId(e)] != 1) e = nb.op(xs.get(k).node().name() + "_grad", "_copy", e);
-            r.add(e);
-        }
-        return r;
     }
 
     private void checkContexts(Context ctx) {
@@ -548,7 +411,7 @@ public final class Executor implements AutoCloseable {
                 v.copyTo(argArrays[i]);
             }
         }
-        run(forwardOps, forwardNodes, 0, isTrain);
+        bound.run(0, isTrain, monitor, monitorAll);
         return outputs();
     }
 
@@ -575,28 +438,10 @@ public final class Executor implements AutoCloseable {
                 og.copyTo(headGrads[i]);
             }
         }
-        run(backwardOps, backwardNodes, forwardOps.length, true);
+        bound.run(1, true, monitor, monitorAll);
     }
 
     public void backward() { backward(null); }
-
-    private void run(Imperative.Prebuilt[] ops, Node[] nodes, int offset, boolean train) {
-        MonitorCallback m = monitor;
-        for (int k = 0; k < ops.length; k++) {
-            NDArray[] cp = opCopies[offset + k];
-            if (cp != null) for (int c = 0; c < cp.length; c += 2) cp[c].copyTo(cp[c + 1]);
-            ops[k].push(train);
-            if (m != null) monitor(m, nodes[k], opInputs[offset + k], opOutputs[offset + k]);
-        }
-    }
-
-    private void monitor(MonitorCallback m, Node n, NDArray[] in, NDArray[] out) {
-        List<String> outNames = n.op().outputNames(n.attrs());
-        for (int j = 0; j < out.length; j++) m.call(n.name() + "_" + outNames.get(j), out[j]);
-        if (!monitorAll) return;
-        List<String> inNames = n.op().inputNames(n.attrs());
-        for (int k = 0; k < in.length; k++) m.call(n.name() + "_" + inNames.get(k), in[k]);
-    }
 
     /** {@code set_monitor_callback(callback, monitor_all)}: called after each operation is pushed with its outputs (and inputs when monitorAll). */
     public void setMonitorCallback(MonitorCallback callback, boolean monitorAll) {
@@ -728,17 +573,15 @@ public final class Executor implements AutoCloseable {
         if (closed) return;
         closed = true;
         NDArray.waitAll();
-        for (Imperative.Prebuilt op : forwardOps) op.close();
-        for (Imperative.Prebuilt op : backwardOps) op.close();
+        bound.close();
         for (NDArray o : owned) o.close();
-        pool.release();
     }
 
     /** MXNet's debug_str in brief: the nodes in execution order and the memory plan's figures. */
     public String debugStr() {
         StringBuilder sb = new StringBuilder("Symbol outputs: " + outputNames + "\n");
-        for (Node n : forwardNodes) sb.append("forward  ").append(n.op().name()).append(' ').append(n.name()).append('\n');
-        for (Node n : backwardNodes) sb.append("backward ").append(n.op().name()).append(' ').append(n.name()).append('\n');
+        for (String n : bound.describe(0)) sb.append("forward  ").append(n).append('\n');
+        for (String n : bound.describe(1)) sb.append("backward ").append(n).append('\n');
         return sb.append(stats).append('\n').toString();
     }
 

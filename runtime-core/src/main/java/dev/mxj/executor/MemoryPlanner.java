@@ -1,6 +1,7 @@
 package dev.mxj.executor;
 
 import dev.mxj.graph.Graph;
+import dev.mxj.op.Attrs;
 import dev.mxj.op.OpDef;
 import dev.mxj.op.graph.Node;
 import dev.mxj.op.graph.NodeEntry;
@@ -53,9 +54,11 @@ final class MemoryPlanner {
      * @param external  entries whose storage is given (every variable's, gradients); never planned
      * @param device    device index of each entry (group2ctx); buffers are only shared within a device
      * @param share     plan sharing and in-place reuse; false gives every entry its own buffer
+     * @param fusion    nodes absorbed into fused ones (they do not run and their entries must be
+     *                  marked external); a fused node reads its group's inputs
      */
     static Plan plan(Graph g, int[] order, long[] bytes, dev.mxj.op.DType[] types, boolean[] external, int[] device, boolean share,
-                     boolean inplace) {
+                     boolean inplace, Fusion.Result fusion) {
         int ne = g.numEntries();
         int[] bufferOf = new int[ne];
         java.util.Arrays.fill(bufferOf, -1);
@@ -74,10 +77,10 @@ final class MemoryPlanner {
         }
 
         int n = g.numNodes();
-        int[] uses = g.entryUseCounts();
+        int[] uses = uses(g, order, fusion);
         // readers of each entry (node ids), for the ancestor test
-        int[][] readers = readers(g, uses);
-        BitSet[] anc = n <= MAX_SHARING_NODES ? ancestors(g, order) : null;
+        int[][] readers = readers(g, order, uses, fusion);
+        BitSet[] anc = n <= MAX_SHARING_NODES ? ancestors(g, order, fusion) : null;
 
         List<BitSet> lastTouch = new ArrayList<>();   // per buffer: nodes that touched its last value
         List<Integer> free = new ArrayList<>();
@@ -85,16 +88,18 @@ final class MemoryPlanner {
         int nInplace = 0, nReused = 0;
         for (int id : order) {
             Node node = g.nodes().get(id);
-            if (node.isVariable()) continue;
+            if (node.isVariable() || g.isLeaf(id) || fusion.absorbed(id)) continue;
+            List<NodeEntry> inputs = fusion.inputsOf(g, id);
+            Attrs attrs = fusion.attrsOf(g, id);
             int nout = node.numOutputs();
             boolean[] done = new boolean[nout];
             if (inplace) {
-                OpDef op = node.op();
-                int[] mutated = op.mutateInputs(node.attrs());
-                for (OpDef.InplacePair p : op.inplacePairs(node.attrs())) {
-                    if (p.input() >= node.inputs().size() || p.output() >= nout || done[p.output()]) continue;
+                OpDef op = attrs.op();
+                int[] mutated = op.mutateInputs(attrs);
+                for (OpDef.InplacePair p : op.inplacePairs(attrs)) {
+                    if (p.input() >= inputs.size() || p.output() >= nout || done[p.output()]) continue;
                     if (contains(mutated, p.input())) continue;
-                    NodeEntry in = node.inputs().get(p.input());
+                    NodeEntry in = inputs.get(p.input());
                     int ie = g.entryId(in), oe = g.entryId(id, p.output());
                     if (external[oe] || external[ie] || bufferOf[ie] < 0 || remaining[ie] != 1 || bytes[ie] != bytes[oe]) continue;
                     if (types[ie] != types[oe] || device[ie] != device[oe]) continue;
@@ -120,7 +125,7 @@ final class MemoryPlanner {
                 bufferOf[oe] = b;
             }
             // release: inputs read for the last time, and outputs nobody reads
-            for (NodeEntry in : node.inputs()) {
+            for (NodeEntry in : inputs) {
                 int ie = g.entryId(in);
                 if (remaining[ie] <= 0) continue;
                 if (--remaining[ie] == 0 && bufferOf[ie] >= 0 && !external[ie]) release(free, lastTouch, bufferOf[ie], g, in, readers[ie]);
@@ -176,14 +181,29 @@ final class MemoryPlanner {
         return true;
     }
 
-    private static int[][] readers(Graph g, int[] uses) {
+    /** Whether node {@code i} runs: not a variable, a given leaf or a node absorbed into a fused one. */
+    private static boolean runs(Graph g, int i, Fusion.Result fusion) {
+        return !g.nodes().get(i).isVariable() && !g.isLeaf(i) && !fusion.absorbed(i);
+    }
+
+    /** Reads of each entry by the nodes that run, plus one per time it is a graph output. */
+    private static int[] uses(Graph g, int[] order, Fusion.Result fusion) {
+        int[] uses = new int[g.numEntries()];
+        for (int i : order) {
+            if (!runs(g, i, fusion)) continue;
+            for (NodeEntry e : fusion.inputsOf(g, i)) uses[g.entryId(e)]++;
+        }
+        for (NodeEntry o : g.outputs()) uses[g.entryId(o)]++;
+        return uses;
+    }
+
+    private static int[][] readers(Graph g, int[] order, int[] uses, Fusion.Result fusion) {
         int[][] r = new int[g.numEntries()][];
         int[] fill = new int[g.numEntries()];
         for (int e = 0; e < r.length; e++) r[e] = new int[uses[e]];
-        for (int i = 0; i < g.numNodes(); i++) {
-            Node n = g.nodes().get(i);
-            if (n.isVariable()) continue;
-            for (NodeEntry in : n.inputs()) {
+        for (int i : order) {
+            if (!runs(g, i, fusion)) continue;
+            for (NodeEntry in : fusion.inputsOf(g, i)) {
                 int e = g.entryId(in);
                 r[e][fill[e]++] = i;
             }
@@ -193,11 +213,17 @@ final class MemoryPlanner {
     }
 
     /** For each node, the set of nodes that must finish before it can start (transitive inputs). */
-    static BitSet[] ancestors(Graph g, int[] order) {
+    static BitSet[] ancestors(Graph g, int[] order) { return ancestors(g, order, Fusion.Result.none(g.numNodes())); }
+
+    static BitSet[] ancestors(Graph g, int[] order, Fusion.Result fusion) {
         BitSet[] anc = new BitSet[g.numNodes()];
         for (int id : order) {
             BitSet s = new BitSet();
-            for (NodeEntry in : g.nodes().get(id).inputs()) {
+            if (fusion.absorbed(id) || g.isLeaf(id)) {
+                anc[id] = s;
+                continue;
+            }
+            for (NodeEntry in : fusion.inputsOf(g, id)) {
                 int p = g.nodeId(in.node());
                 s.set(p);
                 if (anc[p] != null) s.or(anc[p]);

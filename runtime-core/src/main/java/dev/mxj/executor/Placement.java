@@ -33,18 +33,19 @@ final class Placement {
     /**
      * The context of every node of {@code g}, by node id.
      *
-     * @param bound arrays of variables, whose contexts are their placement; variables not in it are placed as above
+     * @param given arrays of variables and of leaves (nodes whose values are given), whose contexts
+     *              are their placement; variables not in it are placed as above
      */
-    static Context[] nodes(Graph g, Map<Node, NDArray> bound, Context dflt, Map<String, Context> group2ctx) {
+    static Context[] nodes(Graph g, Map<Node, NDArray[]> given, Context dflt, Map<String, Context> group2ctx) {
         int n = g.numNodes();
         Context[] c = new Context[n];
         // forward nodes and variables first, so backward nodes can follow them
         for (int pass = 0; pass < 2; pass++) for (int i = 0; i < n; i++) {
             if ((GradientPass.forwardNodeOf(g.nodes().get(i)) == null) != (pass == 0)) continue;
             Node node = g.nodes().get(i);
-            if (node.isVariable()) {
-                NDArray a = bound == null ? null : bound.get(node);
-                c[i] = a != null ? a.context() : group(node, group2ctx);
+            if (node.isVariable() || g.isLeaf(i)) {
+                NDArray[] a = given == null ? null : given.get(node);
+                c[i] = a != null ? a[0].context() : group(node, group2ctx);
                 continue;
             }
             Context own = group(node, group2ctx);
@@ -61,7 +62,7 @@ final class Placement {
         // variables still unplaced: where their first consumer runs
         for (int i = 0; i < n; i++) {
             Node node = g.nodes().get(i);
-            if (node.isVariable()) continue;
+            if (node.isVariable() || g.isLeaf(i)) continue;
             for (NodeEntry in : node.inputs()) {
                 int p = g.nodeId(in.node());
                 if (c[p] == null) c[p] = c[i];

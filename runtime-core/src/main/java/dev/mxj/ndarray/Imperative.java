@@ -366,11 +366,17 @@ public final class Imperative {
         private final NDArray[] in, out;
         private final Operation train, predict;
         private final DeviceHandle h;
+        private final Prepared p;
+        private final Kernel k;
+        private final OpReq[] given;
 
         private Prebuilt(Prepared p, DeviceHandle h, Kernel k, NDArray[] in, NDArray[] out, OpReq[] given) {
             this.in = in.clone();
             this.out = out.clone();
             this.h = h;
+            this.p = p;
+            this.k = k;
+            this.given = given == null ? null : given.clone();
             Tensor[] tin = new Tensor[in.length], tout = new Tensor[out.length];
             Var[] reads = new Var[in.length];
             for (int i = 0; i < in.length; i++) {
@@ -405,6 +411,33 @@ public final class Imperative {
                 }
                 done.done();
             };
+        }
+
+        /**
+         * This operation on other arrays of the same shapes, dtypes and device (autograd's cached
+         * backward, on a new step's values): no inference or kernel look-up. Returns this when
+         * every array is the memory already bound; the caller closes the one it replaces.
+         */
+        public Prebuilt rebind(NDArray[] newIn, NDArray[] newOut) {
+            if (newIn.length != in.length || newOut.length != out.length) throw new OperatorException("rebind: other numbers of arrays");
+            boolean same = true;
+            for (int i = 0; i < in.length; i++) same &= sameMemory(in[i], newIn[i]);
+            for (int i = 0; i < out.length; i++) same &= sameMemory(out[i], newOut[i]);
+            if (same) return this;
+            for (int i = 0; i < in.length; i++) check(in[i], newIn[i]);
+            for (int i = 0; i < out.length; i++) check(out[i], newOut[i]);
+            return new Prebuilt(p, h, k, newIn, newOut, given);
+        }
+
+        private static boolean sameMemory(NDArray a, NDArray b) {
+            return a == b || !a.isClosed() && !b.isClosed() && a.chunk().var == b.chunk().var && a.tensor().equals(b.tensor());
+        }
+
+        private void check(NDArray old, NDArray a) {
+            if (!old.shape().equals(a.shape()) || old.dtype() != a.dtype() || a.chunk().dev != h) {
+                throw new OperatorException("Operator " + p.attrs.op().name() + ": rebind to " + a.shape() + " " + a.dtype() + " on " + a.context()
+                        + ", bound as " + old.shape() + " " + old.dtype() + " on " + h.context());
+            }
         }
 
         /** Push one run, in training or prediction mode. */

@@ -19,5 +19,6 @@ public final class BuiltinOps {
         NeuralNetworkOps.register(r);
         ConvolutionOps.register(r);
         OptimizerOps.register(r);
+        FusedOps.register(r);
     }
 }

@@ -19,5 +19,6 @@ public final class CpuKernels {
         NeuralNetworkKernels.register(t);
         ConvolutionKernels.register(t);
         OptimizerKernels.register(t);
+        FusedKernels.register(t);
     }
 }

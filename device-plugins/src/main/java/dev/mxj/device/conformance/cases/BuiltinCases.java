@@ -23,6 +23,7 @@ public final class BuiltinCases {
         all.addAll(NeuralNetworkCases.cases());
         all.addAll(ConvolutionCases.cases());
         all.addAll(OptimizerCases.cases());
+        all.addAll(FusedCases.cases());
         return all;
     }
 }
