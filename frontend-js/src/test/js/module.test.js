@@ -170,10 +170,25 @@ test('AttrScope and group2ctx: groups run on their contexts; name prefixes', () 
 test('shared executors, typeDict, reshape, monitor callbacks', () => {
   const net = mlp(8, 3);
   const big = net.simpleBind(mx.cpu(), { data: [8, 5] });
-  const small = net.simpleBind(mx.cpu(), { sharedExec: big, data: [4, 5] });
+  const poolOnly = net.simpleBind(mx.cpu(), { sharedExec: big, sharedArgNames: ['fc1_weight'], data: [4, 5] });
   big.argDict.fc1_weight.set(0.25);
+  assert.equal(poolOnly.argDict.fc1_weight.toArray()[0][0], 0);      // no sharedBuffer: MXNet shares no argument
+  const buf = {};
+  const first = net.simpleBind(mx.cpu(), { sharedArgNames: ['fc1_weight'], sharedBuffer: buf, data: [8, 5] });
+  assert.deepEqual(Object.keys(buf).sort(), ['data', 'fc1_bias', 'fc2_bias', 'fc2_weight', 'grad of data', 'grad of fc1_bias',
+    'grad of fc2_bias', 'grad of fc2_weight', 'grad of softmax_label', 'softmax_label']);
+  const small = net.simpleBind(mx.cpu(), { sharedExec: first, sharedArgNames: ['fc1_weight'], sharedBuffer: buf, data: [4, 5] });
+  first.argDict.fc1_weight.set(0.25);
   assert.equal(small.argDict.fc1_weight.toArray()[0][0], 0.25);      // the same array
+  first.argDict.data.set(2);
   assert.deepEqual(small.argDict.data.shape, [4, 5]);
+  assert.deepEqual(small.argDict.data.toArray()[3], [2, 2, 2, 2, 2]); // a view on the buffer's array
+  net.simpleBind(mx.cpu(), { sharedExec: first, sharedArgNames: ['fc1_weight'], sharedBuffer: buf, data: [16, 5] });
+  assert.deepEqual(buf.data.shape, [16, 5]);                          // larger: a new array takes the buffer's place
+  assert.throws(() => mlp(6, 3).simpleBind(mx.cpu(), { sharedExec: first, sharedArgNames: ['fc1_weight'], sharedBuffer: {}, data: [8, 5] }),
+    mx.MXNetError, /fc1_weight has shape \(6, 5\) here but \(8, 5\) in shared_exec/);
+  assert.throws(() => net.simpleBind(mx.cpu(), { sharedBuffer: { data: 3 }, data: [2, 5] }), mx.MXNetError, /sharedBuffer.data: expected an NDArray/);
+  assert.throws(() => net.simpleBind(mx.cpu(), { sharedArgNames: 'fc1_weight', data: [2, 5] }), mx.MXNetError, /sharedArgNames/);
   assert.throws(() => net.simpleBind(mx.cpu(), { sharedExec: 'big', data: [2, 5] }), mx.MXNetError, /expected an Executor/);
   const f64 = sym.FullyConnected(sym.variable('x'), { numHidden: 2, name: 'f' }).simpleBind(mx.cpu(), { typeDict: { x: 'float64' }, x: [1, 3] });
   assert.equal(f64.argDict.f_weight.dtype, 'float64');
