@@ -170,10 +170,25 @@ test('AttrScope and group2ctx: groups run on their contexts; name prefixes', () 
 test('shared executors, typeDict, reshape, monitor callbacks', () => {
   const net = mlp(8, 3);
   const big = net.simpleBind(mx.cpu(), { data: [8, 5] });
-  const small = net.simpleBind(mx.cpu(), { sharedExec: big, data: [4, 5] });
+  const poolOnly = net.simpleBind(mx.cpu(), { sharedExec: big, sharedArgNames: ['fc1_weight'], data: [4, 5] });
   big.argDict.fc1_weight.set(0.25);
+  assert.equal(poolOnly.argDict.fc1_weight.toArray()[0][0], 0);      // no sharedBuffer: MXNet shares no argument
+  const buf = {};
+  const first = net.simpleBind(mx.cpu(), { sharedArgNames: ['fc1_weight'], sharedBuffer: buf, data: [8, 5] });
+  assert.deepEqual(Object.keys(buf).sort(), ['data', 'fc1_bias', 'fc2_bias', 'fc2_weight', 'grad of data', 'grad of fc1_bias',
+    'grad of fc2_bias', 'grad of fc2_weight', 'grad of softmax_label', 'softmax_label']);
+  const small = net.simpleBind(mx.cpu(), { sharedExec: first, sharedArgNames: ['fc1_weight'], sharedBuffer: buf, data: [4, 5] });
+  first.argDict.fc1_weight.set(0.25);
   assert.equal(small.argDict.fc1_weight.toArray()[0][0], 0.25);      // the same array
+  first.argDict.data.set(2);
   assert.deepEqual(small.argDict.data.shape, [4, 5]);
+  assert.deepEqual(small.argDict.data.toArray()[3], [2, 2, 2, 2, 2]); // a view on the buffer's array
+  net.simpleBind(mx.cpu(), { sharedExec: first, sharedArgNames: ['fc1_weight'], sharedBuffer: buf, data: [16, 5] });
+  assert.deepEqual(buf.data.shape, [16, 5]);                          // larger: a new array takes the buffer's place
+  assert.throws(() => mlp(6, 3).simpleBind(mx.cpu(), { sharedExec: first, sharedArgNames: ['fc1_weight'], sharedBuffer: {}, data: [8, 5] }),
+    mx.MXNetError, /fc1_weight has shape \(6, 5\) here but \(8, 5\) in shared_exec/);
+  assert.throws(() => net.simpleBind(mx.cpu(), { sharedBuffer: { data: 3 }, data: [2, 5] }), mx.MXNetError, /sharedBuffer.data: expected an NDArray/);
+  assert.throws(() => net.simpleBind(mx.cpu(), { sharedArgNames: 'fc1_weight', data: [2, 5] }), mx.MXNetError, /sharedArgNames/);
   assert.throws(() => net.simpleBind(mx.cpu(), { sharedExec: 'big', data: [2, 5] }), mx.MXNetError, /expected an Executor/);
   const f64 = sym.FullyConnected(sym.variable('x'), { numHidden: 2, name: 'f' }).simpleBind(mx.cpu(), { typeDict: { x: 'float64' }, x: [1, 3] });
   assert.equal(f64.argDict.f_weight.dtype, 'float64');
@@ -462,4 +477,91 @@ test('SequentialModule: chained modules train; outputs equal the composed symbol
   dup.add(new mx.mod.Module(fc(), { labelNames: [] })).add(new mx.mod.Module(fc(), { labelNames: [] }), { autoWiring: true });
   dup.bind({ dataShapes: [['data', [2, 3]]], forTraining: false });
   assert.throws(() => dup.initParams(), mx.MXNetError, /Duplicated parameter names/);
+});
+
+/** Momentum SGD written in JS, as a Python script subclasses mx.optimizer.Optimizer: state created per weight, update in place. */
+class JsMomentumSGD {
+  constructor({ learningRate, momentum, rescaleGrad }) {
+    Object.assign(this, { learningRate, momentum, rescaleGrad });
+    this.created = [];
+    this.calls = 0;
+  }
+
+  createState(index, weight) {
+    this.created.push(index);
+    return nd.zeros(weight.shape);
+  }
+
+  update(index, weight, grad, mom) {
+    this.calls++;
+    // MXNet's sgd_mom_update without wd: mom = momentum * mom - lr * rescale * grad; weight += mom
+    mom.muli(this.momentum).subi(grad.mul(this.learningRate * this.rescaleGrad));
+    weight.addi(mom);
+  }
+}
+
+test('JS-defined optimizers in a Module: the same weights as the runtime\'s sgd with momentum, in steps and in fit', () => {
+  const xs = rows(16), ys = labels(16);
+  const init = (name, arr) => arr.set(name.endsWith('weight') ? 0.05 : 0);
+  const trained = (optimizer, optimizerParams) => {
+    const m = new mx.mod.Module(mlp(), { logger: () => {} });
+    m.fit(new RowIter(xs, ys), { numEpoch: 2, initializer: init, optimizer, optimizerParams, evalMetric: new JsAccuracy() });
+    return m.getParams()[0];
+  };
+  const js = new JsMomentumSGD({ learningRate: 0.5, momentum: 0.9, rescaleGrad: 0.25 });
+  const mine = trained(js, null);
+  const ref = trained('sgd', { learningRate: 0.5, momentum: 0.9 });
+  for (const k of Object.keys(ref)) assert.close(mine[k], ref[k], { rtol: 1e-5, atol: 1e-6 });
+  assert.deepEqual(js.created.slice().sort(), [0, 1, 2, 3]);           // one state per parameter, kept by the runtime's updater
+  assert.equal(js.calls, 4 * 8);                                      // 4 parameters, 2 epochs of 4 batches
+  // the steps by hand, stateless: a createState-less optimizer gets null
+  const m = new mx.mod.Module(mlp());
+  m.bind({ dataShapes: [['data', [4, 5]]], labelShapes: [['softmax_label', [4]]] });
+  m.initParams({ initializer: init });
+  const states = [];
+  m.initOptimizer({ optimizer: { rescaleGrad: 0.25, update(i, w, g, s) { states.push(s); w.subi(g.mul(0.25)); } } });
+  const before = m.getParams()[0].fc2_bias.toArray();
+  m.forwardBackward(new mx.io.DataBatch({ data: [nd.array(rows(4))], label: [nd.array(labels(4))] }));
+  m.update();
+  assert.equal(states.length, 4);
+  assert.ok(states.every((s) => s === null));
+  assert.ok(m.getParams()[0].fc2_bias.toArray().some((v, i) => v !== before[i]), 'the JS update changed the weights');
+  assert.throws(() => m.initOptimizer({ optimizer: { step() {} }, forceInit: true }), mx.MXNetError, /update\(index, weight, grad, state\)/);
+  const bad = new mx.mod.Module(mlp());
+  bad.bind({ dataShapes: [['data', [4, 5]]], labelShapes: [['softmax_label', [4]]] });
+  bad.initParams();
+  bad.initOptimizer({ optimizer: { createState: () => 3, update() {} } });
+  bad.forwardBackward(new mx.io.DataBatch({ data: [nd.array(rows(4))], label: [nd.array(labels(4))] }));
+  assert.throws(() => bad.update(), mx.MXNetError, /createState must return null, an NDArray or an array of NDArrays/);
+});
+
+test('mx.model.FeedForward: create, fit on arrays, predict, score, save and load', () => {
+  const xs = nd.array(rows(32)), ys = nd.array(labels(32));
+  const model = mx.model.FeedForward.create(mlp(), xs, ys, { numEpoch: 8, numpyBatchSize: 8, learningRate: 0.5, initializer: new mx.init.Xavier() });
+  assert.deepEqual(Object.keys(model.argParams).sort(), ['fc1_bias', 'fc1_weight', 'fc2_bias', 'fc2_weight']);
+  const prob = model.predict(xs);
+  assert.deepEqual(prob.shape, [32, 2]);
+  const acc = model.score(new RowIter(rows(32), labels(32)));
+  assert.ok(acc > 0.8, `accuracy ${acc}`);
+  // predict equals a Module bound to the same parameters
+  const m = new mx.mod.Module(mlp());
+  m.bind({ dataShapes: [['data', [32, 5]]], forTraining: false });
+  m.setParams(model.argParams, model.auxParams);
+  m.forward(new mx.io.DataBatch({ data: [xs] }), { isTrain: false });
+  assert.close(prob, m.getOutputs()[0], { rtol: 1e-5 });
+  const dir = tmpDir('ff');
+  model.save(`${dir}-m`);
+  const back = mx.model.FeedForward.load(`${dir}-m`, 8);
+  assert.close(back.predict(xs), prob, { rtol: 1e-6 });
+  assert.deepEqual(back.symbol.listArguments(), mlp().listArguments());
+  // continue training from the loaded epoch with a JS-defined optimizer
+  const more = mx.model.FeedForward.load(`${dir}-m`, 8, { numEpoch: 9, numpyBatchSize: 8 });
+  const sgd = new JsMomentumSGD({ learningRate: 0.1, momentum: 0, rescaleGrad: 1 / 8 });
+  assert.throws(() => new mx.model.FeedForward(mlp(), { numEpoch: 1, epochSize: 10 }), mx.MXNetError, /epochSize/);
+  assert.throws(() => new mx.model.FeedForward(mlp()).fit(xs, ys), mx.MXNetError, /num_epoch/);
+  assert.throws(() => model.fit(xs), mx.MXNetError, /y must be given/);
+  assert.throws(() => new mx.model.FeedForward(mlp()).predict(xs), mx.MXNetError, /no parameters/);
+  const trained = new mx.model.FeedForward(mlp(), { numEpoch: 1, numpyBatchSize: 8, optimizer: sgd, argParams: more.argParams });
+  trained.fit(xs, ys);
+  assert.equal(sgd.calls, 4 * 4);
 });

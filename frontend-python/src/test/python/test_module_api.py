@@ -147,15 +147,30 @@ def test_group2ctx_places_groups_on_their_contexts():
 def test_simple_bind_shared_exec_type_dict_and_unsupported():
     net = _mlp()
     big = net.simple_bind(mx.cpu(), data=(8, 5))
-    small = net.simple_bind(mx.cpu(), data=(4, 5), shared_exec=big, shared_arg_names=['fc1_weight'])
+    pool_only = net.simple_bind(mx.cpu(), data=(4, 5), shared_exec=big, shared_arg_names=['fc1_weight'])
+    big.arg_dict['fc1_weight'][:] = 0.25
+    assert pool_only.arg_dict['fc1_weight'].tolist()[0][0] == 0.0    # without shared_buffer MXNet shares no argument
+    buf = {}
+    big = net.simple_bind(mx.cpu(), data=(8, 5), shared_arg_names=['fc1_weight', 'fc1_bias'], shared_buffer=buf)
+    assert sorted(buf) == ['data', 'fc2_bias', 'fc2_weight', 'grad of data', 'grad of fc2_bias', 'grad of fc2_weight',
+                           'grad of softmax_label', 'softmax_label']
+    assert buf['data'].shape == (8, 5)
+    small = net.simple_bind(mx.cpu(), data=(4, 5), shared_exec=big, shared_arg_names=['fc1_weight', 'nosuch'], shared_buffer=buf)
     big.arg_dict['fc1_weight'][:] = 0.25
     assert small.arg_dict['fc1_weight'].tolist()[0][0] == 0.25        # the same array
-    assert small.arg_dict['data'].shape == (4, 5)
+    big.arg_dict['data'][:] = 2.0
+    assert small.arg_dict['data'].shape == (4, 5) and small.arg_dict['data'].tolist()[3] == [2.0] * 5   # a view on the buffer's
+    larger = net.simple_bind(mx.cpu(), data=(16, 5), shared_exec=big, shared_arg_names=['fc1_weight'], shared_buffer=buf)
+    assert buf['data'].shape == (16, 5) and larger.arg_dict['data'].shape == (16, 5)
+    wide = _mlp(hidden=6)
+    raises(lambda: wide.simple_bind(mx.cpu(), data=(8, 5), shared_exec=big, shared_arg_names=['fc1_weight'], shared_buffer={}),
+           'fc1_weight has shape (6, 5) here but (8, 5) in shared_exec')
+    raises(lambda: net.simple_bind(mx.cpu(), shared_buffer=[], data=(2, 5)), 'shared_buffer', error=ValueError)
+    raises(lambda: net.simple_bind(mx.cpu(), shared_arg_names='fc1_weight', data=(2, 5)), 'shared_arg_names', error=ValueError)
+    raises(lambda: net.simple_bind(mx.cpu(), shared_buffer={'data': 3}, data=(2, 5)), 'shared_buffer', error=TypeError)
     f64 = mx.sym.FullyConnected(mx.sym.var('x'), num_hidden=2, name='f').simple_bind(mx.cpu(), type_dict={'x': 'float64'}, x=(1, 3))
     assert str(f64.arg_dict['f_weight'].dtype).endswith('float64')
-    raises(lambda: net.simple_bind(mx.cpu(), shared_buffer={}, data=(2, 5)), 'shared_buffer')
     raises(lambda: net.simple_bind(mx.cpu(), stype_dict={'data': 'csr'}, data=(2, 5)), 'csr')
-    raises(lambda: net.simple_bind(mx.cpu(), shared_exec=big, shared_arg_names=['nosuch'], data=(2, 5)), 'nosuch')
     raises(lambda: net.simple_bind(mx.cpu(), shared_exec='big', data=(2, 5)), 'Executor', error=TypeError)
 
 
@@ -331,6 +346,18 @@ def test_bucketing_module_shares_parameters_across_buckets():
     assert mod._curr_bucket_key == 2 and mod.data_shapes[0].shape == (4, 2, 3)
     outs = mod.predict(it, merge_batches=False)
     assert [o[0].shape for o in outs] == [(4, 2)] * 4
+
+
+def test_bucketing_module_fails_when_a_bucket_has_other_parameter_shapes():
+    def gen(seq_len):
+        fc = mx.sym.FullyConnected(mx.sym.flatten(mx.sym.var('data')), num_hidden=2, name='fc')
+        return mx.sym.SoftmaxOutput(fc, name='softmax'), ('data',), ('softmax_label',)
+    mod = mx.mod.BucketingModule(gen, default_bucket_key=5)
+    mod.bind([('data', (4, 5, 3))], [('softmax_label', (4,))])
+    mod.init_params()
+    mod.forward(_bucket_batch(5, 0))
+    raises(lambda: mod.forward(_bucket_batch(2, 1)), 'bucket 2', 'fc_weight', '(2, 6)', '(2, 15)')
+    assert mod._buckets == [5] and mod._curr_bucket_key == 5
 
 
 def test_bucketing_module_tuple_keys_and_errors():

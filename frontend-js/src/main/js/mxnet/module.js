@@ -7,7 +7,7 @@ import { toContext } from './context.js';
 import { Symbol, namedHandles, dictOf } from './symbol.js';
 import { EvalMetric, create as createMetric, wrapMetric } from './metric.js';
 import { Initializer } from './initializer.js';
-import { DataDesc } from './io.js';
+import { DataDesc, NDArrayIter } from './io.js';
 import { setMetricHandle } from './callback.js';
 
 /** [[name, shape, dtype], ...] for the bridge from DataDescs or [name, shape] pairs. */
@@ -110,6 +110,48 @@ function initializerHandle(init) {
   return host(() => H.guestInitializer((name, attrs, a) => { fn(name, new NDArray(a), JSON.parse(attrs)); }, desc));
 }
 
+const OPTIMIZER_ADAPTERS = new WeakMap();
+
+/**
+ * An optimizer argument for the runtime: a registry name, the runtime's optimizer (mx.optimizer's,
+ * by handle), or a JS-defined one, as Python's Module takes an Optimizer subclass: an object with
+ * update(index, weight, grad, state) and optionally createState(index, weight) (null, an NDArray or
+ * an array of NDArrays). The runtime's Updater keeps the states and calls update for each parameter;
+ * learningRate, rescaleGrad, wd and clipGradient, when the object has them, are what the runtime sees.
+ */
+function optimizerHandle(opt, what) {
+  if (typeof opt === 'string') return opt;
+  if (opt && opt._h) return opt._h;
+  if (opt === null || typeof opt !== 'object' || typeof opt.update !== 'function') {
+    throw new MXNetError(`${what}: optimizer must be a name, an mx.optimizer optimizer or an object with update(index, weight, grad, state), got ${describe(opt)}`);
+  }
+  let h = OPTIMIZER_ADAPTERS.get(opt);
+  if (h === undefined) {
+    const asList = new Map();   // index -> whether createState gave an array, so update gets the state in the form it was made
+    const createState = (index, weight) => {
+      const st = typeof opt.createState === 'function' ? opt.createState(index, new NDArray(weight)) : null;
+      const list = st === null || st === undefined ? [] : st instanceof NDArray ? [st] : Array.isArray(st) ? st : null;
+      if (list === null || !list.every((x) => x instanceof NDArray)) {
+        throw new MXNetError(`${what}: createState must return null, an NDArray or an array of NDArrays, got ${describe(st)}`);
+      }
+      asList.set(index, Array.isArray(st));
+      return list.map((x) => x._h);
+    };
+    const update = (index, weight, grad, states) => {
+      const st = fromHostArray(states, (x) => new NDArray(x));
+      const list = asList.get(index) ?? st.length > 1;
+      opt.update(index, new NDArray(weight), new NDArray(grad), list ? st : (st[0] ?? null));
+    };
+    const params = {};
+    for (const [k, n] of [['learningRate', 'learning_rate'], ['rescaleGrad', 'rescale_grad'], ['wd', 'wd'], ['clipGradient', 'clip_gradient']]) {
+      if (typeof opt[k] === 'number') params[n] = opt[k];
+    }
+    h = host(() => H.guestOptimizer(params, createState, update, opt, opt.constructor?.name ?? 'Optimizer'));
+    OPTIMIZER_ADAPTERS.set(opt, h);
+  }
+  return h;
+}
+
 function batchEndHandles(cbs, what) {
   if (cbs === undefined || cbs === null) return undefined;
   return (Array.isArray(cbs) ? cbs : [cbs]).map((cb, i) => {
@@ -186,10 +228,9 @@ export class BaseModule {
   /** [argParams, auxParams] as objects of named NDArrays. */
   getParams() { return paramDicts(host(() => H.moduleGetParams(this._h))); }
 
-  /** initOptimizer({kvstore, optimizer, optimizerParams, forceInit}): optimizer a name or an mx.optimizer one. */
+  /** initOptimizer({kvstore, optimizer, optimizerParams, forceInit}): optimizer a name, an mx.optimizer one or a JS-defined one. */
   initOptimizer({ kvstore = 'local', optimizer = 'sgd', optimizerParams = { learningRate: 0.01 }, forceInit = false } = {}) {
-    const opt = typeof optimizer === 'string' ? optimizer : optimizer && optimizer._h;
-    if (!opt) throw new MXNetError(`initOptimizer: optimizer must be a name or an mx.optimizer optimizer, got ${describe(optimizer)}`);
+    const opt = optimizerHandle(optimizer, 'initOptimizer');
     host(() => H.moduleInitOptimizer(this._h, kvstore, opt, hostOptions(optimizerParams), forceInit));
   }
 
@@ -239,11 +280,7 @@ export class BaseModule {
     o.eval_metric = metricHandle(evalMetric ?? 'acc');
     if (validationMetric !== undefined) o.validation_metric = metricHandle(validationMetric);
     if (initializer !== undefined) o.initializer = initializerHandle(initializer);
-    if (optimizer !== undefined) {
-      const opt = typeof optimizer === 'string' ? optimizer : optimizer && optimizer._h;
-      if (!opt) throw new MXNetError(`fit: optimizer must be a name or an mx.optimizer optimizer, got ${describe(optimizer)}`);
-      o.optimizer = opt;
-    }
+    if (optimizer !== undefined) o.optimizer = optimizerHandle(optimizer, 'fit');
     if (monitor !== undefined && monitor !== null) o.monitor = monitor._h;
     o.batch_end_callback = batchEndHandles(batchEndCallback, 'batchEndCallback');
     o.epoch_end_callback = epochEndHandles(epochEndCallback, 'epochEndCallback');
@@ -371,5 +408,99 @@ export function loadCheckpoint(prefix, epoch) {
   return [new Symbol(r[0]), args, aux];
 }
 
+/** X (and y) as an iterator, as MXNet's FeedForward._init_iter: an iterator as it is, arrays as an NDArrayIter. */
+function feedIter(X, y, isTrain, batchSize, what) {
+  if (!(X instanceof NDArray)) return iterHandle(X, what);
+  if (y === null || y === undefined) {
+    if (isTrain) throw new MXNetError(`${what}: y must be given when X is an NDArray`);
+    y = nd.zeros([X.shape[0]]);
+  }
+  if (!(y instanceof NDArray)) throw new MXNetError(`${what}: y must be an NDArray when X is one, got ${describe(y)}`);
+  if (X.shape[0] !== y.shape[0]) throw new MXNetError(`${what}: the numbers of data points and labels are not equal (${X.shape[0]} vs ${y.shape[0]})`);
+  if (y.shape.length === 2 && y.shape[1] === 1) y = y.reshape([y.shape[0]]);
+  if (y.shape.length !== 1) throw new MXNetError(`${what}: labels must be 1-d (or 2-d with a second dimension of 1), got shape [${y.shape}]`);
+  const opts = { batchSize: Math.min(X.shape[0], batchSize) };
+  if (isTrain) Object.assign(opts, { shuffle: true, lastBatchHandle: 'roll_over' });
+  return new NDArrayIter(X, y, opts)._h;
+}
+
+/**
+ * MXNet's mx.model.FeedForward (the 0.x model API, on the runtime's dev.mxj.model.FeedForward, itself
+ * on Module): new FeedForward(symbol, {ctx, numEpoch, optimizer, initializer, numpyBatchSize,
+ * argParams, auxParams, allowExtraParams, beginEpoch, ...optimizer arguments (learningRate, momentum, wd, ...)}).
+ */
+export class FeedForward {
+  constructor(symbol, { ctx, numEpoch = null, epochSize = null, optimizer = 'sgd', initializer, numpyBatchSize = 128, argParams = null, auxParams = null,
+    allowExtraParams = false, beginEpoch = 0, _handle = null, ...optimizerParams } = {}) {
+    if (_handle !== null) { this._h = _handle; this.numpyBatchSize = numpyBatchSize; return; }
+    if (!(symbol instanceof Symbol)) throw new MXNetError(`FeedForward: expected a Symbol, got ${describe(symbol)}`);
+    if (Array.isArray(ctx)) {
+      if (ctx.length !== 1) throw new MXNetError(`FeedForward: mxj trains on one context; got ${ctx.length} contexts`);
+      ctx = ctx[0];
+    }
+    if (epochSize !== null) throw new MXNetError('FeedForward: epochSize is not supported by mxj; an epoch is one pass over the iterator');
+    const init = initializer === undefined ? null : initializerHandle(initializer);
+    this.numpyBatchSize = numpyBatchSize;
+    this._h = host(() => H.feedForward(symbol._h, toContext(ctx)._h, numEpoch ?? 0, optimizerHandle(optimizer, 'FeedForward'), init,
+      namedHandles(argParams, 'argParams'), namedHandles(auxParams, 'auxParams'), Boolean(allowExtraParams), beginEpoch, hostOptions(optimizerParams)));
+  }
+
+  get symbol() { return new Symbol(host(() => H.feedForwardSymbol(this._h))); }
+
+  _params(i) {
+    const r = host(() => H.feedForwardParams(this._h));
+    return r === null || r === undefined ? null : paramDicts(r)[i];
+  }
+
+  /** The trained (or loaded) parameters by name; null before fit or load. */
+  get argParams() { return this._params(0); }
+
+  get auxParams() { return this._params(1); }
+
+  /** fit(X, y, {evalData, evalMetric, epochEndCallback, batchEndCallback}): X an iterator, or an NDArray with labels y. */
+  fit(X, y = null, { evalData = null, evalMetric = 'acc', epochEndCallback, batchEndCallback } = {}) {
+    const train = feedIter(X, y, true, this.numpyBatchSize, 'FeedForward.fit');
+    let ev = null;
+    if (Array.isArray(evalData)) {
+      if (evalData.length !== 2 || evalData[0] === null) throw new MXNetError('FeedForward.fit: evalData must be an iterator or an [X, y] pair');
+      ev = feedIter(evalData[0], evalData[1], false, this.numpyBatchSize, 'FeedForward.fit evalData');
+    } else if (evalData !== null) {
+      ev = iterHandle(evalData, 'FeedForward.fit evalData');
+    }
+    const o = { eval_metric: metricHandle(evalMetric), epoch_end_callback: epochEndHandles(epochEndCallback, 'epochEndCallback'),
+      batch_end_callback: batchEndHandles(batchEndCallback, 'batchEndCallback') };
+    for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+    host(() => H.feedForwardFit(this._h, train, ev, o));
+    return this;
+  }
+
+  /** predict(X, {numBatch}): the outputs over X (padding removed, batches concatenated); one NDArray for one output, else a list. */
+  predict(X, { numBatch = null } = {}) {
+    const outs = fromHostArray(host(() => H.feedForwardPredict(this._h, feedIter(X, null, false, this.numpyBatchSize, 'FeedForward.predict'), numBatch ?? -1)),
+      (h) => new NDArray(h));
+    return outs.length === 1 ? outs[0] : outs;
+  }
+
+  /** score(X, evalMetric = 'acc', {numBatch}): the metric's value over X (an iterator with labels). */
+  score(X, evalMetric = 'acc', { numBatch = null } = {}) {
+    return host(() => H.feedForwardScore(this._h, feedIter(X, null, false, this.numpyBatchSize, 'FeedForward.score'), metricHandle(evalMetric),
+      numBatch ?? -1));
+  }
+
+  /** save(prefix, epoch = numEpoch): a checkpoint (prefix-symbol.json, prefix-%04d.params). */
+  save(prefix, epoch = null) { host(() => H.feedForwardSave(this._h, String(prefix), epoch)); }
+
+  /** FeedForward.load(prefix, epoch, {ctx, numEpoch, ...optimizer arguments}): ready to predict or to go on training from epoch. */
+  static load(prefix, epoch, { ctx, numEpoch = null, numpyBatchSize = 128, ...optimizerParams } = {}) {
+    return new FeedForward(null, { numpyBatchSize,
+      _handle: host(() => H.feedForwardLoad(String(prefix), epoch, toContext(ctx)._h, numEpoch ?? 0, hostOptions(optimizerParams))) });
+  }
+
+  /** FeedForward.create(symbol, X, y, {numEpoch, ...constructor options, evalData, evalMetric, epochEndCallback, batchEndCallback}): made and fitted. */
+  static create(symbol, X, y = null, { evalData = null, evalMetric = 'acc', epochEndCallback, batchEndCallback, ...opts } = {}) {
+    return new FeedForward(symbol, opts).fit(X, y, { evalData, evalMetric, epochEndCallback, batchEndCallback });
+  }
+}
+
 export const mod = { BaseModule, Module, BucketingModule, SequentialModule };
-export const model = { saveCheckpoint, loadCheckpoint };
+export const model = { saveCheckpoint, loadCheckpoint, FeedForward };

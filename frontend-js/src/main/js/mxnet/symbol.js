@@ -125,15 +125,21 @@ export class Symbol {
   }
 
   /**
-   * simpleBind(ctx, {gradReq, typeDict, group2ctx, sharedExec, ...shapes}): allocates every array
-   * from the inferred shapes; with sharedExec, arrays of the same name, shape and dtype and the
-   * memory pool are shared with it.
+   * simpleBind(ctx, {gradReq, typeDict, group2ctx, sharedArgNames, sharedExec, sharedBuffer, ...shapes}):
+   * allocates every array from the inferred shapes (types from typeDict completed by inference).
+   * As MXNet's: with sharedBuffer (an object name -> NDArray), the arguments in sharedArgNames take
+   * sharedExec's arrays, the others lie in the buffer's arrays where large enough, and the buffer
+   * gets the arrays created; without it only sharedExec's memory pool is shared.
    */
-  simpleBind(ctx, { gradReq = 'write', typeDict = null, group2ctx = null, sharedExec = null, ...shapes } = {}) {
+  simpleBind(ctx, { gradReq = 'write', typeDict = null, group2ctx = null, sharedArgNames = null, sharedExec = null, sharedBuffer = null, ...shapes } = {}) {
     const [names, dims] = shapesOf(shapes);
     const [tnames, types] = typesOf(typeDict, 'typeDict');
-    return new Executor(host(() => H.simpleBind(this._h, toContext(ctx)._h, gradReq, names, dims, tnames, types, group2ctxOf(group2ctx),
-      execHandle(sharedExec, 'sharedExec'))));
+    if (sharedArgNames !== null && !Array.isArray(sharedArgNames)) throw new MXNetError(`simpleBind: sharedArgNames must be an array of names, got ${describe(sharedArgNames)}`);
+    const buf = namedHandles(sharedBuffer, 'sharedBuffer');
+    const r = host(() => H.simpleBind(this._h, toContext(ctx)._h, gradReq, names, dims, tnames, types, group2ctxOf(group2ctx),
+      sharedArgNames === null ? null : sharedArgNames.map(String), execHandle(sharedExec, 'sharedExec'), buf));
+    if (sharedBuffer !== null) Object.assign(sharedBuffer, dictOf(fromHostArray(r[1]), fromHostArray(r[2])));
+    return new Executor(r[0]);
   }
 
   add(o) { return arith(this, 'add', o); }

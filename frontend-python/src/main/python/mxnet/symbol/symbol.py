@@ -309,21 +309,19 @@ class Symbol:
 
     def simple_bind(self, ctx, grad_req='write', type_dict=None, stype_dict=None, group2ctx=None, shared_arg_names=None,
                     shared_exec=None, shared_buffer=None, **kwargs):
-        """An Executor that allocates every array from the given input shapes (and type_dict's dtypes).
-        With shared_exec, arguments of the same name, shape and dtype are shared with it, and so is
-        its memory pool (mxj shares them all; shared_arg_names, when given, must name only arguments
-        of this symbol)."""
+        """An Executor that allocates every array from the given input shapes (and type_dict's dtypes,
+        completed by type inference). As MXNet: with shared_buffer (a dict name -> NDArray), the
+        arguments named in shared_arg_names take shared_exec's arrays, the others are laid onto the
+        buffer's arrays where large enough, and the buffer is updated with the arrays created; without
+        it nothing is shared but shared_exec's memory pool."""
         from ..executor import Executor
-        if shared_buffer is not None:
-            raise MXNetError('simple_bind(shared_buffer=...) is not supported by mxj; pass shared_exec to share '
-                             'parameters and memory with another executor')
         for n, st in (stype_dict or {}).items():
             if st != 'default':
                 raise MXNetError('simple_bind: storage type %s for %s is not supported by mxj (dense arrays only)' % (st, n))
-        if shared_arg_names is not None:
-            unknown = [n for n in shared_arg_names if n not in self.list_arguments()]
-            if unknown:
-                raise MXNetError('simple_bind: shared_arg_names %s are not arguments of the symbol' % unknown)
+        if shared_arg_names is not None and not isinstance(shared_arg_names, list):
+            raise ValueError('shared_arg_names in simple_bind must be a list or None')
+        if shared_buffer is not None and not isinstance(shared_buffer, dict):
+            raise ValueError('shared_buffer in simple_bind must be dict or None')
         req = list(grad_req) if isinstance(grad_req, tuple) else grad_req
         names = list(kwargs)
         shapes = [[int(x) for x in kwargs[n]] for n in names]
@@ -331,9 +329,13 @@ class Symbol:
         if type_dict:
             tnames = list(type_dict)
             types = [_param_str(type_dict[n]) for n in tnames]
-        h = _call(_bridge.simpleBind, self._h, ctx._h, req, names, shapes, tnames, types, _group2ctx(group2ctx),
-                  _exec_handle(shared_exec))
-        return Executor(h, self)
+        buf = None if shared_buffer is None else _named_handles(shared_buffer, 'shared_buffer')
+        r = _call(_bridge.simpleBind, self._h, ctx._h, req, names, shapes, tnames, types, _group2ctx(group2ctx),
+                  None if shared_arg_names is None else [str(n) for n in shared_arg_names], _exec_handle(shared_exec), buf)
+        if shared_buffer is not None:
+            for k, h in zip(r[1], r[2]):      # as MXNet, every entry comes back as a new NDArray
+                shared_buffer[str(k)] = _new(h)
+        return Executor(r[0], self)
 
     def eval(self, ctx=None, **kwargs):
         """Bind to the given arrays and run forward; the outputs as a list."""

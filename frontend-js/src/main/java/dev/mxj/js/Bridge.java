@@ -19,6 +19,7 @@ import dev.mxj.interop.Executors;
 import dev.mxj.interop.GuestInitializer;
 import dev.mxj.interop.GuestIter;
 import dev.mxj.interop.GuestMetric;
+import dev.mxj.interop.GuestOptimizer;
 import dev.mxj.interop.Visualization;
 import dev.mxj.interop.OpCatalog;
 import dev.mxj.interop.OpInvoker;
@@ -27,6 +28,7 @@ import dev.mxj.io.CSVIter;
 import dev.mxj.io.DataBatch;
 import dev.mxj.io.DataDesc;
 import dev.mxj.io.DataIter;
+import dev.mxj.model.FeedForward;
 import dev.mxj.io.MNISTIter;
 import dev.mxj.io.NDArrayIter;
 import dev.mxj.metric.EvalMetric;
@@ -590,11 +592,18 @@ public final class Bridge {
                 groups(group2ctx), groupContexts(group2ctx), shared);
     }
 
-    /** Shapes and dtypes as parallel name/value lists (dtypes may be null); group2ctx and shared as {@link #bind}. */
-    @Export public Executor simpleBind(Symbol s, Context ctx, Value gradReq, Value names, Value shapes, Value typeNames, Value types, Value group2ctx,
-                               Executor shared) {
-        return Executors.simpleBind(s, ctx, gradReq(gradReq), strings(names), longArrays(shapes), nullableStrings(typeNames), nullableStrings(types),
-                groups(group2ctx), groupContexts(group2ctx), shared);
+    /**
+     * Shapes and dtypes as parallel name/value lists (dtypes may be null); group2ctx and shared as
+     * {@link #bind}; sharedArgNames a list or null, sharedBuffer [names, arrays] or null. Returns
+     * [executor, buffer names, buffer arrays] (the buffer as updated; null when not given).
+     */
+    @Export public Object[] simpleBind(Symbol s, Context ctx, Value gradReq, Value names, Value shapes, Value typeNames, Value types, Value group2ctx,
+                               Value sharedArgNames, Executor shared, Value sharedBuffer) {
+        Map<String, NDArray> buffer = namedArrays(sharedBuffer);
+        Executor e = Executors.simpleBind(s, ctx, gradReq(gradReq), strings(names), longArrays(shapes), nullableStrings(typeNames), nullableStrings(types),
+                groups(group2ctx), groupContexts(group2ctx), nullableStrings(sharedArgNames), shared, buffer);
+        if (buffer == null) return new Object[] {e, null, null};
+        return new Object[] {e, buffer.keySet().toArray(String[]::new), buffer.values().toArray(NDArray[]::new)};
     }
 
     private static String[] groups(Value group2ctx) { return group2ctx == null || group2ctx.isNull() ? null : strings(group2ctx.getArrayElement(0)); }
@@ -962,10 +971,62 @@ public final class Bridge {
                 });
     }
 
+    /**
+     * A JS-defined optimizer: {@code createState(index, weight)} returning an array of handles (the
+     * state arrays), {@code update(index, weight, grad, states)}; params its common arguments by MXNet's names.
+     */
+    @Export public GuestOptimizer guestOptimizer(Value params, Value createState, Value update, Value guest, String description) {
+        return new GuestOptimizer(map(params), (i, w) -> handles(createState.execute(i, w)), (i, w, g, st) -> update.executeVoid(i, w, g, st),
+                guest, description);
+    }
+
+    // ------------------------------------------------------------------ mx.model.FeedForward
+
+    /** {@code FeedForward(symbol, ctx, num_epoch, optimizer, initializer, arg_params, aux_params, allow_extra_params, begin_epoch, **kwargs)}. */
+    @Export public FeedForward feedForward(Symbol s, Context ctx, int numEpoch, Value optimizer, Initializer init, Value argParams, Value auxParams,
+                                           boolean allowExtra, int beginEpoch, Value optimizerParams) {
+        return new FeedForward(s, ctx, numEpoch, java(optimizer), init, namedArrays(argParams), namedArrays(auxParams), allowExtra, beginEpoch,
+                map(optimizerParams));
+    }
+
+    /** {@code fit}: opts {eval_metric, epoch_end_callback, batch_end_callback} as {@link #moduleFit}'s. */
+    @Export public void feedForwardFit(FeedForward f, DataIter train, DataIter eval, Value opts) {
+        Kwargs k = Kwargs.of(map(opts));
+        f.fit(train, eval, k.raw("eval_metric"),
+                k.has("epoch_end_callback") ? List.of(callbacks(k.raw("epoch_end_callback"), EpochEndCallback.class)) : null,
+                k.has("batch_end_callback") ? List.of(callbacks(k.raw("batch_end_callback"), BatchEndCallback.class)) : null);
+    }
+
+    /** {@code predict}: every output over the iterator (numBatch null or negative: all batches). */
+    @Export public NDArray[] feedForwardPredict(FeedForward f, DataIter x, int numBatch) {
+        return f.predictOutputs(x, numBatch < 0 ? null : numBatch).toArray(NDArray[]::new);
+    }
+
+    @Export public double feedForwardScore(FeedForward f, DataIter x, Value metric, int numBatch) {
+        return f.score(x, java(metric), numBatch < 0 ? null : numBatch);
+    }
+
+    @Export public void feedForwardSave(FeedForward f, String prefix, Value epoch) {
+        f.save(prefix, epoch == null || epoch.isNull() ? null : epoch.asInt());
+    }
+
+    /** {@code FeedForward.load(prefix, epoch, ctx, **kwargs)}: numEpoch may be 0 (not given). */
+    @Export public FeedForward feedForwardLoad(String prefix, int epoch, Context ctx, int numEpoch, Value optimizerParams) {
+        return FeedForward.load(prefix, epoch, ctx, numEpoch, map(optimizerParams));
+    }
+
+    /** The model's parameters as {@link Checkpoints#params}' [arg names, arg arrays, aux names, aux arrays] (null before fit or load). */
+    @Export public Object[] feedForwardParams(FeedForward f) {
+        return f.argParams() == null ? null : Checkpoints.params(f.argParams(), f.auxParams() == null ? Map.of() : f.auxParams());
+    }
+
+    @Export public Symbol feedForwardSymbol(FeedForward f) { return f.symbol(); }
+
     /** The JS object behind a guest metric or iterator, or null for the runtime's own. */
     @Export public Object guestOf(Object o) {
         if (o instanceof GuestMetric g) return g.guest();
         if (o instanceof GuestIter g) return g.guest();
+        if (o instanceof GuestOptimizer g) return g.guest();
         return null;
     }
 

@@ -371,11 +371,18 @@ public final class Bridge {
                 groups(group2ctx), groupContexts(group2ctx), shared);
     }
 
-    /** Shapes and dtypes as parallel name/value lists (dtypes may be null); group2ctx and shared as {@link #bind}. */
-    public Executor simpleBind(Symbol s, Context ctx, Value gradReq, Value names, Value shapes, Value typeNames, Value types, Value group2ctx,
-                               Executor shared) {
-        return Executors.simpleBind(s, ctx, toJava(gradReq), strings(names), longArrays(shapes), nullableStrings(typeNames), nullableStrings(types),
-                groups(group2ctx), groupContexts(group2ctx), shared);
+    /**
+     * Shapes and dtypes as parallel name/value lists (dtypes may be null); group2ctx and shared as
+     * {@link #bind}; shared_arg_names a list or null, shared_buffer {names, arrays} or null.
+     * Returns {executor, buffer names, buffer arrays} (the buffer as updated, null when not given).
+     */
+    public Object[] simpleBind(Symbol s, Context ctx, Value gradReq, Value names, Value shapes, Value typeNames, Value types, Value group2ctx,
+                               Value sharedArgNames, Executor shared, Value sharedBuffer) {
+        Map<String, NDArray> buffer = sharedBuffer == null || sharedBuffer.isNull() ? null : namedArrays(sharedBuffer);
+        Executor e = Executors.simpleBind(s, ctx, toJava(gradReq), strings(names), longArrays(shapes), nullableStrings(typeNames), nullableStrings(types),
+                groups(group2ctx), groupContexts(group2ctx), nullableStrings(sharedArgNames), shared, buffer);
+        if (buffer == null) return new Object[] {e, null, null};
+        return new Object[] {e, buffer.keySet().toArray(String[]::new), buffer.values().toArray(NDArray[]::new)};
     }
 
     private static String[] groups(Value group2ctx) { return group2ctx == null || group2ctx.isNull() ? null : strings(group2ctx.getArrayElement(0)); }

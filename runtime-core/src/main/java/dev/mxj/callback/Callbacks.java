@@ -20,8 +20,18 @@ public final class Callbacks {
 
     private Callbacks() {}
 
-    /** Python's {@code '%f'}: six decimals, whatever the default locale. */
-    static String f(double v) { return String.format(Locale.ROOT, "%f", v); }
+    /** Python's {@code '%f' % v}: six decimals, whatever the default locale; {@code nan}, {@code inf}, {@code -inf} as Python prints them. */
+    public static String f(double v) { return fixed(v, 6); }
+
+    /**
+     * Python's {@code '%.<decimals>f' % v}, which every MXNet log line uses: Java's {@code %f} would
+     * print {@code NaN} and {@code Infinity} where Python prints {@code nan} and {@code inf}.
+     */
+    public static String fixed(double v, int decimals) {
+        if (Double.isNaN(v)) return "nan";
+        if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
+        return String.format(Locale.ROOT, "%." + decimals + "f", v);
+    }
 
     /**
      * {@code mx.callback.do_checkpoint(prefix, period)}: after every {@code period} epochs, save

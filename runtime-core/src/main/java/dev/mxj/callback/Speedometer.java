@@ -52,13 +52,13 @@ public final class Speedometer implements BatchEndCallback {
             var nv = param.evalMetric().getNameValue();
             if (autoReset) {
                 param.evalMetric().resetLocal();
-                msg.append(String.format(Locale.ROOT, "Epoch[%d] Batch [%d-%d]\tSpeed: %.2f samples/sec", param.epoch(), count - frequent, count, speed));
+                msg.append(String.format(Locale.ROOT, "Epoch[%d] Batch [%d-%d]\tSpeed: %s samples/sec", param.epoch(), count - frequent, count, Callbacks.fixed(speed, 2)));
             } else {
-                msg.append(String.format(Locale.ROOT, "Epoch[%d] Batch [0-%d]\tSpeed: %.2f samples/sec", param.epoch(), count, speed));
+                msg.append(String.format(Locale.ROOT, "Epoch[%d] Batch [0-%d]\tSpeed: %s samples/sec", param.epoch(), count, Callbacks.fixed(speed, 2)));
             }
             for (Map.Entry<String, Double> e : nv) msg.append('\t').append(e.getKey()).append('=').append(Callbacks.f(e.getValue()));
         } else {
-            msg.append(String.format(Locale.ROOT, "Iter[%d] Batch [%d]\tSpeed: %.2f samples/sec", param.epoch(), count, speed));
+            msg.append(String.format(Locale.ROOT, "Iter[%d] Batch [%d]\tSpeed: %s samples/sec", param.epoch(), count, Callbacks.fixed(speed, 2)));
         }
         sink.accept(msg.toString());
         tic = clock.getAsLong();

@@ -146,21 +146,42 @@ public final class Executor implements AutoCloseable {
     }
 
     /**
-     * {@code symbol.simple_bind(ctx, grad_req, type_dict, shared_exec, **shapes)}: the executor
-     * allocates every argument, gradient and auxiliary array (zeros) from the given shapes and
-     * what inference derives from them. Types default to float32 unless a variable declares
-     * {@code __dtype__}. With {@code sharedExec}, arrays of arguments with the same name, shape
-     * and dtype are shared with it (the parameters of a bucketing group), and so is its memory pool.
+     * {@code symbol.simple_bind(ctx, grad_req, type_dict, shared_exec=..., **shapes)} without
+     * {@code shared_arg_names}/{@code shared_buffer}: every array is new; {@code sharedExec} only
+     * lends its memory pool for the internal buffers (MXNet's behaviour when no shared buffer is given).
      */
     public static Executor simpleBind(Symbol symbol, Context ctx, Object gradReq, Map<String, DType> typeDict, Executor sharedExec,
                                       Map<String, Shape> shapes) {
-        return simpleBind(symbol, ctx, gradReq, typeDict, sharedExec, shapes, Options.DEFAULT);
+        return simpleBind(symbol, ctx, gradReq, typeDict, null, sharedExec, null, shapes, Options.DEFAULT);
     }
 
     public static Executor simpleBind(Symbol symbol, Context ctx, Object gradReq, Map<String, DType> typeDict, Executor sharedExec,
                                       Map<String, Shape> shapes, Options options) {
+        return simpleBind(symbol, ctx, gradReq, typeDict, null, sharedExec, null, shapes, options);
+    }
+
+    /**
+     * {@code symbol.simple_bind(ctx, grad_req, type_dict, group2ctx, shared_arg_names, shared_exec,
+     * shared_buffer, **shapes)}: the executor allocates every argument, gradient and auxiliary
+     * array (zeros) from the given shapes and what inference derives from them.
+     * <p>Types: those of {@code typeDict} and of variables declaring {@code __dtype__}, then what
+     * type inference derives from them (a FullyConnected weight after a float64 input is float64);
+     * only arguments still undecided default to float32.
+     * <p>Sharing, as MXNet's {@code GraphExecutor::InitArguments}, only when {@code sharedBuffer} is
+     * given (Module always gives one): arguments named in {@code sharedArgNames} (the parameters)
+     * take {@code sharedExec}'s arrays and gradients, which must have the same shape and dtype, and
+     * so must its auxiliary states, which are shared too; every other argument and gradient
+     * ({@code "grad of " + name}) is a view on the buffer's array of that name when it is large
+     * enough, else a new array that replaces (or adds) the buffer's entry. Names in
+     * {@code sharedArgNames} that are not arguments are ignored. The memory pool of
+     * {@code sharedExec} is shared in every case. Arrays this call puts in the buffer are handles of
+     * their own: the buffer's owner closes them (or the garbage collector does).
+     */
+    public static Executor simpleBind(Symbol symbol, Context ctx, Object gradReq, Map<String, DType> typeDict, java.util.Collection<String> sharedArgNames,
+                                      Executor sharedExec, Map<String, NDArray> sharedBuffer, Map<String, Shape> shapes, Options options) {
         List<String> argNames = symbol.listArguments(), auxNames = symbol.listAuxiliaryStates();
         checkUnique(argNames, auxNames);
+        if (shapes == null) shapes = Map.of();
         Symbol.Inferred<Shape> s;
         try {
             s = symbol.inferShapePartial(shapes);
@@ -174,34 +195,37 @@ public final class Executor implements AutoCloseable {
             throw new ExecutorException("simple_bind error. Arguments:\n" + describe(shapes) + "\ncannot infer the shapes of " + missing
                     + "; give them as keyword arguments");
         }
-        Map<String, DType> types = new HashMap<>();
-        Map<String, Map<String, String>> attrs = symbol.attrDict();
-        for (String n : argNames) if (attrs.getOrDefault(n, Map.of()).get("__dtype__") == null) types.put(n, DType.FLOAT32);
-        if (typeDict != null) types.putAll(typeDict);
-        Symbol.Inferred<DType> t;
-        try {
-            t = symbol.inferTypePartial(types);
-        } catch (RuntimeException e) {
-            throw new ExecutorException("simple_bind error (type inference): " + e.getMessage(), e);
-        }
+        Symbol.Inferred<DType> t = inferTypes(symbol, typeDict == null ? Map.of() : typeDict);
         GradReq[] reqs = gradReqs(argNames, gradReq);
         List<NDArray> owned = new ArrayList<>();
         NDArray[] a = new NDArray[argNames.size()], g = new NDArray[argNames.size()], x = new NDArray[auxNames.size()];
-        Map<String, NDArray> sharedArgs = sharedExec == null ? Map.of() : sharedExec.argDict();
-        Map<String, NDArray> sharedGrads = sharedExec == null ? Map.of() : sharedExec.gradDict();
-        Map<String, NDArray> sharedAux = sharedExec == null ? Map.of() : sharedExec.auxDict();
+        Set<String> sharedNames = sharedBuffer == null || sharedArgNames == null ? Set.of() : new HashSet<>(sharedArgNames);
+        Executor shared = sharedBuffer == null ? null : sharedExec;
         Map<String, Context> where = Placement.variables(symbol, ctx, options.group2ctx());
         try {
             for (int i = 0; i < a.length; i++) {
                 String n = argNames.get(i);
                 Shape sh = s.arguments().get(i);
-                DType dt = dtypeOr(t.arguments().get(i));
-                a[i] = sharedOrNew(sharedArgs.get(n), sh, dt, where.get(n), owned);
-                if (reqs[i] != GradReq.NULL) g[i] = sharedOrNew(sharedGrads.get(n), sh, dt, where.get(n), owned);
+                DType dt = t.arguments().get(i);
+                Context c = where.get(n);
+                if (sharedNames.contains(n) && shared != null) {
+                    a[i] = fromShared(shared.argDict(), n, "argument", sh, dt);
+                    NDArray sg = reqs[i] == GradReq.NULL ? null : shared.gradDict().get(n);
+                    if (sg != null) requireSame(sg, n, "gradient", sh, dt);
+                    if (reqs[i] != GradReq.NULL) g[i] = sg != null ? sg : fresh(sh, dt, c, owned);
+                } else if (sharedNames.contains(n) || sharedBuffer == null) {
+                    a[i] = fresh(sh, dt, c, owned);
+                    if (reqs[i] != GradReq.NULL) g[i] = fresh(sh, dt, c, owned);
+                } else {
+                    a[i] = reshapeOrCreate(sharedBuffer, n, sh, dt, c, owned);
+                    if (reqs[i] != GradReq.NULL) g[i] = reshapeOrCreate(sharedBuffer, "grad of " + n, sh, dt, c, owned);
+                }
             }
             for (int i = 0; i < x.length; i++) {
                 String n = auxNames.get(i);
-                x[i] = sharedOrNew(sharedAux.get(n), s.auxiliaryStates().get(i), dtypeOr(t.auxiliaryStates().get(i)), where.get(n), owned);
+                Shape sh = s.auxiliaryStates().get(i);
+                DType dt = t.auxiliaryStates().get(i);
+                x[i] = shared != null ? fromShared(shared.auxDict(), n, "auxiliary state", sh, dt) : fresh(sh, dt, where.get(n), owned);
             }
             return new Executor(symbol, ctx, a, g, reqs, x, sharedExec, options, owned);
         } catch (RuntimeException e) {
@@ -210,12 +234,79 @@ public final class Executor implements AutoCloseable {
         }
     }
 
-    private static DType dtypeOr(DType t) { return t == null ? DType.FLOAT32 : t; }
+    /**
+     * Types from those given (and {@code __dtype__} attributes) by inference; arguments still
+     * unknown then default to float32 and inference runs again, so that what they determine
+     * (auxiliary states, outputs) follows; anything still unknown is float32.
+     */
+    private static Symbol.Inferred<DType> inferTypes(Symbol symbol, Map<String, DType> given) {
+        try {
+            Symbol.Inferred<DType> t = symbol.inferTypePartial(given);
+            List<String> argNames = symbol.listArguments();
+            Map<String, DType> types = new HashMap<>(given);
+            boolean defaulted = false;
+            for (int i = 0; i < argNames.size(); i++) {
+                if (t.arguments().get(i) == null) {
+                    types.put(argNames.get(i), DType.FLOAT32);
+                    defaulted = true;
+                }
+            }
+            if (defaulted) t = symbol.inferTypePartial(types);
+            return new Symbol.Inferred<>(orFloat32(t.arguments()), orFloat32(t.outputs()), orFloat32(t.auxiliaryStates()));
+        } catch (dev.mxj.symbol.SymbolException e) {
+            throw new ExecutorException("simple_bind error (type inference): " + e.getMessage(), e);
+        }
+    }
 
-    private static NDArray sharedOrNew(NDArray shared, Shape sh, DType dt, Context ctx, List<NDArray> owned) {
-        if (shared != null && shared.shape().equals(sh) && shared.dtype() == dt && shared.context().equals(ctx)) return shared;
+    private static List<DType> orFloat32(List<DType> l) {
+        List<DType> r = new ArrayList<>(l.size());
+        for (DType d : l) r.add(d == null ? DType.FLOAT32 : d);
+        return r;
+    }
+
+    private static NDArray fresh(Shape sh, DType dt, Context ctx, List<NDArray> owned) {
         NDArray a = NDScope.detach(NDArray.zeros(sh, dt, ctx));
         owned.add(a);
+        return a;
+    }
+
+    /** A parameter or auxiliary state of the shared executor, which must have the inferred shape and dtype. */
+    private static NDArray fromShared(Map<String, NDArray> dict, String name, String what, Shape sh, DType dt) {
+        NDArray a = dict.get(name);
+        if (a == null) {
+            throw new ExecutorException("simple_bind: shared " + what + " " + name + " is not in shared_exec (it has " + dict.keySet() + ")");
+        }
+        requireSame(a, name, what, sh, dt);
+        return a;
+    }
+
+    private static void requireSame(NDArray a, String name, String what, Shape sh, DType dt) {
+        if (!a.shape().equals(sh)) {
+            throw new ExecutorException("simple_bind: shared " + what + " " + name + " has shape " + sh + " here but " + a.shape()
+                    + " in shared_exec; shared parameters must have the same shape");
+        }
+        if (a.dtype() != dt) {
+            throw new ExecutorException("simple_bind: shared " + what + " " + name + " has dtype " + dt + " here but " + a.dtype()
+                    + " in shared_exec; shared parameters must have the same dtype");
+        }
+    }
+
+    /**
+     * MXNet's {@code ReshapeOrCreate}: a view on {@code buffer[name]} when it holds enough
+     * elements (its dtype must match), else a new zero array that takes the buffer's entry.
+     */
+    private static NDArray reshapeOrCreate(Map<String, NDArray> buffer, String name, Shape sh, DType dt, Context ctx, List<NDArray> owned) {
+        NDArray b = buffer.get(name);
+        if (b != null && b.size() >= sh.size() && b.context().equals(ctx)) {
+            if (b.dtype() != dt) {
+                throw new ExecutorException("simple_bind: shared_buffer's " + name + " has dtype " + b.dtype() + " but the executor needs " + dt);
+            }
+            NDArray v = NDScope.detach(b.viewAs(sh, dt));
+            owned.add(v);
+            return v;
+        }
+        NDArray a = fresh(sh, dt, ctx, owned);
+        buffer.put(name, NDScope.detach(a.viewAs(sh, dt)));
         return a;
     }
 
@@ -443,10 +534,39 @@ public final class Executor implements AutoCloseable {
 
     public void backward() { backward(null); }
 
-    /** {@code set_monitor_callback(callback, monitor_all)}: called after each operation is pushed with its outputs (and inputs when monitorAll). */
+    /**
+     * {@code set_monitor_callback(callback, monitor_all)}: called after each operation is pushed with
+     * its outputs (and inputs when monitorAll), under the names MXNet's executor gives them.
+     */
     public void setMonitorCallback(MonitorCallback callback, boolean monitorAll) {
-        this.monitor = callback;
+        if (callback == null) {
+            this.monitor = null;
+        } else {
+            Map<String, String> names = mxnetMonitorNames();
+            this.monitor = (name, arr) -> callback.call(names.getOrDefault(name, name), arr);
+        }
         this.monitorAll = monitorAll;
+    }
+
+    /**
+     * The plan reports values as {@code node name + "_" + output (or input) name}; forward nodes
+     * already carry MXNet's names, the nodes the gradient pass made do not. MXNet names a gradient
+     * node after its forward node ({@code fc1_backward}; an aggregation of several gradients
+     * {@code sum_grad}), and since its backward operators declare no output or input names, their
+     * values are {@code output} / {@code output0..n} and {@code input0..n}: {@code fc1_backward_output1}
+     * is fc1's weight gradient, as MXNet 1.9's monitor prints it.
+     */
+    private Map<String, String> mxnetMonitorNames() {
+        Map<String, String> m = new HashMap<>();
+        for (Node n : graph.nodes()) {
+            Node fwd = n.isVariable() ? null : GradientPass.forwardNodeOf(n);
+            if (fwd == null) continue;
+            String node = n.name().startsWith(fwd.name() + "_sum_") ? "sum_grad" : fwd.name() + "_backward";
+            List<String> ins = n.op().inputNames(n.attrs()), outs = n.op().outputNames(n.attrs());
+            for (int k = 0; k < ins.size(); k++) m.put(n.name() + "_" + ins.get(k), node + "_input" + k);
+            for (int j = 0; j < outs.size(); j++) m.put(n.name() + "_" + outs.get(j), node + "_output" + (outs.size() == 1 ? "" : Integer.toString(j)));
+        }
+        return m;
     }
 
     // ------------------------------------------------------------------ arrays

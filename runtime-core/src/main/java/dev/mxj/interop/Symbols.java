@@ -1,6 +1,5 @@
 package dev.mxj.interop;
 
-import dev.mxj.op.DType;
 import dev.mxj.op.Shape;
 import dev.mxj.symbol.Symbol;
 
@@ -19,21 +18,6 @@ public final class Symbols {
         Map<String, Symbol> kw = new LinkedHashMap<>();
         for (int i = 0; i < kwNames.length; i++) kw.put(kwNames[i], kwSyms.get(i));
         return Symbol.create(op, name, params, args, kw);
-    }
-
-    /**
-     * {@code type_dict} for simple_bind completed by partial type inference, so that arguments the
-     * given types determine (a FullyConnected's weight after a float64 input) get the inferred type
-     * rather than float32; arguments still unknown are left out. Null stays null.
-     */
-    public static Map<String, DType> completeTypes(Symbol s, Map<String, DType> given) {
-        if (given == null || given.isEmpty()) return given;
-        Symbol.Inferred<DType> t = s.inferTypePartial(given);
-        Map<String, DType> m = new LinkedHashMap<>();
-        List<String> args = s.listArguments();
-        for (int i = 0; i < args.size(); i++) if (t.arguments().get(i) != null) m.put(args.get(i), t.arguments().get(i));
-        m.putAll(given);
-        return m;
     }
 
     /** A name → shape map from parallel arrays; null when {@code names} is null (no shapes given). */

@@ -117,12 +117,23 @@ public final class FeedForward {
 
     /** {@code predict(X, num_batch)}: the first output over the iterator, padding removed, batches concatenated. */
     public NDArray predict(DataIter x, Integer numBatch) {
+        List<NDArray> outs = predictOutputs(x, numBatch);
+        return outs.isEmpty() ? null : outs.get(0);
+    }
+
+    /** {@code predict(X, num_batch)} of a symbol with several outputs: each output over the iterator, as {@link #predict}. */
+    public List<NDArray> predictOutputs(DataIter x, Integer numBatch) {
         try (Module m = inference(x)) {
             m.setLogger(s -> {});
-            List<NDArray> outs = m.predict(x, numBatch, true);
-            return outs.isEmpty() ? null : outs.get(0);
+            return m.predict(x, numBatch, true);
         }
     }
+
+    public Context context() { return ctx; }
+
+    public int numEpoch() { return numEpoch; }
+
+    public int beginEpoch() { return beginEpoch; }
 
     /** {@code score(X, eval_metric, num_batch)}: the metric's value over the iterator. */
     public double score(DataIter x, Object evalMetric, Integer numBatch) {

@@ -2,6 +2,7 @@ package dev.mxj.module;
 
 import dev.mxj.MxjException;
 import dev.mxj.callback.BatchEndCallback;
+import dev.mxj.callback.Callbacks;
 import dev.mxj.callback.BatchEndParam;
 import dev.mxj.callback.EpochEndCallback;
 import dev.mxj.initializer.Initializer;
@@ -210,15 +211,15 @@ public abstract class BaseModule implements AutoCloseable {
                 }
                 nbatch++;
             }
-            for (Map.Entry<String, Double> nv : nameValues) logger.accept(String.format(Locale.ROOT, "Epoch[%d] Train-%s=%f", epoch, nv.getKey(), nv.getValue()));
-            logger.accept(String.format(Locale.ROOT, "Epoch[%d] Time cost=%.3f", epoch, (System.nanoTime() - tic) / 1e9));
+            for (Map.Entry<String, Double> nv : nameValues) logger.accept(String.format(Locale.ROOT, "Epoch[%d] Train-%s=%s", epoch, nv.getKey(), Callbacks.f(nv.getValue())));
+            logger.accept(String.format(Locale.ROOT, "Epoch[%d] Time cost=%s", epoch, Callbacks.fixed((System.nanoTime() - tic) / 1e9, 3)));
             Params p = getParams();
             setParams(p.argParams(), p.auxParams());
             for (EpochEndCallback cb : a.epochEndCallback) cb.call(epoch, symbol(), p.argParams(), p.auxParams());
             if (a.evalData != null) {
                 List<Map.Entry<String, Double>> res = score(a.evalData, validation, null, a.evalBatchEndCallback, a.evalEndCallback, true, epoch);
                 for (Map.Entry<String, Double> nv : res) {
-                    logger.accept(String.format(Locale.ROOT, "Epoch[%d] Validation-%s=%f", epoch, nv.getKey(), nv.getValue()));
+                    logger.accept(String.format(Locale.ROOT, "Epoch[%d] Validation-%s=%s", epoch, nv.getKey(), Callbacks.f(nv.getValue())));
                 }
             }
             trainData.reset();

@@ -21,7 +21,9 @@ import java.util.function.Function;
  * (e.g. a sequence length), created on first use by {@code symGen}. Every bucket's module is
  * bound with the default bucket's module as shared module, so parameters, gradients and the
  * executor's memory pool are shared: bind the default bucket with the largest shapes and other
- * buckets cost no new memory. The optimizer is shared too ({@code borrow_optimizer}).
+ * buckets cost no new memory (their data arrays are views on the default bucket's). A bucket
+ * whose parameters differ in shape or dtype from the default bucket's, or that has parameters the
+ * default lacks, fails to bind, as in MXNet. The optimizer is shared too ({@code borrow_optimizer}).
  */
 public class BucketingModule extends BaseModule {
     /** What {@code sym_gen(bucket_key)} returns. */
@@ -115,7 +117,13 @@ public class BucketingModule extends BaseModule {
         if (m == null) {
             m = newModule(key);
             Module dflt = buckets.get(defaultBucketKey);
-            m.bind(dataShapes, labelShapes, dflt.forTraining, dflt.inputsNeedGrad, false, dflt, gradReq);
+            try {
+                m.bind(dataShapes, labelShapes, dflt.forTraining, dflt.inputsNeedGrad, false, dflt, gradReq);
+            } catch (dev.mxj.executor.ExecutorException e) {
+                m.close();
+                throw new MxjException("BucketingModule: bucket " + key + " cannot share the parameters of the default bucket " + defaultBucketKey
+                        + " (every bucket's parameters must match the default bucket's): " + e.getMessage(), e);
+            }
             buckets.put(key, m);
         }
         curr = m;

@@ -51,6 +51,13 @@ public class Module extends BaseModule {
     private Updater updater;
     private Path preloadOptStates;
     private boolean ownsParams;
+    /**
+     * MXNet's {@code shared_data_arrays}: the non-parameter arrays (data, labels, their gradients)
+     * by name, which the executors of modules bound against this one (buckets) lay their own
+     * onto; created by the module that does not share, which closes its entries.
+     */
+    private Map<String, NDArray> sharedBuffer;
+    private boolean ownsBuffer;
 
     /** {@code Module(symbol, data_names=('data',), label_names=('softmax_label',), context=cpu())}. */
     public Module(Symbol symbol) { this(symbol, List.of("data"), List.of("softmax_label"), Context.cpu(), List.of()); }
@@ -223,7 +230,13 @@ public class Module extends BaseModule {
         }
         Module shared = (Module) sharedModule;
         if (shared != null && !shared.binded) throw new MxjException("shared_module must be bound first");
-        exec = defaultExec = Executor.simpleBind(symbol, ctx, reqs, types, shared == null ? null : shared.defaultExec, shapes);
+        ownsBuffer = shared == null;
+        sharedBuffer = ownsBuffer ? new LinkedHashMap<>() : shared.sharedBuffer;
+        Map<String, NDArray> before = new HashMap<>(sharedBuffer);
+        exec = defaultExec = Executor.simpleBind(symbol, ctx, reqs, types, paramNames, shared == null ? null : shared.defaultExec, sharedBuffer,
+                shapes, Executor.Options.DEFAULT);
+        // entries the new executor replaced with larger arrays are no longer anyone's
+        for (var e : before.entrySet()) if (sharedBuffer.get(e.getKey()) != e.getValue()) e.getValue().close();
         binded = true;
         if (shared != null) {
             paramsInitialized = true;
@@ -259,6 +272,9 @@ public class Module extends BaseModule {
         if (exec != defaultExec && exec != null) exec.close();
         if (defaultExec != null) defaultExec.close();
         exec = defaultExec = null;
+        if (ownsBuffer && sharedBuffer != null) for (NDArray a : sharedBuffer.values()) a.close();
+        sharedBuffer = null;
+        ownsBuffer = false;
     }
 
     /**

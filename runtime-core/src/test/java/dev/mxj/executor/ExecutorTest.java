@@ -234,14 +234,80 @@ class ExecutorTest {
     }
 
     @Test
-    void sharedExecutorSharesParametersAndPool() {
+    void sharedExecutorWithoutBufferSharesOnlyThePool() {
         try (Executor a = mlp().simpleBind(Context.cpu(), "write", Map.of("data", Shape.of(8, 3)));
              Executor b = Executor.simpleBind(mlp(), Context.cpu(), "write", null, a, Map.of("data", Shape.of(4, 3)))) {
-            assertSame(a.argDict().get("fc2_weight"), b.argDict().get("fc2_weight"));
-            assertSame(a.gradDict().get("fc2_weight"), b.gradDict().get("fc2_weight"));
-            assertNotSame(a.argDict().get("data"), b.argDict().get("data"));
-            assertEquals(a.memoryStats().plannedBytes() > 0, true);
-            assertTrue(a.pool.bytes() == a.memoryStats().plannedBytes(), "the smaller bucket fits in the larger one's blocks");
+            assertNotSame(a.argDict().get("fc2_weight"), b.argDict().get("fc2_weight"), "MXNet shares arguments only through shared_buffer");
+            assertFalse(a.argDict().get("data").sharesMemoryWith(b.argDict().get("data")));
+            assertTrue(a.memoryStats().plannedBytes() > 0);
+            assertEquals(a.memoryStats().plannedBytes(), a.pool.bytes(), "the smaller executor fits in the larger one's blocks");
+        }
+    }
+
+    @Test
+    void sharedArgNamesAndSharedBuffer() {
+        List<String> params = List.of("fc1_weight", "fc1_bias", "fc2_weight", "fc2_bias");
+        Map<String, NDArray> buffer = new HashMap<>();
+        try (Executor a = Executor.simpleBind(mlp(), Context.cpu(), "write", null, params, null, buffer, Map.of("data", Shape.of(8, 3)),
+                Executor.Options.DEFAULT)) {
+            assertEquals(java.util.Set.of("data", "grad of data", "softmax_label", "grad of softmax_label"), buffer.keySet());
+            NDArray data8 = buffer.get("data");
+            assertTrue(data8.sharesMemoryWith(a.argDict().get("data")));
+            try (Executor b = Executor.simpleBind(mlp(), Context.cpu(), "write", null, List.of("fc2_weight", "nosuch"), a, buffer,
+                    Map.of("data", Shape.of(4, 3)), Executor.Options.DEFAULT)) {
+                assertSame(a.argDict().get("fc2_weight"), b.argDict().get("fc2_weight"), "named: shared");
+                assertSame(a.gradDict().get("fc2_weight"), b.gradDict().get("fc2_weight"));
+                assertNotSame(a.argDict().get("fc1_weight"), b.argDict().get("fc1_weight"), "not named: its own");
+                assertEquals(Shape.of(4, 3), b.argDict().get("data").shape());
+                assertTrue(b.argDict().get("data").sharesMemoryWith(a.argDict().get("data")), "smaller: a view on the buffer's array");
+                assertSame(data8, buffer.get("data"), "a view does not replace the entry");
+                assertTrue(buffer.containsKey("fc1_weight"), "an unshared parameter goes to the buffer as any other argument");
+                // larger than the buffer's array: a new one, which takes the buffer's place
+                try (Executor c = Executor.simpleBind(mlp(), Context.cpu(), "write", null, params, a, buffer, Map.of("data", Shape.of(16, 3)),
+                        Executor.Options.DEFAULT)) {
+                    assertNotSame(data8, buffer.get("data"));
+                    assertEquals(Shape.of(16, 3), buffer.get("data").shape());
+                    assertTrue(c.argDict().get("data").sharesMemoryWith(buffer.get("data")));
+                    c.argDict().get("data").set(new float[48]);
+                    c.forward(false);
+                }
+                // every executor still works after the entry was replaced
+                b.forward(false);
+                b.outputs().get(0).waitToRead();
+            }
+            // parameters whose shapes differ from shared_exec's fail, naming both shapes
+            Symbol wide = Symbol.create("SoftmaxOutput", "softmax", Map.of(), Symbol.create("FullyConnected", "fc2", Map.of("num_hidden", 3),
+                    Symbol.create("FullyConnected", "fc1", Map.of("num_hidden", 4), Symbol.var("data"))));
+            ExecutorException e = assertThrows(ExecutorException.class, () -> Executor.simpleBind(wide, Context.cpu(), "write", null, params, a,
+                    buffer, Map.of("data", Shape.of(8, 3)), Executor.Options.DEFAULT));
+            assertTrue(e.getMessage().contains("fc2_weight has shape (3, 4) here but (2, 4) in shared_exec"), e.getMessage());
+            Symbol extra = Symbol.create("FullyConnected", "fc3", Map.of("num_hidden", 2), mlp());
+            e = assertThrows(ExecutorException.class, () -> Executor.simpleBind(extra, Context.cpu(), "write", null, List.of("fc3_weight"), a,
+                    buffer, Map.of("data", Shape.of(8, 3)), Executor.Options.DEFAULT));
+            assertTrue(e.getMessage().contains("fc3_weight is not in shared_exec"), e.getMessage());
+        } finally {
+            for (NDArray x : buffer.values()) x.close();
+        }
+    }
+
+    @Test
+    void simpleBindInfersUnlistedTypesFromListedOnes() {
+        Symbol fc = Symbol.create("FullyConnected", "f", Map.of("num_hidden", 2), Symbol.var("x"));
+        Symbol net = Symbol.create("BatchNorm", "bn", Map.of(), fc);
+        try (Executor ex = Executor.simpleBind(net, Context.cpu(), "write", Map.of("x", dev.mxj.op.DType.FLOAT64), null, Map.of("x", Shape.of(3, 4)))) {
+            assertEquals(dev.mxj.op.DType.FLOAT64, ex.argDict().get("f_weight").dtype());
+            assertEquals(dev.mxj.op.DType.FLOAT64, ex.auxDict().get("bn_moving_mean").dtype());
+            ex.argDict().get("x").set(new double[12]);
+            ex.forward(true);
+            ex.backward(List.of(NDArray.ones(Shape.of(3, 2), dev.mxj.op.DType.FLOAT64, Context.cpu())));
+            assertEquals(dev.mxj.op.DType.FLOAT64, ex.gradDict().get("f_weight").dtype());
+        }
+        // a variable nothing types stays float32; one given type decides what it reaches
+        Symbol two = Symbol.create("Cast", "c", Map.of("dtype", "float16"), Symbol.var("a")).add(Symbol.var("b"));
+        try (Executor ex = Executor.simpleBind(two, Context.cpu(), "null", Map.of("b", dev.mxj.op.DType.FLOAT16), null,
+                Map.of("a", Shape.of(2), "b", Shape.of(2)))) {
+            assertEquals(dev.mxj.op.DType.FLOAT32, ex.argDict().get("a").dtype());
+            assertEquals(dev.mxj.op.DType.FLOAT16, ex.outputs().get(0).dtype());
         }
     }
 
@@ -287,6 +353,15 @@ class ExecutorTest {
             ex.setMonitorCallback((n, arr) -> names.add(n), true);
             ex.forward(false);
             assertTrue(names.contains("fc1_weight") && names.contains("fc2_data"), names.toString());
+            // backward nodes as MXNet 1.9's executor names them: after the forward node, outputs numbered
+            ex.setMonitorCallback(null, false);
+            ex.forward(true);
+            names.clear();
+            ex.setMonitorCallback((n, arr) -> names.add(n + " " + arr.shape()), false);
+            ex.backward();
+            assertTrue(names.containsAll(List.of("fc2_backward_output0 (2, 4)", "fc2_backward_output1 (2, 4)", "fc2_backward_output2 (2,)",
+                    "relu1_backward_output (2, 4)", "fc1_backward_output1 (4, 3)")), names.toString());
+            assertTrue(names.stream().noneMatch(n -> n.contains("__backward_") || n.contains("_grad ")), names.toString());
         }
     }
 

@@ -83,18 +83,26 @@ class GuestAdaptersTest {
     void simpleBindCompletesTypeDictAndPlacesGroups() {
         Symbol fc = Symbol.create("FullyConnected", "f", Map.of("num_hidden", 2), Symbol.var("x"));
         var ex = Executors.simpleBind(fc, Context.cpu(), "write", new String[] {"x"}, new long[][] {{1, 3}}, new String[] {"x"},
-                new String[] {"float64"}, null, null, null);
+                new String[] {"float64"}, null, null, null, null, null);
         assertEquals(DType.FLOAT64, ex.argDict().get("f_weight").dtype(), "inferred from x, not defaulted to float32");
-        assertEquals(Map.of("x", DType.FLOAT16, "f_weight", DType.FLOAT16, "f_bias", DType.FLOAT16),
-                Symbols.completeTypes(fc, Map.of("x", DType.FLOAT16)));
-        assertNull(Symbols.completeTypes(fc, null));
         ex.close();
+        Map<String, dev.mxj.ndarray.NDArray> buffer = new java.util.LinkedHashMap<>();
+        var first = Executors.simpleBind(fc, Context.cpu(), "write", new String[] {"x"}, new long[][] {{4, 3}}, null, null, null, null,
+                new String[] {"f_weight", "f_bias"}, null, buffer);
+        var second = Executors.simpleBind(fc, Context.cpu(), "write", new String[] {"x"}, new long[][] {{2, 3}}, null, null, null, null,
+                new String[] {"f_weight", "f_bias"}, first, buffer);
+        assertEquals(java.util.Set.of("x", "grad of x"), buffer.keySet(), "the buffer gets the non-parameter arrays");
+        assertSame(first.argDict().get("f_weight"), second.argDict().get("f_weight"));
+        assertTrue(second.argDict().get("x").sharesMemoryWith(buffer.get("x")));
+        second.close();
+        first.close();
+        for (var a : buffer.values()) a.close();
         Symbol out;
         try (var s = dev.mxj.symbol.AttrScope.of(Map.of("ctx_group", "dev2"))) {
             out = Symbol.create("exp", "out", Map.of(), Symbol.var("a"));
         }
         var placed = Executors.simpleBind(out, Context.cpu(0), "null", new String[] {"a"}, new long[][] {{2}}, null, null,
-                new String[] {"dev2"}, new Context[] {Context.cpu(1)}, null);
+                new String[] {"dev2"}, new Context[] {Context.cpu(1)}, null, null, null);
         assertEquals(Context.cpu(1), placed.forward(false).get(0).context());
         placed.close();
     }

@@ -75,6 +75,30 @@ class ModuleFamilyTest {
             double acc = m.score(new Buckets(new int[] {5, 7, 10, 10, 5}), "acc").get(0).getValue();
             assertTrue(acc > 0.85, "accuracy " + acc);
             assertEquals(Shape.of(3, 4), m.getParams().argParams().get("fc_weight").shape());
+            assertTrue(b5.executor().argDict().get("data").sharesMemoryWith(b10.executor().argDict().get("data")),
+                    "a smaller bucket's data array lies in the default bucket's (shared_buffer)");
+        }
+    }
+
+    /** A bucket whose FullyConnected sees another number of features than the default bucket's: its weight cannot be shared. */
+    static BucketingModule.SymGen flatSymGen(Object key) {
+        Symbol flat = Symbol.create("Flatten", "flat", Map.of(), Symbol.var("data"));
+        Symbol fc = Symbol.create("FullyConnected", "fc", Map.of("num_hidden", 3), flat);
+        return new BucketingModule.SymGen(Symbol.create("SoftmaxOutput", "softmax", Map.of(), fc), List.of("data"), List.of("softmax_label"));
+    }
+
+    @Test
+    void bucketWithOtherParameterShapesFails() {
+        try (BucketingModule m = new BucketingModule(ModuleFamilyTest::flatSymGen, 10, Context.cpu(), List.of())) {
+            m.setLogger(s -> {});
+            m.bind(List.of(new DataDesc("data", Shape.of(16, 10, 4))), List.of(new DataDesc("softmax_label", Shape.of(16))), true, false, false, null, "write");
+            m.initParams(new Xavier(), null, null, false, false, false);
+            var e = assertThrows(dev.mxj.MxjException.class, () -> m.switchBucket(5, List.of(new DataDesc("data", Shape.of(16, 5, 4))),
+                    List.of(new DataDesc("softmax_label", Shape.of(16)))));
+            assertTrue(e.getMessage().contains("bucket 5") && e.getMessage().contains("fc_weight") && e.getMessage().contains("(3, 20)")
+                    && e.getMessage().contains("(3, 40)"), e.getMessage());
+            assertEquals(java.util.Set.of(10), m.buckets().keySet(), "the failed bucket is not kept");
+            assertEquals(10, m.bucketKey());
         }
     }
 

@@ -219,7 +219,7 @@ class ModuleTest {
         }
         // first call starts the clock; at batches 2 and 4: 2 batches * 32 samples / 1 s
         assertEquals("Epoch[1] Batch [0-2]\tSpeed: 64.00 samples/sec\taccuracy=0.500000", out.get(0));
-        assertEquals("Epoch[1] Batch [2-4]\tSpeed: 64.00 samples/sec\taccuracy=nan", out.get(1).replace("NaN", "nan"));
+        assertEquals("Epoch[1] Batch [2-4]\tSpeed: 64.00 samples/sec\taccuracy=nan", out.get(1), "Python's '%f' % nan");
         out.clear();
         new ProgressBar(4, 10, out::add).call(new dev.mxj.callback.BatchEndParam(0, 1, null, Map.of()));
         assertEquals("[==--------] 25%\r", out.get(0), "round(2.5) is 2 in Python 3");
@@ -229,6 +229,14 @@ class ModuleTest {
         Callbacks.logTrainMetric(5, false, out::add).call(new dev.mxj.callback.BatchEndParam(2, 10, a2, Map.of()));
         Callbacks.logValidationMetrics(out::add).call(new dev.mxj.callback.BatchEndParam(2, 10, a2, Map.of()));
         assertEquals(List.of("Iter[2] Batch[10] Train-accuracy=1.000000", "Epoch[2] Validation-accuracy=1.000000"), out);
+        out.clear();
+        a2.reset();
+        Callbacks.logTrainMetric(5, false, out::add).call(new dev.mxj.callback.BatchEndParam(2, 10, a2, Map.of()));
+        assertEquals(List.of("Iter[2] Batch[10] Train-accuracy=nan"), out);
+        // what Python's '%f' / '%.2f' print
+        assertEquals(List.of("nan", "inf", "-inf", "-0.500000", "3.14", "1.000"),
+                List.of(Callbacks.f(Double.NaN), Callbacks.f(Double.POSITIVE_INFINITY), Callbacks.f(Double.NEGATIVE_INFINITY), Callbacks.f(-0.5),
+                        Callbacks.fixed(3.14159, 2), Callbacks.fixed(0.9999, 3)));
     }
 
     static Map<String, float[]> floats(Map<String, NDArray> m) {
