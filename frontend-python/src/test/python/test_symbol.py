@@ -188,6 +188,10 @@ def test_infer_type():
     name = lambda t: getattr(t, '__name__', t)  # noqa: E731 (numpy type or dtype name)
     assert [name(t) for t in arg] == ['float64'] * 3 and [name(t) for t in out] == ['float64'] and aux == []
     assert [name(t) for t in mx.sym.Cast(x, dtype='int32').infer_type(x='float32')[1]] == ['int32']
+    # MXNet's partial inference knows Cast's output from its dtype alone
+    arg, out, _ = (mx.sym.Cast(x, dtype='float16') + mx.sym.var('y')).infer_type_partial()
+    assert arg[0] is None and name(arg[1]) == 'float16', arg
+    assert [name(t) for t in out] == ['float16']
 
 
 def test_fluent_methods():

@@ -48,6 +48,7 @@ public final class GraphInference {
             public boolean infer(Attrs a, Shape[] in, Shape[] out) { return a.op().shapeFn().infer(a, in, out); }
             public Shape merge(Shape a, Shape b) { return Shape.merge(a, b); }
             public boolean known(Shape s) { return ShapeRules.known(s); }
+            public boolean decidedByParameters(Attrs a) { return false; }
             public String what() { return "shape"; }
         });
     }
@@ -58,6 +59,7 @@ public final class GraphInference {
             public boolean infer(Attrs a, DType[] in, DType[] out) { return a.op().typeFn().infer(a, in, out); }
             public DType merge(DType a, DType b) { return a == null ? b : b == null || a == b ? a : null; }
             public boolean known(DType t) { return t != null; }
+            public boolean decidedByParameters(Attrs a) { return a.values().get("dtype") instanceof DType; }
             public String what() { return "type"; }
         });
     }
@@ -70,6 +72,13 @@ public final class GraphInference {
         T merge(T a, T b);
 
         boolean known(T v);
+
+        /**
+         * Whether the node's parameters alone can decide something (Cast's, one_hot's or a sampler's
+         * {@code dtype} fixes the output type before any input type is known, as in MXNet's
+         * partial type inference).
+         */
+        boolean decidedByParameters(Attrs attrs);
 
         String what();
     }
@@ -102,7 +111,17 @@ public final class GraphInference {
         for (int k = 0; k < nin; k++) in[k] = vals[g.entryId(n.inputs().get(k))];
         for (int j = 0; j < nout; j++) out[j] = vals[g.entryId(i, j)];
         // nothing to go on yet (rules may reject an empty call); an operator without inputs goes by its parameters
-        if (nin > 0 && allNull(in) && allNull(out)) return false;
+        if (nin > 0 && allNull(in) && allNull(out)) {
+            if (!rule.decidedByParameters(n.attrs())) return false;
+            try {
+                rule.infer(n.attrs(), in, out);
+            } catch (RuntimeException noConflictPossibleYet) {
+                return false; // this rule needs an input type first; the later sweeps try again
+            }
+            boolean changed = false;
+            for (int j = 0; j < nout; j++) changed |= update(vals, g.entryId(i, j), out[j], n, "output " + j, rule);
+            return changed;
+        }
         try {
             rule.infer(n.attrs(), in, out);
         } catch (OperatorException e) {

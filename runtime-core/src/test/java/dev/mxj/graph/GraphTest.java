@@ -114,6 +114,20 @@ class GraphTest {
     }
 
     @Test
+    void dtypeParameterDecidesTypeWithoutInputTypes() {
+        NodeEntry cast = nb.node("t", "Cast", Map.of("dtype", "float16"), x.output(0)).output(0);
+        NodeEntry sum = op("elemwise_add", cast, y.output(0));
+        Graph g = Graph.of(List.of(op("relu", sum)));
+        var r = GraphInference.types(g, Map.of());
+        assertEquals(DType.FLOAT16, r.get(cast), "Cast's output from its dtype");
+        assertEquals(DType.FLOAT16, r.get(y.output(0)), "and onwards to the other operand");
+        assertNull(r.get(x.output(0)), "Cast's input stays unknown");
+        assertFalse(r.complete());
+        assertNull(GraphInference.types(Graph.of(List.of(op("relu", x.output(0)))), Map.of()).get(x.output(0)),
+                "an operator without a dtype parameter decides nothing alone");
+    }
+
+    @Test
     void runnerReturnsFreshArraysEvenForGivenValues() {
         NDArray xv = arr(1, 2);
         Map<Node, NDArray[]> vals = new IdentityHashMap<>();
