@@ -6,6 +6,7 @@ import dev.mxj.op.DType;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
+import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.openblas.global.openblas;
 
 import java.lang.foreign.MemorySegment;
@@ -14,8 +15,9 @@ import java.util.Arrays;
 /**
  * Row-major GEMM on host memory: {@code C = op(A) op(B)} (or {@code C += ...}), where op(A) is
  * (m, k) and stored as (k, m) when transposed, op(B) is (k, n) and stored as (n, k) when
- * transposed, C is (m, n) contiguous. float32/float64 go to OpenBLAS's cblas_sgemm/dgemm
- * through the JavaCPP preset, on the arrays' own memory; float16, integers, or a machine where
+ * transposed, C is (m, n) contiguous. float32 goes to oneDNN's sgemm where oneDNN is in use,
+ * else (and float64) to OpenBLAS's cblas_sgemm/dgemm, through the JavaCPP presets, on the
+ * arrays' own memory; float16, integers, or a machine where
  * OpenBLAS cannot load use a blocked Java GEMM that accumulates in double.
  *
  * <p>OpenBLAS is loaded on first use. It runs single-threaded and the plugin splits large GEMMs
@@ -103,9 +105,21 @@ final class Gemm {
         javaGemm(t, ta, tb, m, n, k, a, ao, b, bo, c, co, add);
     }
 
-    /** One cblas_sgemm/dgemm call with explicit leading dimensions. */
+    /**
+     * One GEMM call with explicit leading dimensions: float32 on oneDNN's sgemm where oneDNN is
+     * in use ({@link Dnnl#available}), else cblas_sgemm/dgemm. oneDNN's JIT sgemm measured
+     * 15-35% faster than OpenBLAS 0.3.31 single-threaded on the MLP's shapes (e.g. 128x512x784
+     * with B transposed: 149 vs 129 GFLOP/s; 128x512x256: 172 vs 128).
+     */
     private static void blas(DType t, boolean ta, boolean tb, long m, long n, long k, MemorySegment a, long ao, long lda,
                              MemorySegment b, long bo, long ldb, MemorySegment c, long co, long ldc, boolean add) {
+        if (t == DType.FLOAT32 && Dnnl.available()) {
+            NativeThreads.singleThreadedOpenMp();
+            int status = dnnl.dnnl_sgemm((byte) (ta ? 'T' : 'N'), (byte) (tb ? 'T' : 'N'), m, n, k, 1f, new FloatView(a, ao), Math.max(1, lda),
+                    new FloatView(b, bo), Math.max(1, ldb), add ? 1f : 0f, new FloatView(c, co), ldc);
+            if (status != dnnl.dnnl_success) throw new IllegalStateException("oneDNN dnnl_sgemm failed with status " + status);
+            return;
+        }
         int order = openblas.CblasRowMajor;
         int tA = ta ? openblas.CblasTrans : openblas.CblasNoTrans, tB = tb ? openblas.CblasTrans : openblas.CblasNoTrans;
         if (t == DType.FLOAT32) {

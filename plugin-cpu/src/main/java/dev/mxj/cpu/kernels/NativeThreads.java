@@ -50,18 +50,22 @@ final class NativeThreads {
 
     /**
      * Make OpenMP regions started by the calling thread single-threaded (oneDNN's threading);
-     * OpenMP keeps this per thread, so every thread that calls oneDNN runs it once. A no-op
+     * OpenMP keeps this per thread, so every thread calls this before it calls oneDNN (only
+     * its first call does anything). A no-op
      * when threading is left to the libraries, or when libgomp's symbol cannot be found (then
      * oneDNN keeps its default team, which is only slower).
      */
     static void singleThreadedOpenMp() {
-        if (!MANAGED || Omp.SET_NUM_THREADS == null) return;
+        if (!MANAGED || Omp.SET_NUM_THREADS == null || OMP_SET.get()[0]) return;
+        OMP_SET.get()[0] = true;
         try {
             Omp.SET_NUM_THREADS.invokeExact(1);
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.DEBUG, "omp_set_num_threads failed: " + t);
         }
     }
+
+    private static final ThreadLocal<boolean[]> OMP_SET = ThreadLocal.withInitial(() -> new boolean[1]);
 
     /** libgomp's omp_set_num_threads, found once oneDNN (which loads libgomp) is loaded. */
     private static final class Omp {

@@ -101,27 +101,34 @@ class ThreadBudgetTest {
         return s;
     }
 
-    /** Split BLAS GEMMs (columns of C, or rows when C is taller), every transpose, write and add, against the Java GEMM. */
+    /**
+     * Split GEMMs (columns of C, or rows when C is taller), every transpose, write and add, on
+     * oneDNN's sgemm and on OpenBLAS (oneDNN off), against the Java GEMM.
+     */
     @Test
     void splitGemmMatchesJavaGemm() {
         SplittableRandom rng = new SplittableRandom(21);
         long[][] shapes = {{128, 517, 130}, {700, 61, 129}, {33, 1001, 130}};
         NativeThreads.chunksForTests = 3;
-        for (long[] mnk : shapes) {
-            long m = mnk[0], n = mnk[1], k = mnk[2];
-            assertTrue((double) m * n * k >= Gemm.SPLIT_MACS, "shape large enough to split");
-            for (int tr = 0; tr < 4; tr++) {
-                boolean ta = (tr & 1) != 0, tb = (tr & 2) != 0;
-                for (boolean add : new boolean[] {false, true}) {
-                    MemorySegment a = randomSegment(m * k + 3, rng), b = randomSegment(k * n + 5, rng), c0 = randomSegment(m * n + 2, rng);
-                    MemorySegment c1 = scratch.alloc(c0.byteSize()).hostSegment();
-                    c1.copyFrom(c0);
-                    Gemm.gemm(DType.FLOAT32, ta, tb, m, n, k, a, 3, b, 5, c0, 2, add);
-                    Gemm.javaGemm(DType.FLOAT32, ta, tb, m, n, k, a, 3, b, 5, c1, 2, add);
-                    String what = "gemm " + m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " add=" + add;
-                    CaseVerifier.assertClose(what, read(c0, m * n + 2), read(c1, m * n + 2), 1e-4, 1e-4);
+        for (String mode : new String[] {"auto", "off"}) {
+            Dnnl.withMode(mode, () -> {
+                for (long[] mnk : shapes) {
+                    long m = mnk[0], n = mnk[1], k = mnk[2];
+                    assertTrue((double) m * n * k >= Gemm.SPLIT_MACS, "shape large enough to split");
+                    for (int tr = 0; tr < 4; tr++) {
+                        boolean ta = (tr & 1) != 0, tb = (tr & 2) != 0;
+                        for (boolean add : new boolean[] {false, true}) {
+                            MemorySegment a = randomSegment(m * k + 3, rng), b = randomSegment(k * n + 5, rng), c0 = randomSegment(m * n + 2, rng);
+                            MemorySegment c1 = scratch.alloc(c0.byteSize()).hostSegment();
+                            c1.copyFrom(c0);
+                            Gemm.gemm(DType.FLOAT32, ta, tb, m, n, k, a, 3, b, 5, c0, 2, add);
+                            Gemm.javaGemm(DType.FLOAT32, ta, tb, m, n, k, a, 3, b, 5, c1, 2, add);
+                            String what = mode + " gemm " + m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " add=" + add;
+                            CaseVerifier.assertClose(what, read(c0, m * n + 2), read(c1, m * n + 2), 1e-4, 1e-4);
+                        }
+                    }
                 }
-            }
+            });
         }
     }
 
