@@ -47,8 +47,9 @@ public final class Figures {
     }
 
     private void run() throws Exception {
-        System.out.printf("mxj figures: engine %s, %d cores, OPENBLAS_CORETYPE=%s, OMP_NUM_THREADS=%s%n",
-                Engines.configuredType(), Runtime.getRuntime().availableProcessors(), System.getenv("OPENBLAS_CORETYPE"), System.getenv("OMP_NUM_THREADS"));
+        System.out.printf("mxj figures: engine %s, %d cores, OPENBLAS_CORETYPE=%s, OMP_NUM_THREADS=%s, MXJ_CPU_NATIVE_THREADS=%s, load average %s%n",
+                Engines.configuredType(), Runtime.getRuntime().availableProcessors(), System.getenv("OPENBLAS_CORETYPE"), System.getenv("OMP_NUM_THREADS"),
+                System.getenv("MXJ_CPU_NATIVE_THREADS"), loadAverage());
         if (trainingOnly) {
             Map<String, Double> torch = torchFigures();
             mlpStep(torch);
@@ -74,6 +75,7 @@ public final class Figures {
         System.out.println("| figure | mxj | numpy or PyTorch (same run) | mxj / peer |");
         System.out.println("| --- | --- | --- | --- |");
         for (String[] r : rows) System.out.println("| " + String.join(" | ", r) + " |");
+        System.out.println("load average at the end: " + loadAverage());
     }
 
     /** Median of {@code reps} timings in nanoseconds, after {@code warm} untimed runs. */
@@ -280,6 +282,16 @@ public final class Figures {
         }
         p.waitFor();
         return m;
+    }
+
+    /** The 1-, 5- and 15-minute load averages (these machines are shared: figures need them beside them), or "?" off Linux. */
+    private static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     private static NDArray uniform(long... shape) { return Nd.randomUniform(-1.0, 1.0, shape, Context.cpu(), null); }

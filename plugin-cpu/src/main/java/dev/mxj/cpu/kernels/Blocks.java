@@ -31,6 +31,10 @@ final class Blocks {
             Arrays.fill(dst, 0, n, Elements.get(seg, t, off));
             return;
         }
+        if (stride == 1 && t == DType.FLOAT32) {
+            loadF32(seg, off, dst, n);
+            return;
+        }
         switch (t) {
             case FLOAT32 -> { for (int i = 0; i < n; i++) dst[i] = seg.getAtIndex(F32, off + i * stride); }
             case FLOAT64 -> { for (int i = 0; i < n; i++) dst[i] = seg.getAtIndex(F64, off + i * stride); }
@@ -45,6 +49,10 @@ final class Blocks {
 
     /** {@code seg[off + i] = v[i]} (or {@code +=} with {@code add}) for i in [0, n), converting to {@code t}. */
     static void store(MemorySegment seg, DType t, long off, double[] v, int n, boolean add) {
+        if (t == DType.FLOAT32) {
+            storeF32(seg, off, v, n, add);
+            return;
+        }
         if (add) {
             switch (t) {
                 case FLOAT32 -> { for (int i = 0; i < n; i++) seg.setAtIndex(F32, off + i, seg.getAtIndex(F32, off + i) + (float) v[i]); }
@@ -66,6 +74,34 @@ final class Blocks {
             case INT32 -> { for (int i = 0; i < n; i++) seg.setAtIndex(I32, off + i, (int) (long) v[i]); }
             case INT64 -> { for (int i = 0; i < n; i++) seg.setAtIndex(I64, off + i, (long) v[i]); }
             case BOOL -> { for (int i = 0; i < n; i++) seg.setAtIndex(I8, off + i, (byte) (v[i] != 0 ? 1 : 0)); }
+        }
+    }
+
+    /**
+     * Float32 elements [off, off + n) widened into dst, staged through a float chunk: a bulk copy
+     * and a loop on arrays, which C2 vectorises (a loop reading the segment directly it does not).
+     */
+    static void loadF32(MemorySegment seg, long off, double[] dst, int n) {
+        float[] f = F32Loops.stage()[2];
+        for (int c = 0; c < n; c += F32Loops.CHUNK) {
+            int m = Math.min(F32Loops.CHUNK, n - c);
+            MemorySegment.copy(seg, F32, (off + c) * 4, f, 0, m);
+            for (int i = 0; i < m; i++) dst[c + i] = f[i];
+        }
+    }
+
+    /** {@code seg[off + i] = (float) v[i]} (or {@code +=} with add), staged like {@link #loadF32}. */
+    static void storeF32(MemorySegment seg, long off, double[] v, int n, boolean add) {
+        float[] f = F32Loops.stage()[2];
+        for (int c = 0; c < n; c += F32Loops.CHUNK) {
+            int m = Math.min(F32Loops.CHUNK, n - c);
+            if (add) {
+                MemorySegment.copy(seg, F32, (off + c) * 4, f, 0, m);
+                for (int i = 0; i < m; i++) f[i] += (float) v[c + i];
+            } else {
+                for (int i = 0; i < m; i++) f[i] = (float) v[c + i];
+            }
+            MemorySegment.copy(f, 0, seg, F32, (off + c) * 4, m);
         }
     }
 

@@ -39,8 +39,10 @@ import static org.bytedeco.dnnl.global.dnnl.*;
  * is logged and the Java path serves every call. {@code MXJ_CPU_DNNL} (or the system property
  * {@code mxj.cpu.dnnl}, read when the variable is unset) chooses: {@code auto} (default: oneDNN for float32 problems of at least
  * {@link #MIN_MACS} multiply-adds, where it beats im2col + OpenBLAS), {@code off}, or
- * {@code force} (every float32 problem; used by tests). oneDNN threads with OpenMP:
- * OMP_NUM_THREADS sets its thread count.
+ * {@code force} (every float32 problem; used by tests). oneDNN runs single-threaded and large
+ * problems are split over the batch into chunks run on the plugin's threads ({@link NativeThreads},
+ * {@link CpuParallel}); with {@code MXJ_CPU_NATIVE_THREADS=auto} oneDNN threads itself with
+ * OpenMP and OMP_NUM_THREADS sets its thread count.
  */
 final class Dnnl {
     private Dnnl() {}
@@ -94,7 +96,9 @@ final class Dnnl {
         }
     }
 
+    /** A stream per thread; a thread's first one also makes its OpenMP regions single-threaded ({@link NativeThreads}). */
     private static final ThreadLocal<dnnl_stream> STREAM = ThreadLocal.withInitial(() -> {
+        NativeThreads.singleThreadedOpenMp();
         dnnl_stream s = new dnnl_stream();
         check(dnnl_stream_create(s, Lib.ENGINE, dnnl_stream_default_flags), "dnnl_stream_create");
         return s;
@@ -126,9 +130,24 @@ final class Dnnl {
 
     /** y (+)= conv(x, w) + bias. Returns false (having written nothing) when oneDNN cannot run it. */
     static boolean forward(ConvGeom g, Tensor x, Tensor w, Tensor bias, Tensor y, boolean add, OpContext ctx) {
-        Plan p = plan(g, "F" + (bias != null ? "b" : "") + (add ? "+" : ""), () -> Plan.forward(g, bias != null, add));
-        if (p == null) return false;
-        p.runOnce(ctx, x, w, bias, y, null, null, null, null);
+        int chunks = batchChunks(g);
+        Plan[] plans = new Plan[chunks];
+        long step = (g.n() + chunks - 1) / chunks;
+        for (int c = 0; c < chunks; c++) {
+            ConvGeom gc = subBatch(g, Math.min(step, g.n() - c * step));
+            plans[c] = plan(gc, "F" + (bias != null ? "b" : "") + (add ? "+" : ""), () -> Plan.forward(gc, bias != null, add));
+            if (plans[c] == null) return false;
+        }
+        long xImg = g.inC() * g.inSpatial() * 4, yImg = g.outC() * g.outSpatial() * 4;
+        long[][] temps = temps(plans, ctx);
+        long[] base = addresses(x, w, bias, y, null, null, null, null);
+        CpuParallel.forChunks(g.n(), chunks, (i0, i1) -> {
+            int c = (int) (i0 / step);
+            long[] at = base.clone();
+            at[X] += i0 * xImg;
+            at[Y] += i0 * yImg;
+            plans[c].runOnce(at, temps[c]);
+        });
         return true;
     }
 
@@ -136,15 +155,82 @@ final class Dnnl {
      * The convolution's gradients: dx (+)= data gradient (when dx is given, from dy and w),
      * dw (+)= weight gradient (when dw is given, from x and dy), db = bias gradient (when given,
      * written, never accumulated; requires dw). Returns false, having written nothing, when oneDNN
-     * cannot run it.
+     * cannot run it. Split over the batch like {@link #forward}: the first chunk writes dw and db,
+     * the others write partial sums into temp space, added to them at the end (in chunk order,
+     * so the result does not depend on timing).
      */
     static boolean backward(ConvGeom g, Tensor dy, Tensor x, Tensor w, Tensor dx, boolean dxAdd, Tensor dw, boolean dwAdd, Tensor db, OpContext ctx) {
         if (dx == null && dw == null) return true;
-        String key = "B" + (dx != null ? (dxAdd ? "D+" : "D") : "") + (dw != null ? (dwAdd ? "W+" : "W") : "") + (db != null ? "b" : "");
-        Plan p = plan(g, key, () -> Plan.backward(g, dx != null, dxAdd, dw != null, dwAdd, db != null));
-        if (p == null) return false;
-        p.runOnce(ctx, x, w, null, null, dy, dx, dw, db);
+        int chunks = batchChunks(g);
+        Plan[] plans = new Plan[chunks];
+        long step = (g.n() + chunks - 1) / chunks;
+        for (int c = 0; c < chunks; c++) {
+            ConvGeom gc = subBatch(g, Math.min(step, g.n() - c * step));
+            boolean wAdd = c == 0 && dwAdd;
+            String key = "B" + (dx != null ? (dxAdd ? "D+" : "D") : "") + (dw != null ? (wAdd ? "W+" : "W") : "") + (db != null ? "b" : "");
+            plans[c] = plan(gc, key, () -> Plan.backward(gc, dx != null, dxAdd, dw != null, wAdd, db != null));
+            if (plans[c] == null) return false;
+        }
+        long xImg = g.inC() * g.inSpatial() * 4, yImg = g.outC() * g.outSpatial() * 4;
+        long[][] temps = temps(plans, ctx);
+        long wBytes = dw == null ? 0 : dw.byteSize(), bBytes = db == null ? 0 : db.byteSize();
+        MemorySegment[] dwPart = new MemorySegment[chunks], dbPart = new MemorySegment[chunks];
+        for (int c = 1; c < chunks; c++) {
+            if (dw != null) dwPart[c] = ctx.tempSpace(wBytes).hostSegment();
+            if (db != null) dbPart[c] = ctx.tempSpace(bBytes).hostSegment();
+        }
+        long[] base = addresses(x, w, null, null, dy, dx, dw, db);
+        CpuParallel.forChunks(g.n(), chunks, (i0, i1) -> {
+            int c = (int) (i0 / step);
+            long[] at = base.clone();
+            if (at[X] != 0) at[X] += i0 * xImg;
+            at[DY] += i0 * yImg;
+            if (at[DX] != 0) at[DX] += i0 * xImg;
+            if (c > 0) {
+                at[DW] = dwPart[c] == null ? 0 : dwPart[c].address();
+                at[DB] = dbPart[c] == null ? 0 : dbPart[c].address();
+            }
+            plans[c].runOnce(at, temps[c]);
+        });
+        for (int c = 1; c < chunks; c++) {
+            if (dw != null) addInto(dw.segment(), dwPart[c], wBytes / 4);
+            if (db != null) addInto(db.segment(), dbPart[c], bBytes / 4);
+        }
         return true;
+    }
+
+    /** Batch chunks for a problem: the plugin's threads when it splits native calls and the problem is large enough, else 1. */
+    private static int batchChunks(ConvGeom g) {
+        int chunks = NativeThreads.chunks();
+        if (chunks <= 1 || g.macs() < Gemm.SPLIT_MACS) return 1;
+        return (int) Math.min(chunks, g.n());
+    }
+
+    private static ConvGeom subBatch(ConvGeom g, long n) {
+        return n == g.n() ? g : new ConvGeom(g.nd(), n, g.inC(), g.outC(), g.groups(), g.in(), g.out(), g.k(), g.s(), g.d(), g.p());
+    }
+
+    /** Temp buffer addresses for each plan, taken from the kernel's temp space on the calling thread (it is not thread-safe). */
+    private static long[][] temps(Plan[] plans, OpContext ctx) {
+        long[][] r = new long[plans.length][];
+        for (int c = 0; c < plans.length; c++) {
+            r[c] = new long[plans[c].temps.size()];
+            for (int i = 0; i < r[c].length; i++) r[c][i] = ctx.tempSpace(plans[c].temps.get(i)).hostSegment().address();
+        }
+        return r;
+    }
+
+    /** Addresses of the user tensors by role (0 where absent). */
+    private static long[] addresses(Tensor x, Tensor w, Tensor b, Tensor y, Tensor dy, Tensor dx, Tensor dw, Tensor db) {
+        Tensor[] users = {x, w, b, y, dy, dx, dw, db};
+        long[] a = new long[users.length];
+        for (int i = 0; i < users.length; i++) if (users[i] != null) a[i] = users[i].segment().address();
+        return a;
+    }
+
+    /** dst[i] += src[i] for n floats, staged through heap chunks. */
+    private static void addInto(MemorySegment dst, MemorySegment src, long n) {
+        F32Loops.vv(F32Loops.Bin.ADD, dst, 0, src, 0, dst, 0, Math.toIntExact(n));
     }
 
     private interface PlanMaker { Plan make(); }
@@ -152,7 +238,7 @@ final class Dnnl {
     private static final Plan FAILED = new Plan();
 
     private static Plan plan(ConvGeom g, String kind, PlanMaker maker) {
-        String key = kind + "|" + g.n() + "," + g.inC() + "," + g.outC() + "," + g.groups() + "," + g.nd() + ","
+        String key = kind + (plainLayout(g) ? "|plain|" : "|") + g.n() + "," + g.inC() + "," + g.outC() + "," + g.groups() + "," + g.nd() + ","
                 + Arrays.toString(g.in()) + Arrays.toString(g.out()) + Arrays.toString(g.k())
                 + Arrays.toString(g.s()) + Arrays.toString(g.d()) + Arrays.toString(g.p());
         return cached(key, maker);
@@ -207,6 +293,30 @@ final class Dnnl {
         check(dnnl_memory_desc_create_with_tag(m, dims.length, dims, dnnl_f32, tag), "dnnl_memory_desc_create_with_tag");
         return m;
     }
+
+    /** Activation layouts of convolutions: "auto" ({@link #plainLayout}), "blocked" or "plain" (system property mxj.cpu.dnnl.layout; for tests). */
+    static volatile String layout = System.getProperty("mxj.cpu.dnnl.layout", "auto");
+
+    /**
+     * Whether a convolution runs on the plain NC[D]HW layout mxj holds (no reorders; oneDNN then
+     * picks its im2col + GEMM kernels) rather than on a layout oneDNN chooses, which is blocked
+     * by 16 channels and needs a reorder of every activation in and out. Plain wins when the
+     * channel counts are not multiples of the block, so the blocked copies would be padded —
+     * LeNet's second convolution, 20 to 50 channels: 4.0 vs 6.6 ms forward, 11.1 vs 13.2 ms
+     * backward, single-threaded — and loses for 64 to 64 channels (58 vs 53 ms forward) and for
+     * first layers with a few input channels (20 from 1: 2.2 vs 1.8 ms), whose blocked kernels
+     * read the plain input directly.
+     */
+    static boolean plainLayout(ConvGeom g) {
+        return switch (layout) {
+            case "plain" -> true;
+            case "blocked" -> false;
+            default -> g.inCg() >= 8 && (g.inC() % 16 != 0 || g.outC() % 16 != 0);
+        };
+    }
+
+    /** The activation format of a convolution's primitive descriptors: the plain tag, or "any" (oneDNN's choice, then reorders). */
+    private static int dataFormat(ConvGeom g) { return plainLayout(g) ? dataTag(g.nd()) : dnnl_format_tag_any; }
 
     private static int dataTag(int nd) { return nd == 1 ? dnnl_ncw : nd == 2 ? dnnl_nchw : dnnl_ncdhw; }
 
@@ -304,19 +414,39 @@ final class Dnnl {
 
     /** y = pool(x). Returns false, having written nothing, when oneDNN cannot run it. */
     static boolean poolForward(PoolParams pp, Tensor x, Tensor y, OpContext ctx) {
-        long n = x.shape().dim(0), c = x.shape().dim(1);
-        Plan p = cached(poolKey("PF", pp, n, c), () -> Plan.pooling(pp, n, c, false));
-        if (p == null) return false;
-        p.runOnce(ctx, x, null, null, y, null, null, null, null);
-        return true;
+        return pool(pp, false, x, y, null, null, ctx);
     }
 
     /** dx = pooling gradient (max: the forward is recomputed for oneDNN's argmax workspace). */
     static boolean poolBackward(PoolParams pp, Tensor dy, Tensor x, Tensor dx, OpContext ctx) {
+        return pool(pp, true, x, null, dy, dx, ctx);
+    }
+
+    /** Pooling split over the batch like the convolutions ({@link #forward}); images are independent, so no partial sums. */
+    private static boolean pool(PoolParams pp, boolean backward, Tensor x, Tensor y, Tensor dy, Tensor dx, OpContext ctx) {
         long n = x.shape().dim(0), c = x.shape().dim(1);
-        Plan p = cached(poolKey("PB", pp, n, c), () -> Plan.pooling(pp, n, c, true));
-        if (p == null) return false;
-        p.runOnce(ctx, x, null, null, null, dy, dx, null, null);
+        int chunks = NativeThreads.chunks() > 1 && x.size() >= 2 * MIN_POOL_ELEMENTS ? (int) Math.min(NativeThreads.chunks(), n) : 1;
+        long step = (n + chunks - 1) / chunks;
+        Plan[] plans = new Plan[chunks];
+        for (int k = 0; k < chunks; k++) {
+            long nb = Math.min(step, n - k * step);
+            plans[k] = cached(poolKey(backward ? "PB" : "PF", pp, nb, c), () -> Plan.pooling(pp, nb, c, backward));
+            if (plans[k] == null) return false;
+        }
+        long xImg = x.size() / Math.max(1, n) * 4, yImg = (backward ? dy : y).size() / Math.max(1, n) * 4;
+        long[][] temps = temps(plans, ctx);
+        long[] base = addresses(x, null, null, y, dy, dx, null, null);
+        CpuParallel.forChunks(n, chunks, (i0, i1) -> {
+            long[] at = base.clone();
+            at[X] += i0 * xImg;
+            if (backward) {
+                at[DY] += i0 * yImg;
+                at[DX] += i0 * xImg;
+            } else {
+                at[Y] += i0 * yImg;
+            }
+            plans[(int) (i0 / step)].runOnce(at, temps[(int) (i0 / step)]);
+        });
         return true;
     }
 
@@ -356,8 +486,8 @@ final class Dnnl {
         static dnnl_primitive_desc forwardPd(ConvGeom g, boolean bias, dnnl_primitive_attr attr) {
             Geo geo = Geo.of(g);
             long[] inS = spatial(g, g.in()), outS = spatial(g, g.out());
-            dnnl_memory_desc src = md(dims(g.n(), g.inC(), inS), dnnl_format_tag_any), wei = weightsMd(g, dnnl_format_tag_any);
-            dnnl_memory_desc dst = md(dims(g.n(), g.outC(), outS), dnnl_format_tag_any);
+            dnnl_memory_desc src = md(dims(g.n(), g.inC(), inS), dataFormat(g)), wei = weightsMd(g, dnnl_format_tag_any);
+            dnnl_memory_desc dst = md(dims(g.n(), g.outC(), outS), dataFormat(g));
             dnnl_memory_desc b = bias ? md(new long[] {g.outC()}, dnnl_x) : null;
             dnnl_primitive_desc pd = new dnnl_primitive_desc();
             try {
@@ -425,8 +555,8 @@ final class Dnnl {
                 dnnl_memory_desc xu = p.keep(md(dims(g.n(), g.inC(), inS), tag));
                 dnnl_memory_desc yu = p.keep(md(dims(g.n(), g.outC(), outS), tag));
                 dnnl_memory_desc wu = p.keep(weightsMd(g, 0));
-                dnnl_memory_desc xa = p.keep(md(dims(g.n(), g.inC(), inS), dnnl_format_tag_any));
-                dnnl_memory_desc ya = p.keep(md(dims(g.n(), g.outC(), outS), dnnl_format_tag_any));
+                dnnl_memory_desc xa = p.keep(md(dims(g.n(), g.inC(), inS), dataFormat(g)));
+                dnnl_memory_desc ya = p.keep(md(dims(g.n(), g.outC(), outS), dataFormat(g)));
                 dnnl_memory_desc wa = p.keep(weightsMd(g, dnnl_format_tag_any));
                 Buf dyData = null;
                 dnnl_memory_desc dyDataMd = null;
@@ -536,32 +666,23 @@ final class Dnnl {
         }
 
         /** {@link #run}, then destroy the plan if it is not cached. */
-        void runOnce(OpContext ctx, Tensor x, Tensor w, Tensor b, Tensor y, Tensor dy, Tensor dx, Tensor dw, Tensor db) {
+        void runOnce(long[] userAddr, long[] tempAddr) {
             try {
-                run(ctx, x, w, b, y, dy, dx, dw, db);
+                run(userAddr, tempAddr);
             } finally {
                 if (transientUse) destroy();
             }
         }
 
-        /** Execute every step with user tensors by role (null where unused) and fresh temp buffers. */
-        void run(OpContext ctx, Tensor x, Tensor w, Tensor b, Tensor y, Tensor dy, Tensor dx, Tensor dw, Tensor db) {
-            Tensor[] users = {x, w, b, y, dy, dx, dw, db};
-            long[] tempAddr = new long[temps.size()];
-            for (int i = 0; i < tempAddr.length; i++) tempAddr[i] = ctx.tempSpace(temps.get(i)).hostSegment().address();
+        /** Execute every step on the user buffers at {@code userAddr} (by role, 0 where unused) and the temp buffers at {@code tempAddr}. */
+        void run(long[] userAddr, long[] tempAddr) {
             dnnl_stream stream = STREAM.get();
             List<dnnl_memory> mems = new ArrayList<>();
             try (dnnl_exec_arg_t args = new dnnl_exec_arg_t(8)) {
                 for (Step s : steps) {
                     for (int i = 0; i < s.args().length; i++) {
                         Buf buf = s.bufs()[i];
-                        long addr;
-                        if (buf.user() >= 0) {
-                            MemorySegment seg = users[buf.user()].segment();
-                            addr = seg.address();
-                        } else {
-                            addr = tempAddr[buf.tempId()];
-                        }
+                        long addr = buf.user() >= 0 ? userAddr[buf.user()] : tempAddr[buf.tempId()];
                         dnnl_memory m = new dnnl_memory();
                         check(dnnl_memory_create(m, buf.md(), Lib.ENGINE, new Raw(addr)), "dnnl_memory_create");
                         mems.add(m);

@@ -96,21 +96,21 @@ final class NnActivationKernels {
         Elementwise.map1(x, y, req[0], v -> forward(f, v), null);
     }
 
-    /** Elements per inner loop: int-indexed loops are the ones C2 unrolls and vectorises. */
-    private static final int CHUNK = 1 << 16;
-
+    /** Staged through float[] chunks ({@link F32Loops}): C2 vectorises these loops on arrays, not on segments. */
     private static void forwardF32(Act f, MemorySegment xs, MemorySegment ys, long from, long to) {
-        for (long base = from; base < to; base += CHUNK) {
-            int n = (int) Math.min(CHUNK, to - base);
-            long o = base;
+        float[] v = F32Loops.stage()[0];
+        for (long base = from; base < to; base += F32Loops.CHUNK) {
+            int n = (int) Math.min(F32Loops.CHUNK, to - base);
+            MemorySegment.copy(xs, F32, base * 4, v, 0, n);
             switch (f) {
                 // Math.max is exactly relu (NaN stays NaN, -0 becomes +0) and, unlike a compare-select, vectorises
-                case RELU -> { for (int i = 0; i < n; i++) ys.setAtIndex(F32, o + i, Math.max(xs.getAtIndex(F32, o + i), 0f)); }
-                case SIGMOID -> { for (int i = 0; i < n; i++) ys.setAtIndex(F32, o + i, (float) (1 / (1 + Math.exp(-xs.getAtIndex(F32, o + i))))); }
-                case TANH -> { for (int i = 0; i < n; i++) ys.setAtIndex(F32, o + i, (float) Math.tanh(xs.getAtIndex(F32, o + i))); }
-                case SOFTRELU -> { for (int i = 0; i < n; i++) ys.setAtIndex(F32, o + i, (float) forward(Act.SOFTRELU, xs.getAtIndex(F32, o + i))); }
-                case SOFTSIGN -> { for (int i = 0; i < n; i++) { float v = xs.getAtIndex(F32, o + i); ys.setAtIndex(F32, o + i, v / (1f + Math.abs(v))); } }
+                case RELU -> { for (int i = 0; i < n; i++) v[i] = Math.max(v[i], 0f); }
+                case SIGMOID -> { for (int i = 0; i < n; i++) v[i] = (float) (1 / (1 + Math.exp(-v[i]))); }
+                case TANH -> { for (int i = 0; i < n; i++) v[i] = (float) Math.tanh(v[i]); }
+                case SOFTRELU -> { for (int i = 0; i < n; i++) v[i] = (float) forward(Act.SOFTRELU, v[i]); }
+                case SOFTSIGN -> { for (int i = 0; i < n; i++) v[i] = v[i] / (1f + Math.abs(v[i])); }
             }
+            MemorySegment.copy(v, 0, ys, F32, base * 4, n);
         }
     }
 
@@ -132,16 +132,20 @@ final class NnActivationKernels {
     }
 
     private static void backwardF32(Act f, MemorySegment gs, MemorySegment ys, MemorySegment ds, long from, long to) {
-        for (long base = from; base < to; base += CHUNK) {
-            int n = (int) Math.min(CHUNK, to - base);
-            long o = base;
+        float[][] st = F32Loops.stage();
+        float[] g = st[0], y = st[1];
+        for (long base = from; base < to; base += F32Loops.CHUNK) {
+            int n = (int) Math.min(F32Loops.CHUNK, to - base);
+            MemorySegment.copy(gs, F32, base * 4, g, 0, n);
+            MemorySegment.copy(ys, F32, base * 4, y, 0, n);
             switch (f) {
-                case RELU -> { for (int i = 0; i < n; i++) ds.setAtIndex(F32, o + i, gs.getAtIndex(F32, o + i) * reluStep(ys.getAtIndex(F32, o + i))); }
-                case SIGMOID -> { for (int i = 0; i < n; i++) { float v = ys.getAtIndex(F32, o + i); ds.setAtIndex(F32, o + i, gs.getAtIndex(F32, o + i) * v * (1f - v)); } }
-                case TANH -> { for (int i = 0; i < n; i++) { float v = ys.getAtIndex(F32, o + i); ds.setAtIndex(F32, o + i, gs.getAtIndex(F32, o + i) * (1f - v * v)); } }
-                case SOFTRELU -> { for (int i = 0; i < n; i++) ds.setAtIndex(F32, o + i, (float) (gs.getAtIndex(F32, o + i) * -Math.expm1(-ys.getAtIndex(F32, o + i)))); }
+                case RELU -> { for (int i = 0; i < n; i++) g[i] *= reluStep(y[i]); }
+                case SIGMOID -> { for (int i = 0; i < n; i++) g[i] = g[i] * y[i] * (1f - y[i]); }
+                case TANH -> { for (int i = 0; i < n; i++) g[i] *= 1f - y[i] * y[i]; }
+                case SOFTRELU -> { for (int i = 0; i < n; i++) g[i] = (float) (g[i] * -Math.expm1(-y[i])); }
                 case SOFTSIGN -> throw new IllegalStateException("softsign's gradient reads the input");
             }
+            MemorySegment.copy(g, 0, ds, F32, base * 4, n);
         }
     }
 

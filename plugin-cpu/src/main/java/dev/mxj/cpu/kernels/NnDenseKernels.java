@@ -30,30 +30,31 @@ final class NnDenseKernels {
 
     // ------------------------------------------------------------------ FullyConnected
 
-    /** out (m, h) = data (m, k) weight^T (k, h) + bias: one GEMM, then the bias added row by row. */
+    /**
+     * out (m, h) = data (m, k) weight^T (k, h) + bias: one GEMM. When the output is overwritten,
+     * its rows are first set to the bias and the GEMM accumulates onto them (beta = 1), which
+     * saves a read-modify-write pass over the output; under OpReq.ADD the bias is added after.
+     */
     private static void fullyConnected(OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
         if (req[0] == OpReq.NULL || out[0].size() == 0) return;
         Tensor x = in[0], w = in[1], y = out[0];
         long h = a.getInt("num_hidden"), m = y.size() / h, k = w.size() / h;
-        Gemm.gemm(y.dtype(), false, true, m, h, k, x.segment(), 0, w.segment(), 0, y.segment(), 0, req[0] == OpReq.ADD);
-        if (!a.getBool("no_bias")) addBias(y, in[2], m, h);
+        boolean bias = !a.getBool("no_bias"), add = req[0] == OpReq.ADD;
+        if (bias && !add && k > 0 && in[2].dtype() == y.dtype()) {
+            MemorySegment ys = y.segment(), bs = in[2].segment();
+            long rowBytes = h * y.dtype().byteSize();
+            for (long r = 0; r < m; r++) MemorySegment.copy(bs, 0, ys, r * rowBytes, rowBytes);
+            Gemm.gemm(y.dtype(), false, true, m, h, k, x.segment(), 0, w.segment(), 0, ys, 0, true);
+            return;
+        }
+        Gemm.gemm(y.dtype(), false, true, m, h, k, x.segment(), 0, w.segment(), 0, y.segment(), 0, add);
+        if (bias) addBias(y, in[2], m, h);
     }
 
     /** y[i, j] += b[j] for every row i. */
     private static void addBias(Tensor y, Tensor b, long m, long h) {
-        MemorySegment ys = y.segment(), bs = b.segment();
+        MemorySegment ys = y.segment();
         int n = Math.toIntExact(h);
-        if (y.dtype() == DType.FLOAT32) {
-            float[] bias = new float[n];
-            MemorySegment.copy(bs, F32, 0, bias, 0, n);
-            CpuParallel.forRange(m, NnLines.grain(h, 1), (r0, r1) -> {
-                for (long r = r0; r < r1; r++) {
-                    long off = r * h;
-                    for (int j = 0; j < n; j++) ys.setAtIndex(F32, off + j, ys.getAtIndex(F32, off + j) + bias[j]);
-                }
-            });
-            return;
-        }
         double[] bias = NnLines.read(b);
         DType t = y.dtype();
         CpuParallel.forRange(m, NnLines.grain(h, 1), (r0, r1) -> {

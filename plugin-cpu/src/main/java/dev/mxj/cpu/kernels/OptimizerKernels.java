@@ -43,9 +43,9 @@ public final class OptimizerKernels {
 
     public static void register(KernelTable t) {
         // each formula applies weight decay and clipping in the order its MXNet kernel does
-        t.add("sgd_update", elementwise(a -> sgd(a, -1)));
+        t.add("sgd_update", f32Sgd(elementwise(a -> sgd(a, -1)), false));
         t.add("mp_sgd_update", elementwise(a -> sgd(a, 2)));
-        t.add("sgd_mom_update", elementwise(a -> sgdMom(a, -1)));
+        t.add("sgd_mom_update", f32Sgd(elementwise(a -> sgdMom(a, -1)), true));
         t.add("mp_sgd_mom_update", elementwise(a -> sgdMom(a, 3)));
         t.add("nag_mom_update", elementwise(a -> nag(a, -1)));
         t.add("mp_nag_mom_update", elementwise(a -> nag(a, 3)));
@@ -76,6 +76,48 @@ public final class OptimizerKernels {
         t.add("_multi_lamb_update", multiLamb(4, false));
         t.add("_multi_mp_lamb_update", multiLamb(5, true));
         RnnKernels.register(t);  // the fused RNN, by the same owner (see RnnOps)
+    }
+
+    /**
+     * sgd_update / sgd_mom_update on float32 arrays with the output overwritten (the common
+     * {@code out=weight} call): one pass over float chunks staged through heap arrays, which C2
+     * vectorises, with the same double arithmetic as {@link #sgd}/{@link #sgdMom}, so results are
+     * bit-identical to the general driver. Anything else goes to {@code general}.
+     */
+    private static Kernel f32Sgd(Kernel general, boolean momentum) {
+        return (ctx, a, in, req, out) -> {
+            boolean f32 = out[0].dtype() == DType.FLOAT32;
+            for (Tensor t : in) f32 &= t.dtype() == DType.FLOAT32;
+            if (!f32 || req[0] == OpReq.ADD || req[0] == OpReq.NULL) {
+                general.compute(ctx, a, in, req, out);
+                return;
+            }
+            double lr = a.getDouble("lr"), wd = a.getDouble("wd"), rs = a.getDouble("rescale_grad"), c = a.getDouble("clip_gradient");
+            double mu = momentum ? a.getDouble("momentum") : 0;
+            MemorySegment ws = in[0].segment(), gs = in[1].segment(), ms = momentum ? in[2].segment() : null, os = out[0].segment();
+            CpuParallel.forRange(out[0].size(), Elementwise.GRAIN, (from, to) -> {
+                float[][] st = F32Loops.stage();
+                float[] w = st[0], g = st[1], m = st[2];
+                for (long base = from; base < to; base += F32Loops.CHUNK) {
+                    int n = (int) Math.min(F32Loops.CHUNK, to - base);
+                    MemorySegment.copy(ws, ValueLayout.JAVA_FLOAT, base * 4, w, 0, n);
+                    MemorySegment.copy(gs, ValueLayout.JAVA_FLOAT, base * 4, g, 0, n);
+                    if (!momentum) {
+                        if (c >= 0) for (int i = 0; i < n; i++) w[i] = (float) ((1 - lr * wd) * w[i] - lr * clip(rs * g[i], c));
+                        else for (int i = 0; i < n; i++) w[i] = (float) ((1 - lr * wd) * w[i] - lr * (rs * g[i]));
+                    } else {
+                        MemorySegment.copy(ms, ValueLayout.JAVA_FLOAT, base * 4, m, 0, n);
+                        for (int i = 0; i < n; i++) {
+                            double mom = mu * m[i] - lr * wd * w[i] - lr * clip(rs * g[i], c);
+                            m[i] = (float) mom;
+                            w[i] = (float) (w[i] + mom);
+                        }
+                        MemorySegment.copy(m, 0, ms, ValueLayout.JAVA_FLOAT, base * 4, n);
+                    }
+                    MemorySegment.copy(w, 0, os, ValueLayout.JAVA_FLOAT, base * 4, n);
+                }
+            });
+        };
     }
 
     /** An update whose hyper-parameters are all attributes. */
@@ -142,7 +184,7 @@ public final class OptimizerKernels {
 
     static void load(MemorySegment s, DType t, long from, double[] dst, int n) {
         switch (t) {
-            case FLOAT32 -> { for (int i = 0; i < n; i++) dst[i] = s.getAtIndex(ValueLayout.JAVA_FLOAT, from + i); }
+            case FLOAT32 -> Blocks.loadF32(s, from, dst, n);
             case FLOAT64 -> MemorySegment.copy(s, ValueLayout.JAVA_DOUBLE, from * 8, dst, 0, n);
             default -> { for (int i = 0; i < n; i++) dst[i] = Elements.get(s, t, from + i); }
         }
@@ -150,7 +192,7 @@ public final class OptimizerKernels {
 
     static void store(MemorySegment s, DType t, long from, double[] src, int n) {
         switch (t) {
-            case FLOAT32 -> { for (int i = 0; i < n; i++) s.setAtIndex(ValueLayout.JAVA_FLOAT, from + i, (float) src[i]); }
+            case FLOAT32 -> Blocks.storeF32(s, from, src, n, false);
             case FLOAT64 -> MemorySegment.copy(src, 0, s, ValueLayout.JAVA_DOUBLE, from * 8, n);
             default -> { for (int i = 0; i < n; i++) Elements.set(s, t, from + i, src[i]); }
         }

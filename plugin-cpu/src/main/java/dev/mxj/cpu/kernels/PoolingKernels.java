@@ -88,6 +88,10 @@ final class PoolingKernels {
         if (req[0] == OpReq.NULL) return;
         PoolParams pp = PoolParams.of(a, in[0].shape());
         if (Dnnl.usePooling(pp, in[0].dtype(), in[0].size(), req[0] == OpReq.ADD) && Dnnl.poolForward(pp, in[0], out[0], ctx)) return;
+        if (TiledMax.applies(pp, req[0], in[0], out[0])) {
+            TiledMax.forward(pp, in[0], out[0]);
+            return;
+        }
         long n = in[0].shape().dim(0), c = in[0].shape().dim(pp.channelLast ? pp.nd + 1 : 1);
         Layout l = Layout.of(pp, n, c);
         Windows win = Windows.of(l);
@@ -211,6 +215,10 @@ final class PoolingKernels {
     static void backward(OpContext ctx, Attrs a, Tensor[] in, OpReq[] req, Tensor[] out) {
         if (req[0] == OpReq.NULL) return;
         PoolParams pp = PoolParams.of(a, in[1].shape());
+        if (TiledMax.applies(pp, req[0], in[1], out[0]) && in[0].dtype() == DType.FLOAT32 && in[2].dtype() == DType.FLOAT32) {
+            TiledMax.backward(pp, in[0], in[1], in[2], out[0]);
+            return;
+        }
         if (Dnnl.usePooling(pp, in[1].dtype(), in[1].size(), req[0] == OpReq.ADD) && Dnnl.poolBackward(pp, in[0], in[1], out[0], ctx)) return;
         long n = in[1].shape().dim(0), c = in[1].shape().dim(pp.channelLast ? pp.nd + 1 : 1);
         Layout l = Layout.of(pp, n, c);
