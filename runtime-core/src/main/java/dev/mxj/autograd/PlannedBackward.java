@@ -2,6 +2,7 @@ package dev.mxj.autograd;
 
 import dev.mxj.Context;
 import dev.mxj.device.OpReq;
+import dev.mxj.executor.BulkExecution;
 import dev.mxj.executor.Executor;
 import dev.mxj.executor.GraphPlan;
 import dev.mxj.graph.GradientPass;
@@ -25,8 +26,9 @@ import java.util.Map;
  * operations) and gradients are computed straight into the variables' buffers. A training loop
  * records the same graph every step, so plans are cached per thread by the recorded graph's
  * structure (operators and attributes, edges, shapes, dtypes, contexts, which variables want
- * gradients and how, head gradients given or not): from the second step a backward is a
- * structure check, a rebind of the operations that read the new step's values, and the pushes.
+ * gradients and how, head gradients given or not, bulk settings): from the second step a backward
+ * is a structure check, a rebind of the operations that read the new step's values, and the
+ * pushes of its bulk segments.
  */
 final class PlannedBackward {
     /** Plans kept per thread: a loop alternating a few graph shapes (train/eval, a last smaller batch) keeps hitting. */
@@ -108,6 +110,7 @@ final class PlannedBackward {
     private static Key key(Graph fwd, List<NodeEntry> ys, List<NDArray> headGrads, List<NodeEntry> xs, List<AGInfo> xInfo) {
         List<Object> parts = new ArrayList<>(fwd.numNodes() * 6);
         parts.add(xInfo != null);
+        parts.add(BulkExecution.current()); // a plan keeps the segmentation it was built with
         for (Node n : fwd.nodes()) {
             if (n.isVariable()) {
                 parts.add(Boolean.TRUE);
