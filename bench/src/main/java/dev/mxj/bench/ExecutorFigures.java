@@ -36,8 +36,8 @@ import java.util.Map;
  * batch 128 and 8, an LSTM cell) run four ways: through a bound executor (forward, backward,
  * update) and imperatively (each node invoked under {@code autograd.record()}, then
  * {@code backward()} on autograd's cached plans, then the same update), each with bulk segments
- * ({@link BulkExecution} from the environment, MXNet's defaults) and with every operation pushed
- * on its own. The four alternate step by step in one JVM, so load drifting on a shared machine
+ * ({@link BulkExecution} from the environment, MXNet's defaults; for autograd through an override,
+ * since its default is per node) and with every operation pushed on its own. The four alternate step by step in one JVM, so load drifting on a shared machine
  * hits all alike; ratios are medians of the per-round ratios, and the load average is printed
  * before and after.
  *
@@ -62,7 +62,7 @@ public final class ExecutorFigures {
         System.out.println();
         System.out.println("load average before: " + loadAverage());
         System.out.println("| training step | symbolic bulk samples/s | symbolic per-node | imperative bulk | imperative per-node "
-                + "| symbolic / imperative (bulk) | symbolic / imperative (per-node) | symbolic bulk / per-node | imperative bulk / per-node |");
+                + "| symbolic / imperative (defaults: bulk / per-node) | symbolic / imperative (both per-node) | symbolic bulk / per-node | imperative bulk / per-node |");
         System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         steps("MLP 784-512-256-10, batch 128", SymbolNetworks.mlp(10, 512, 256), Map.of("data", Shape.of(128, 784)), 200, 41);
         // a small batch: per-step overheads (recording, graph building, pushes) weigh more than the kernels
@@ -150,7 +150,7 @@ public final class ExecutorFigures {
             double[] rate = new double[kinds.length];
             for (int k = 0; k < kinds.length; k++) rate[k] = data.dim(0) / (median(t[k]) / 1e9);
             System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %,.0f | %.2f | %.2f | %.2f | %.2f |%n", name, rate[0], rate[1], rate[2], rate[3],
-                    pairedRatio(t[2], t[0]), pairedRatio(t[3], t[1]), pairedRatio(t[1], t[0]), pairedRatio(t[3], t[2]));
+                    pairedRatio(t[3], t[0]), pairedRatio(t[3], t[1]), pairedRatio(t[1], t[0]), pairedRatio(t[3], t[2]));
         }
     }
 

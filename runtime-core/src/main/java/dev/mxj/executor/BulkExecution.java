@@ -14,6 +14,9 @@ package dev.mxj.executor;
  * {@code MXNET_EXEC_BULK_EXEC_INFERENCE} (default 1) runs a plan without a backward as one
  * segment. A plan reads them when it is built; {@link #override} changes them for plans built on
  * this thread in its scope (MXNet's {@code mx.engine.bulk}, and the tests comparing both ways).
+ * Autograd's planned backward pushes per node unless an override says otherwise: its plans are
+ * rebound to a new step's values every step, which rebuilds every segment, and that measured
+ * 3–9% slower per training step than per-node pushes (bench ExecutorFigures).
  *
  * @param train         bulk plans that compute gradients (an executor with a backward, autograd's backward)
  * @param inference     bulk plans without a backward, as one segment
@@ -32,6 +35,9 @@ public record BulkExecution(boolean train, boolean inference, int maxNodeTrainFw
         BulkExecution o = OVERRIDE.get();
         return o != null ? o : ENV;
     }
+
+    /** This thread's {@link #override}, or null outside one. */
+    public static BulkExecution overridden() { return OVERRIDE.get(); }
 
     /** The settings from the environment (MXNet's defaults where unset). */
     public static BulkExecution environment() { return ENV; }
