@@ -3,6 +3,7 @@ package dev.mxj.bench;
 import dev.mxj.Context;
 import dev.mxj.autograd.Autograd;
 import dev.mxj.examples.SymbolNetworks;
+import dev.mxj.executor.BulkExecution;
 import dev.mxj.executor.Executor;
 import dev.mxj.graph.GraphRunner;
 import dev.mxj.ndarray.NDArray;
@@ -31,13 +32,14 @@ import java.util.Map;
  * fusion (absorbed intermediates are never stored). Arguments, gradients and auxiliary states
  * are the same either way and are listed apart. Planning is static, so these figures are exact.
  *
- * <p>With {@code --steps}: samples/s of one SGD training step (batch 128) of the same symbol run
- * four ways: through a bound executor with fusion and without (forward, backward, update), and
- * imperatively (each node invoked under {@code autograd.record()}, then {@code backward()}, then
- * the same update) with autograd's backward on cached executor plans (now) and on the graph
- * runner (before). The four alternate step by step in one JVM, so load drifting on a shared
- * machine hits all alike; ratios are medians of the per-round ratios, and the load average is
- * printed before and after.
+ * <p>With {@code --steps}: samples/s of one SGD training step of the same symbol (MLP and LeNet at
+ * batch 128 and 8, an LSTM cell) run four ways: through a bound executor (forward, backward,
+ * update) and imperatively (each node invoked under {@code autograd.record()}, then
+ * {@code backward()} on autograd's cached plans, then the same update), each with bulk segments
+ * ({@link BulkExecution} from the environment, MXNet's defaults; for autograd through an override,
+ * since its default is per node) and with every operation pushed on its own. The four alternate step by step in one JVM, so load drifting on a shared machine
+ * hits all alike; ratios are medians of the per-round ratios, and the load average is printed
+ * before and after.
  *
  * <p>Run: {@code java -cp bench/target/classes:$(cat cli/target/classpath.txt) dev.mxj.bench.ExecutorFigures [--steps]}
  */
@@ -59,14 +61,17 @@ public final class ExecutorFigures {
         if (!Arrays.asList(args).contains("--steps")) return;
         System.out.println();
         System.out.println("load average before: " + loadAverage());
-        System.out.println("| training step (batch 128 unless said) | symbolic fused samples/s | symbolic unfused | imperative, planned backward | imperative, graph-runner backward "
-                + "| symbolic fused / imperative planned | fused / unfused | imperative planned / graph-runner |");
-        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
-        steps("MLP 784-512-256-10", SymbolNetworks.mlp(10, 512, 256), Map.of("data", Shape.of(128, 784)), 200, 41);
+        System.out.println("| training step | symbolic bulk samples/s | symbolic per-node | imperative bulk | imperative per-node "
+                + "| symbolic / imperative (defaults: bulk / per-node) | symbolic / imperative (both per-node) | symbolic bulk / per-node | imperative bulk / per-node |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        steps("MLP 784-512-256-10, batch 128", SymbolNetworks.mlp(10, 512, 256), Map.of("data", Shape.of(128, 784)), 200, 41);
         // a small batch: per-step overheads (recording, graph building, pushes) weigh more than the kernels
         steps("MLP 784-512-256-10, batch 8", SymbolNetworks.mlp(10, 512, 256), Map.of("data", Shape.of(8, 784)), 300, 101);
-        steps("LeNet", SymbolNetworks.lenet(10), Map.of("data", Shape.of(128, 1, 28, 28)), 20, 15);
-        steps("LSTM cell 256-512", lstmCell(512), lstmShapes(128, 256, 512), 200, 41);
+        // small layers too: the kernels take microseconds, so dispatch and recording are what is left to save
+        steps("MLP 784-64-64-10, batch 8", SymbolNetworks.mlp(10, 64, 64), Map.of("data", Shape.of(8, 784)), 1000, 401);
+        steps("LeNet, batch 128", SymbolNetworks.lenet(10), Map.of("data", Shape.of(128, 1, 28, 28)), 10, 15);
+        steps("LeNet, batch 8", SymbolNetworks.lenet(10), Map.of("data", Shape.of(8, 1, 28, 28)), 100, 41);
+        steps("LSTM cell 256-512, batch 128", lstmCell(512), lstmShapes(128, 256, 512), 200, 41);
         System.out.println("load average after: " + loadAverage());
     }
 
@@ -103,64 +108,72 @@ public final class ExecutorFigures {
     /** Inputs rather than parameters: they get no gradient and no update. */
     private static boolean isInput(String name) { return name.equals("data") || name.endsWith("label") || name.startsWith("state_"); }
 
+    /** Bulk segments as the environment sets them (MXNet's defaults unless MXNET_EXEC_BULK_EXEC_* say otherwise), and none. */
+    private static final BulkExecution BULK = BulkExecution.environment(), PER_NODE = BulkExecution.OFF;
+
     private static void steps(String name, Symbol net, Map<String, Shape> shapes, int warm, int reps) {
         Shape data = shapes.get("data");
         // gradients of the parameters only, as the imperative step (inputs get none)
         Map<String, String> reqs = new java.util.HashMap<>();
         for (String a : net.listArguments()) reqs.put(a, isInput(a) ? "null" : "write");
-        Executor.Options on = Executor.Options.DEFAULT.withFusion(true), off = Executor.Options.DEFAULT.withFusion(false);
-        try (Executor fused = Executor.simpleBind(net, Context.cpu(), reqs, null, null, shapes, on);
-             Executor unfused = Executor.simpleBind(net, Context.cpu(), reqs, null, null, shapes, off)) {
+        Executor bulk, single;
+        try (var b = BulkExecution.override(BULK)) {
+            bulk = Executor.simpleBind(net, Context.cpu(), reqs, null, null, shapes);
+        }
+        try (var b = BulkExecution.override(PER_NODE)) {
+            single = Executor.simpleBind(net, Context.cpu(), reqs, null, null, shapes);
+        }
+        try (bulk; single) {
             java.util.Random rnd = new java.util.Random(1);
-            for (var e : fused.argDict().entrySet()) {
+            for (var e : bulk.argDict().entrySet()) {
                 float[] v = new float[(int) e.getValue().size()];
                 for (int i = 0; i < v.length; i++) v[i] = e.getKey().endsWith("label") ? rnd.nextInt(10) : (float) (rnd.nextGaussian() * 0.05);
                 e.getValue().set(v);
-                unfused.argDict().get(e.getKey()).set(v);
+                single.argDict().get(e.getKey()).set(v);
             }
             // the same arrays, imperatively: parameters get autograd buffers, every node is invoked and recorded
             Map<Node, NDArray[]> given = new IdentityHashMap<>();
             List<NDArray> copies = new ArrayList<>();
             for (Node n : net.argumentNodes()) {
-                NDArray c = NDScope.detach(fused.argDict().get(n.name()).copy());
+                NDArray c = NDScope.detach(bulk.argDict().get(n.name()).copy());
                 if (!isInput(n.name())) c.attachGrad();
                 copies.add(c);
                 given.put(n, new NDArray[] {c});
             }
             Updater sgdImp = sgd(data);
-            Runnable[] kinds = {symbolic(net, fused, data), symbolic(net, unfused, data), imperative(net, given, copies, sgdImp, true),
-                    imperative(net, given, copies, sgdImp, false)};
+            Runnable[] kinds = {symbolic(net, bulk, data), symbolic(net, single, data), imperative(net, given, copies, sgdImp, BULK),
+                    imperative(net, given, copies, sgdImp, PER_NODE)};
             // alternate the kinds so that load drifting on a shared machine hits all alike
             for (int i = 0; i < warm; i++) for (Runnable k : kinds) time(k);
             long[][] t = new long[kinds.length][reps];
             for (int i = 0; i < reps; i++) for (int k = 0; k < kinds.length; k++) t[k][i] = time(kinds[k]);
             double[] rate = new double[kinds.length];
             for (int k = 0; k < kinds.length; k++) rate[k] = data.dim(0) / (median(t[k]) / 1e9);
-            System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %,.0f | %.2f | %.2f | %.2f |%n", name, rate[0], rate[1], rate[2], rate[3],
-                    pairedRatio(t[2], t[0]), pairedRatio(t[1], t[0]), pairedRatio(t[3], t[2]));
-        } finally {
-            Autograd.setPlannedBackward(true);
+            System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %,.0f | %.2f | %.2f | %.2f | %.2f |%n", name, rate[0], rate[1], rate[2], rate[3],
+                    pairedRatio(t[3], t[0]), pairedRatio(t[3], t[1]), pairedRatio(t[1], t[0]), pairedRatio(t[3], t[2]));
         }
     }
 
-    /** forward, backward and the SGD update through a bound executor. */
+    /** forward, backward and the SGD update through a bound executor (arrays looked up once, as a Module holds them). */
     private static Runnable symbolic(Symbol net, Executor ex, Shape data) {
-        List<String> names = net.listArguments();
-        List<String> params = new ArrayList<>();
-        for (String n : names) if (!isInput(n)) params.add(n);
+        List<NDArray> grads = new ArrayList<>(), weights = new ArrayList<>();
+        for (String n : net.listArguments()) {
+            if (isInput(n)) continue;
+            grads.add(ex.gradDict().get(n));
+            weights.add(ex.argDict().get(n));
+        }
         Updater sgd = sgd(data);
         return () -> {
             ex.forward(true);
             ex.backward();
-            for (int i = 0; i < params.size(); i++) sgd.call(i, ex.gradDict().get(params.get(i)), ex.argDict().get(params.get(i)));
+            for (int i = 0; i < grads.size(); i++) sgd.call(i, grads.get(i), weights.get(i));
         };
     }
 
-    /** Every node invoked and recorded, backward on cached plans ({@code planned}) or on the graph runner, then the update. */
-    private static Runnable imperative(Symbol net, Map<Node, NDArray[]> given, List<NDArray> copies, Updater sgd, boolean planned) {
+    /** Every node invoked and recorded, backward on cached plans with the given bulk settings, then the update. */
+    private static Runnable imperative(Symbol net, Map<Node, NDArray[]> given, List<NDArray> copies, Updater sgd, BulkExecution bulk) {
         return () -> {
-            Autograd.setPlannedBackward(planned);
-            try (NDScope s = NDScope.open()) {
+            try (NDScope s = NDScope.open(); var b = BulkExecution.override(bulk)) {
                 NDArray out;
                 try (var rec = Autograd.record()) {
                     out = GraphRunner.run(net.outputs(), given).get(0);

@@ -2,6 +2,7 @@ package dev.mxj.autograd;
 
 import dev.mxj.Context;
 import dev.mxj.device.OpReq;
+import dev.mxj.executor.BulkExecution;
 import dev.mxj.executor.Executor;
 import dev.mxj.executor.GraphPlan;
 import dev.mxj.graph.GradientPass;
@@ -25,8 +26,9 @@ import java.util.Map;
  * operations) and gradients are computed straight into the variables' buffers. A training loop
  * records the same graph every step, so plans are cached per thread by the recorded graph's
  * structure (operators and attributes, edges, shapes, dtypes, contexts, which variables want
- * gradients and how, head gradients given or not): from the second step a backward is a
- * structure check, a rebind of the operations that read the new step's values, and the pushes.
+ * gradients and how, head gradients given or not, bulk settings): from the second step a backward
+ * is a structure check, a rebind of the operations that read the new step's values, and the
+ * pushes.
  */
 final class PlannedBackward {
     /** Plans kept per thread: a loop alternating a few graph shapes (train/eval, a last smaller batch) keeps hitting. */
@@ -108,6 +110,7 @@ final class PlannedBackward {
     private static Key key(Graph fwd, List<NodeEntry> ys, List<NDArray> headGrads, List<NodeEntry> xs, List<AGInfo> xInfo) {
         List<Object> parts = new ArrayList<>(fwd.numNodes() * 6);
         parts.add(xInfo != null);
+        parts.add(bulk()); // a plan keeps the segmentation it was built with
         for (Node n : fwd.nodes()) {
             if (n.isVariable()) {
                 parts.add(Boolean.TRUE);
@@ -137,6 +140,15 @@ final class PlannedBackward {
             if (xInfo != null) parts.add(xInfo.get(k).gradReq);
         }
         return new Key(parts, parts.hashCode());
+    }
+
+    /**
+     * Per-node pushes unless this thread overrides the bulk settings: the plan is rebound to new
+     * values every step, which would rebuild every bulk segment (measured slower than it saves).
+     */
+    private static BulkExecution bulk() {
+        BulkExecution b = BulkExecution.overridden();
+        return b != null ? b : BulkExecution.OFF;
     }
 
     private static Plan build(Graph fwd, List<NodeEntry> ys, List<NDArray> headGrads, List<NodeEntry> xs, List<AGInfo> xInfo, List<NDArray> targets) {
@@ -173,7 +185,10 @@ final class PlannedBackward {
                 bound.put(grads.get(k), new GraphPlan.Bound(targets.get(k), req, "the gradient buffer of variable " + (k + 1)));
             }
             Context ctx = targets.isEmpty() ? Context.cpu() : targets.get(0).context();
-            GraphPlan plan = GraphPlan.build(g, given, bound, ctx, Executor.Options.DEFAULT);
+            GraphPlan plan;
+            try (var b = BulkExecution.override(bulk())) {
+                plan = GraphPlan.build(g, given, bound, ctx, Executor.Options.DEFAULT);
+            }
             return new Plan(plan, fwd.nodes(), absent, headVars, grads, ones);
         } catch (RuntimeException e) {
             for (NDArray o : ones) o.close();

@@ -2,6 +2,12 @@ package dev.mxj.executor;
 
 import dev.mxj.Context;
 import dev.mxj.device.OpReq;
+import dev.mxj.engine.AsyncFn;
+import dev.mxj.engine.Engine;
+import dev.mxj.engine.EngineException;
+import dev.mxj.engine.ExecContext;
+import dev.mxj.engine.FnProperty;
+import dev.mxj.engine.Operation;
 import dev.mxj.graph.Graph;
 import dev.mxj.graph.GraphException;
 import dev.mxj.graph.GraphInference;
@@ -33,6 +39,14 @@ import java.util.function.Predicate;
  * caller's arrays (gradient buffers) with a write or add request. Operations are grouped in
  * phases (the executor's forward and backward).
  *
+ * <p>Consecutive operations on one context are pushed as bulk segments ({@link BulkExecution},
+ * MXNet's bulk execution): one engine operation per segment, reading the union of its members'
+ * inputs and writing the union of their outputs, running the kernels in order. A kernel that
+ * fails inside a segment fails the whole segment, as in MXNet: its error (naming the failed
+ * operator) lands on every variable the segment writes and everything downstream, and the
+ * segment's later kernels do not run. Segments break at operations that copy across contexts and
+ * at context changes; a monitored run pushes every node on its own.
+ *
  * <p>A monitored run shows every original node: a fused operation is then replaced by its member
  * operations, with arrays for the intermediate values allocated the first time. Not for
  * concurrent use from several threads.
@@ -54,6 +68,7 @@ public final class GraphPlan implements AutoCloseable {
         final Fusion.Group group;
         Imperative.Prebuilt op;
         Step[] expanded;
+        Segment segment; // the bulk segment it runs in, or null when pushed on its own
 
         Step(int node, NDArray[] in, NDArray[] out, OpReq[] req, int[] inEntries, int[] outEntries, NDArray[] copies, Fusion.Group group,
              Imperative.Prebuilt op) {
@@ -66,6 +81,68 @@ public final class GraphPlan implements AutoCloseable {
             this.copies = copies;
             this.group = group;
             this.op = op;
+        }
+    }
+
+    /**
+     * Consecutive steps of a phase pushed as one engine operation; its operations are built at
+     * the first push and again after a rebind changed a member.
+     */
+    private static final class Segment {
+        final Step[] steps;
+        final ExecContext ctx;
+        private Operation train, predict;
+
+        Segment(Step[] steps) {
+            this.steps = steps;
+            this.ctx = steps[0].op.execContext();
+        }
+
+        Operation operation(boolean isTrain) {
+            Operation o = isTrain ? train : predict;
+            if (o != null) return o;
+            Imperative.Prebuilt[] ops = new Imperative.Prebuilt[steps.length];
+            int nr = 0, nm = 0;
+            for (int k = 0; k < ops.length; k++) {
+                ops[k] = steps[k].op;
+                nr += ops[k].reads().length;
+                nm += ops[k].mutates().length;
+            }
+            // the engine drops duplicates and counts a variable both read and written as written (the segment's intermediates)
+            dev.mxj.engine.Var[] reads = new dev.mxj.engine.Var[nr], mutates = new dev.mxj.engine.Var[nm];
+            StringBuilder name = new StringBuilder("[");
+            nr = nm = 0;
+            for (Imperative.Prebuilt op : ops) {
+                for (var v : op.reads()) reads[nr++] = v;
+                for (var v : op.mutates()) mutates[nm++] = v;
+                name.append(name.length() == 1 ? "" : ",").append(op.name());
+            }
+            o = Engine.get().newOperator(body(ops, isTrain), reads, mutates, FnProperty.NORMAL, name.append(']').toString());
+            if (isTrain) train = o;
+            else predict = o;
+            return o;
+        }
+
+        private static AsyncFn body(Imperative.Prebuilt[] ops, boolean isTrain) {
+            return (rc, done) -> {
+                for (Imperative.Prebuilt op : ops) {
+                    try {
+                        op.runIn(rc, isTrain);
+                    } catch (EngineException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new EngineException(op.name(), e); // name the member that failed, not the segment
+                    }
+                }
+                done.done();
+            };
+        }
+
+        /** Drop the operations (a member was rebound); safe while pushed ones are pending. */
+        void invalidate() {
+            if (train != null) Engine.get().deleteOperator(train);
+            if (predict != null) Engine.get().deleteOperator(predict);
+            train = predict = null;
         }
     }
 
@@ -83,6 +160,9 @@ public final class GraphPlan implements AutoCloseable {
     private final int[] producer;
     private final List<NDArray> owned = new ArrayList<>();
     private final List<Step[]> phases = new ArrayList<>();
+    /** Per phase, what {@link #run} pushes: bulk segments, or single steps as segments of one that push their own operation. */
+    private final List<Segment[]> segments = new ArrayList<>();
+    private final BulkExecution bulk;
     private final SharedPool pool;
     private final Stats stats;
     private boolean closed;
@@ -108,6 +188,7 @@ public final class GraphPlan implements AutoCloseable {
                       Executor.Options options, SharedPool pool) {
         this.graph = g;
         this.pool = pool.retain();
+        this.bulk = BulkExecution.current();
         boolean ok = false;
         try {
             this.nodeCtx = Placement.nodes(g, given, dflt, options.group2ctx());
@@ -204,12 +285,32 @@ public final class GraphPlan implements AutoCloseable {
                 }
                 phases.add(steps.toArray(Step[]::new));
             }
+            // MXNet's segmentation: a plan with a backward (or autograd's, all backward) in training segments, else one inference segment
+            boolean training = numPhases == 1 || phases.get(1).length > 0;
+            for (int ph = 0; ph < numPhases; ph++) segments.add(segment(phases.get(ph), bulk.limit(training, numPhases == 1 || ph == 1)));
             ok = true;
         } catch (GraphException e) {
             throw new ExecutorException(e.getMessage(), e);
         } finally {
             if (!ok) close();
         }
+    }
+
+    /** Cut a phase into runs of at most {@code limit} steps on one context; a step that copies across contexts stays alone. */
+    private Segment[] segment(Step[] steps, int limit) {
+        List<Segment> r = new ArrayList<>();
+        int i = 0;
+        while (i < steps.length) {
+            int j = i + 1;
+            if (steps[i].copies == null) {
+                while (j < steps.length && j - i < limit && steps[j].copies == null && nodeCtx[steps[j].node].equals(nodeCtx[steps[i].node])) j++;
+            }
+            Segment seg = new Segment(java.util.Arrays.copyOfRange(steps, i, j));
+            if (j - i > 1) for (Step s : seg.steps) s.segment = seg;
+            r.add(seg);
+            i = j;
+        }
+        return r.toArray(Segment[]::new);
     }
 
     private boolean runs(int i) {
@@ -320,6 +421,19 @@ public final class GraphPlan implements AutoCloseable {
 
     /** Push phase {@code ph}'s operations; with a monitor, fused operations run as their members so that every node's values show. */
     void run(int ph, boolean train, Executor.MonitorCallback monitor, boolean monitorAll) {
+        if (monitor == null) {
+            for (Segment seg : segments.get(ph)) {
+                if (seg.steps.length > 1) {
+                    Engine.get().push(seg.operation(train), seg.ctx, Engine.DEFAULT_PRIORITY);
+                    continue;
+                }
+                Step s = seg.steps[0];
+                NDArray[] cp = s.copies;
+                if (cp != null) for (int c = 0; c < cp.length; c += 2) cp[c].copyTo(cp[c + 1]);
+                s.op.push(train);
+            }
+            return;
+        }
         for (Step s : phases.get(ph)) {
             NDArray[] cp = s.copies;
             if (cp != null) for (int c = 0; c < cp.length; c += 2) cp[c].copyTo(cp[c + 1]);
@@ -410,6 +524,7 @@ public final class GraphPlan implements AutoCloseable {
                 if (nb != s.op) {
                     s.op.close();
                     s.op = nb;
+                    if (s.segment != null) s.segment.invalidate();
                 }
             }
         }
@@ -428,6 +543,17 @@ public final class GraphPlan implements AutoCloseable {
 
     Stats stats() { return stats; }
 
+    /** Number of steps in each pushed unit of phase {@code ph} (1: pushed on its own). */
+    int[] segmentSizes(int ph) {
+        Segment[] segs = segments.get(ph);
+        int[] r = new int[segs.length];
+        for (int i = 0; i < r.length; i++) r[i] = segs[i].steps.length;
+        return r;
+    }
+
+    /** The bulk settings this plan was built with. */
+    BulkExecution bulkExecution() { return bulk; }
+
     /** Node names of phase {@code ph}'s operations, a fused one with its program (debug output). */
     List<String> describe(int ph) {
         List<String> r = new ArrayList<>();
@@ -444,6 +570,7 @@ public final class GraphPlan implements AutoCloseable {
         if (closed) return;
         closed = true;
         NDArray.waitAll();
+        for (Segment[] segs : segments) for (Segment seg : segs) seg.invalidate();
         for (Step[] steps : phases) {
             for (Step s : steps) {
                 if (s.op != null) s.op.close();

@@ -12,6 +12,7 @@ import dev.mxj.device.Storage;
 import dev.mxj.device.Tensor;
 import dev.mxj.engine.AsyncFn;
 import dev.mxj.engine.Engine;
+import dev.mxj.engine.ExecContext;
 import dev.mxj.engine.FnProperty;
 import dev.mxj.engine.Operation;
 import dev.mxj.engine.RunContext;
@@ -364,11 +365,15 @@ public final class Imperative {
     /** See {@link #prebuild}. */
     public static final class Prebuilt implements AutoCloseable {
         private final NDArray[] in, out;
-        private final Operation train, predict;
         private final DeviceHandle h;
         private final Prepared p;
         private final Kernel k;
         private final OpReq[] given;
+        private final Tensor[] tin, tout;
+        private final OpReq[] req;
+        private final Var[] reads, mutates;
+        /** Engine operations, built at the first push: a plan that runs this inside a bulk segment never needs them. */
+        private Operation train, predict;
 
         private Prebuilt(Prepared p, DeviceHandle h, Kernel k, NDArray[] in, NDArray[] out, OpReq[] given) {
             this.in = in.clone();
@@ -377,14 +382,15 @@ public final class Imperative {
             this.p = p;
             this.k = k;
             this.given = given == null ? null : given.clone();
-            Tensor[] tin = new Tensor[in.length], tout = new Tensor[out.length];
-            Var[] reads = new Var[in.length];
+            tin = new Tensor[in.length];
+            tout = new Tensor[out.length];
+            reads = new Var[in.length];
             for (int i = 0; i < in.length; i++) {
                 tin[i] = in[i].tensor();
                 reads[i] = in[i].chunk().var;
             }
-            Var[] mutates = new Var[out.length + p.mutate.length + (p.random ? 1 : 0)];
-            OpReq[] req = new OpReq[out.length];
+            mutates = new Var[out.length + p.mutate.length + (p.random ? 1 : 0)];
+            req = new OpReq[out.length];
             for (int i = 0; i < out.length; i++) {
                 tout[i] = out[i].tensor();
                 mutates[i] = out[i].chunk().var;
@@ -395,10 +401,16 @@ public final class Imperative {
             int j = out.length;
             for (int m : p.mutate) mutates[j++] = in[m].chunk().var;
             if (p.random) mutates[j] = h.rngVar();
-            Attrs attrs = p.attrs;
-            String name = attrs.op().name();
-            this.train = Engine.get().newOperator(body(h, k, attrs, tin, req, tout, true), reads, mutates, FnProperty.NORMAL, name);
-            this.predict = Engine.get().newOperator(body(h, k, attrs, tin, req, tout, false), reads, mutates, FnProperty.NORMAL, name);
+        }
+
+        private Operation operation(boolean isTrain) {
+            Operation o = isTrain ? train : predict;
+            if (o != null) return o;
+            String name = p.attrs.op().name();
+            o = Engine.get().newOperator(body(h, k, p.attrs, tin, req, tout, isTrain), reads, mutates, FnProperty.NORMAL, name);
+            if (isTrain) train = o;
+            else predict = o;
+            return o;
         }
 
         private static AsyncFn body(DeviceHandle h, Kernel k, Attrs attrs, Tensor[] tin, OpReq[] req, Tensor[] tout, boolean train) {
@@ -412,6 +424,32 @@ public final class Imperative {
                 done.done();
             };
         }
+
+        /**
+         * Run the kernel now on this thread, inside an engine operation that already holds this
+         * operation's {@link #reads} and {@link #mutates} (a graph plan's bulk segment, MXNet's
+         * {@code OpExecutor::RunAll}). Throws what the kernel throws.
+         */
+        public void runIn(RunContext rc, boolean isTrain) throws Exception {
+            KernelContext kc = new KernelContext(h, isTrain, rc);
+            try {
+                k.compute(kc, p.attrs, tin, req, tout);
+            } finally {
+                kc.releaseTemp();
+            }
+        }
+
+        /** Engine variables the kernel reads (not to be modified). */
+        public Var[] reads() { return reads; }
+
+        /** Engine variables the kernel writes: outputs, mutated inputs, the generator (not to be modified). */
+        public Var[] mutates() { return mutates; }
+
+        /** Where it runs. */
+        public ExecContext execContext() { return h.execContext(); }
+
+        /** The operator's name. */
+        public String name() { return p.attrs.op().name(); }
 
         /**
          * This operation on other arrays of the same shapes, dtypes and device (autograd's cached
@@ -442,15 +480,16 @@ public final class Imperative {
 
         /** Push one run, in training or prediction mode. */
         public void push(boolean isTrain) {
-            Engine.get().push(isTrain ? train : predict, h.execContext(), Engine.DEFAULT_PRIORITY);
+            Engine.get().push(operation(isTrain), h.execContext(), Engine.DEFAULT_PRIORITY);
             Reference.reachabilityFence(in);
             Reference.reachabilityFence(out);
         }
 
         /** Release the engine operations (after the last push has run). */
         @Override public void close() {
-            Engine.get().deleteOperator(train);
-            Engine.get().deleteOperator(predict);
+            if (train != null) Engine.get().deleteOperator(train);
+            if (predict != null) Engine.get().deleteOperator(predict);
+            train = predict = null;
         }
     }
 

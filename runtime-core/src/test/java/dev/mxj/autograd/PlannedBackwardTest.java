@@ -1,5 +1,6 @@
 package dev.mxj.autograd;
 
+import dev.mxj.executor.BulkExecution;
 import dev.mxj.ndarray.Imperative;
 import dev.mxj.ndarray.NDArray;
 import dev.mxj.op.Shape;
@@ -81,6 +82,26 @@ class PlannedBackwardTest {
         for (GradReq req : new GradReq[] {GradReq.WRITE, GradReq.ADD}) {
             for (boolean hg : new boolean[] {false, true}) {
                 assertClose(train(false, req, 8, 3, hg), train(true, req, 8, 3, hg));
+            }
+        }
+    }
+
+    @Test
+    void bulkSegmentsGiveIdenticalGradients() {
+        BulkExecution small = new BulkExecution(true, true, 2, 2), big = new BulkExecution(true, true, 15, 15);
+        for (GradReq req : new GradReq[] {GradReq.WRITE, GradReq.ADD}) {
+            List<float[]> off;
+            try (var s = BulkExecution.override(BulkExecution.OFF)) {
+                off = train(true, req, 8, 3, true);
+            }
+            for (BulkExecution b : new BulkExecution[] {small, big}) {
+                int before = PlannedBackward.builds();
+                try (var s = BulkExecution.override(b)) {
+                    List<float[]> got = train(true, req, 8, 3, true);
+                    assertEquals(off.size(), got.size());
+                    for (int i = 0; i < off.size(); i++) assertArrayEquals(off.get(i), got.get(i), b + " " + req + ": gradient " + i);
+                }
+                assertEquals(before + 1, PlannedBackward.builds(), "other bulk settings, another plan");
             }
         }
     }
