@@ -6,7 +6,7 @@ from . import register as _register
 from . import op, _internal, random, contrib, linalg, sparse  # noqa: F401
 from .utils import *  # noqa: F401,F403
 
-_lookup, _dir = _register.namespace([''])
+_lookup, _dir = _register.namespace([''], into=globals())
 __getattr__ = _lookup
 
 

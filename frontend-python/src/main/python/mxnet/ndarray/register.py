@@ -65,6 +65,40 @@ def cached(functions, name, make):
     return f
 
 
+_FAST_MAX = 64
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+
+
+def _plain(args, kwargs):
+    """Whether a call can be remembered by op_function's fast path: NDArrays as positional
+    arguments, plain parameter values only, and no out=/name=/attr= (a name per call would only
+    fill the table)."""
+    for a in args:
+        if type(a) is not NDArray:
+            return False
+    for k, v in kwargs.items():
+        if type(v) not in _PLAIN or k == 'out' or k == 'name' or k == 'attr':
+            return False
+    return True
+
+
+def _call_fast(hit, handles):
+    inv, single = hit
+    try:
+        if single:
+            n = len(handles)
+            if n == 1:
+                return _new(inv.call1(handles[0]))
+            if n == 2:
+                return _new(inv.call2(handles[0], handles[1]))
+            if n == 3:
+                return _new(inv.call3(handles[0], handles[1], handles[2]))
+            return _new(_bridge.invoke(inv, handles)[0])
+        return [_new(h) for h in _bridge.invoke(inv, handles)]
+    except BaseException as e:
+        raise _err(e) from None
+
+
 def _make(spec):
     op_name = spec.name
     input_names = spec.inputs
@@ -73,7 +107,29 @@ def _make(spec):
     num_args = spec.num_args
     has_ctx = spec.has_ctx
 
+    # Calls whose positional arguments are all NDArrays and whose keyword arguments are plain
+    # parameters (str, int, float, bool, None) are remembered by (argument count, keyword items,
+    # their types): a repeated call, as in a training loop, is then one dict look-up and one host
+    # call, a small hot path that Truffle compiles quickly. The types are part of the key because
+    # 1 == 1.0 == True in Python but '1', '1.0' and 'True' are different MXNet parameter strings.
+    fast = {} if num_args is None and not has_ctx else None
+
     def op_function(*args, **kwargs):
+        if fast is not None:
+            try:
+                hit = fast.get((len(args), tuple(kwargs.items()), tuple(map(type, kwargs.values()))))
+            except TypeError:  # an unhashable parameter value (a list)
+                hit = None
+            if hit is not None:
+                handles = [a._h for a in args if type(a) is NDArray]
+                if len(handles) == len(args):
+                    return _call_fast(hit, handles)
+        return slow(args, kwargs)
+
+    def slow(args, kwargs):
+        key = None
+        if fast is not None and len(args) <= n_in and len(fast) < _FAST_MAX and _plain(args, kwargs):
+            key = (len(args), tuple(kwargs.items()), tuple(map(type, kwargs.values())))
         out = kwargs.pop('out', None)
         kwargs.pop('name', None)
         kwargs.pop('attr', None)
@@ -140,13 +196,19 @@ def _make(spec):
                 outs = out if isinstance(out, (list, tuple)) else [out]
                 _bridge.invokeInto(inv, handles, [o._h for o in outs])
                 return out
-            if inv.numVisibleOutputs() == 1:
+            single = inv.numVisibleOutputs() == 1
+            if single:
                 if len(handles) == 1 and handles[0] is not None:
-                    return _new(inv.call1(handles[0]))
-                return _new(_bridge.invoke(inv, handles)[0])
-            return [_new(h) for h in _bridge.invoke(inv, handles)]
+                    result = _new(inv.call1(handles[0]))
+                else:
+                    result = _new(_bridge.invoke(inv, handles)[0])
+            else:
+                result = [_new(h) for h in _bridge.invoke(inv, handles)]
         except BaseException as e:
             raise _err(e) from None
+        if key is not None:
+            fast[key] = (inv, single)
+        return result
 
     op_function.__name__ = op_name
     op_function.__qualname__ = op_name
@@ -182,7 +244,17 @@ class OpModule:
         return sorted(out)
 
 
-def namespace(prefixes, public_only=True):
-    """(__getattr__, __dir__) for a module that exposes the operators under `prefixes`."""
+def namespace(prefixes, public_only=True, into=None):
+    """(__getattr__, __dir__) for a module that exposes the operators under `prefixes`. With
+    `into` (the module's globals()), a function found is also stored there, so that the next
+    `nd.FullyConnected` is a plain attribute read instead of a module __getattr__ call per use
+    (which a training loop paid on every operator call)."""
     m = OpModule(prefixes, public_only)
-    return m.lookup, m.dir
+    if into is None:
+        return m.lookup, m.dir
+
+    def lookup(attr):
+        f = m.lookup(attr)
+        into[attr] = f
+        return f
+    return lookup, m.dir

@@ -10,6 +10,8 @@ final class Polyglot {
         static final Engine ENGINE = Engine.newBuilder()
                 // the launcher enables the optimising runtime when it can; `mxj info` says which runtime is in use
                 .option("engine.WarnInterpreterOnly", "false")
+                // so that -Dpolyglot.engine.X=... can set Truffle's experimental tuning options
+                .allowExperimentalOptions(true)
                 .build();
     }
 

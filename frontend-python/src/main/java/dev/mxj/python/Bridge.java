@@ -573,6 +573,46 @@ public final class Bridge {
         return l;
     }
 
+    // ------------------------------------------------------------------ diagnostics (benchmarks)
+
+    /**
+     * CPU seconds of this process by kind of thread, from /proc/self/task (Linux; empty elsewhere):
+     * "script and BLAS" (threads named "java": Java's main thread, which runs the script, and the
+     * native threads OpenBLAS starts from it), "Truffle compiler", "C1/C2" (HotSpot's compilers, which also compile the Graal
+     * compiler itself), "GC", "other" (engine workers, BLAS threads), "ended threads". For benchmarks on shared
+     * machines, where wall time says little about who used the CPU.
+     */
+    public Map<String, Double> cpuByThread() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        double tick = 100.0; // USER_HZ: 100 on Linux
+        try (var tasks = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = java.nio.file.Files.readString(t.resolve("stat"));
+                } catch (IOException gone) {
+                    continue; // the thread ended meanwhile
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                double secs = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / tick;
+                String kind = name.equals("java") ? "script and BLAS"
+                        : name.startsWith("TruffleCompile") ? "Truffle compiler"
+                        : name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? "C1/C2"
+                        : name.startsWith("GC ") || name.startsWith("G1 ") ? "GC" : "other";
+                m.merge(kind, secs, Double::sum);
+            }
+        } catch (IOException | RuntimeException noProc) {
+            return Map.of();
+        }
+        // threads that have ended (e.g. idle Truffle compiler threads) count only in the process total
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            double ended = os.getProcessCpuTime() / 1e9 - m.values().stream().mapToDouble(Double::doubleValue).sum();
+            if (ended > 0.05) m.put("ended threads", ended);
+        }
+        return m;
+    }
+
     // ------------------------------------------------------------------ conversions
 
     /**

@@ -138,13 +138,21 @@ public final class PythonHost implements AutoCloseable {
     public int runScript(Path script) {
         Path dir = script.toAbsolutePath().getParent();
         try (Interrupts ignored = Interrupts.install(this)) {
+            // Not runpy.run_path: importing runpy and the pkgutil it pulls in took 1-4 s of start-up.
             Value run = context.eval(Source.create("python", """
                     def _mxj_run(path, dir):
-                        import sys, runpy
+                        import sys
                         sys.path.insert(0, dir)
                         sys._mxj_script = path
+                        main = type(sys)('__main__')
+                        main.__file__ = path
+                        main.__cached__ = None
+                        main.__builtins__ = __builtins__
+                        sys.modules['__main__'] = main
+                        with open(path, 'rb') as f:
+                            source = f.read()
                         try:
-                            runpy.run_path(path, run_name='__main__')
+                            exec(compile(source, path, 'exec'), main.__dict__)
                         except SystemExit as e:
                             return _mxj_exit_status(e)
                         return 0
@@ -188,7 +196,7 @@ public final class PythonHost implements AutoCloseable {
                             print("KeyboardInterrupt", file=sys.stderr)
                             return
                         tb = e.__traceback__
-                        # drop the runner's frames (this host, runpy): start at the script, as `python script.py` does
+                        # drop the runner's frames (_mxj_run): start at the script, as `python script.py` does
                         script = getattr(sys, '_mxj_script', None)
                         t = tb
                         while t is not None and t.tb_frame.f_code.co_filename != script:

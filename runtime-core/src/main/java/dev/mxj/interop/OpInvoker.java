@@ -72,5 +72,8 @@ public final class OpInvoker {
     /** The first output of a two-input call: the hot path of binary operators. */
     public NDArray call2(NDArray a, NDArray b) { return invoke(new NDArray[] {a, b})[0]; }
 
+    /** The first output of a three-input call (FullyConnected, Convolution with bias), without a guest list to convert. */
+    public NDArray call3(NDArray a, NDArray b, NDArray c) { return invoke(new NDArray[] {a, b, c})[0]; }
+
     @Override public String toString() { return def.name() + params; }
 }
