@@ -535,6 +535,44 @@ test('JS-defined optimizers in a Module: the same weights as the runtime\'s sgd 
   assert.throws(() => bad.update(), mx.MXNetError, /createState must return null, an NDArray or an array of NDArrays/);
 });
 
+/** The same momentum SGD as a subclass of mx.optimizer.Optimizer (no registered name: JS-defined). */
+class SubclassedMomentumSGD extends mx.optimizer.Optimizer {
+  constructor({ momentum, ...rest }) {
+    super(rest);
+    this.momentum = momentum;
+  }
+
+  createState(index, weight) { return nd.zeros(weight.shape); }
+
+  update(index, weight, grad, mom) {
+    mom.muli(this.momentum).subi(grad.mul(this.learningRate * this.rescaleGrad));
+    weight.addi(mom);
+  }
+}
+
+test('subclassing mx.optimizer.Optimizer: a JS-defined optimizer trains a Module as the runtime\'s sgd', () => {
+  const xs = rows(16), ys = labels(16);
+  const init = (name, arr) => arr.set(name.endsWith('weight') ? 0.05 : 0);
+  const trained = (optimizer, optimizerParams) => {
+    const m = new mx.mod.Module(mlp(), { logger: () => {} });
+    m.fit(new RowIter(xs, ys), { numEpoch: 2, initializer: init, optimizer, optimizerParams, evalMetric: new JsAccuracy() });
+    return m.getParams()[0];
+  };
+  const opt = new SubclassedMomentumSGD({ learningRate: 0.5, momentum: 0.9, rescaleGrad: 0.25 });
+  assert.ok(opt instanceof mx.optimizer.Optimizer);
+  assert.equal(opt.learningRate, 0.5);
+  opt.learningRate = 0.5; // settable as the runtime's optimizers
+  const mine = trained(opt, null);
+  const ref = trained('sgd', { learningRate: 0.5, momentum: 0.9 });
+  for (const k of Object.keys(ref)) assert.close(mine[k], ref[k], { rtol: 1e-5, atol: 1e-6 });
+  assert.throws(() => opt.numUpdate, mx.MXNetError, /runtime's optimizers only/);
+  assert.throws(() => new mx.optimizer.Updater(opt), mx.MXNetError, /is JS-defined/);
+  class NoUpdate extends mx.optimizer.Optimizer {}
+  assert.throws(() => new NoUpdate({ learningRate: 0.1 }), mx.MXNetError, /must define update\(index, weight, grad, state\)/);
+  class Registered extends mx.optimizer.Optimizer { constructor() { super('sgd', { learningRate: 0.25 }); } }
+  assert.equal(new Registered().learningRate, 0.25);              // a subclass may still wrap a registered optimizer
+});
+
 test('mx.model.FeedForward: create, fit on arrays, predict, score, save and load', () => {
   const xs = nd.array(rows(32)), ys = nd.array(labels(32));
   const model = mx.model.FeedForward.create(mlp(), xs, ys, { numEpoch: 8, numpyBatchSize: 8, learningRate: 0.5, initializer: new mx.init.Xavier() });

@@ -4,27 +4,54 @@ import { NDArray } from './ndarray.js';
 
 /** An optimizer: mx.optimizer.create('sgd', {learningRate: 0.1, momentum: 0.9}) or new mx.optimizer.SGD({...}). */
 export class Optimizer {
+  /**
+   * new Optimizer(name, opts) wraps a registered optimizer. A subclass that calls super(opts)
+   * without a name is a JS-defined optimizer, as a Python script subclasses
+   * mx.optimizer.Optimizer: it defines update(index, weight, grad, state) (and optionally
+   * createState(index, weight)), and its settings (learningRate, wd, rescaleGrad, clipGradient)
+   * stay on the JS object, where a Module's runtime updater reads them.
+   */
   constructor(name, opts = {}) {
+    if (typeof name !== 'string' && new.target !== Optimizer) {
+      if (typeof this.update !== 'function') {
+        throw new MXNetError(`${new.target.name}: an Optimizer subclass without a registered name must define update(index, weight, grad, state)`);
+      }
+      const o = name === undefined || name === null ? {} : name;
+      if (typeof o !== 'object') throw new MXNetError(`${new.target.name}: expected options {learningRate, wd, rescaleGrad, clipGradient}, got ${describe(o)}`);
+      this._h = null;
+      this._lr = o.learningRate ?? 0.01;
+      this.wd = o.wd ?? 0;
+      this.rescaleGrad = o.rescaleGrad ?? 1;
+      if (o.clipGradient !== undefined && o.clipGradient !== null) this.clipGradient = o.clipGradient;
+      return;
+    }
     if (typeof name !== 'string') throw new MXNetError(`Optimizer: expected a registered name, got ${describe(name)}`);
     this._h = host(() => H.optimizer(name, hostOptions(opts)));
   }
 
-  get learningRate() { return host(() => H.learningRate(this._h)); }
+  get learningRate() { return this._h ? host(() => H.learningRate(this._h)) : this._lr; }
 
-  set learningRate(lr) { host(() => H.setLearningRate(this._h, Number(lr))); }
+  set learningRate(lr) {
+    if (this._h) host(() => H.setLearningRate(this._h, Number(lr)));
+    else this._lr = Number(lr);
+  }
 
   /** MXNet's set_learning_rate. */
   setLearningRate(lr) { this.learningRate = lr; }
 
-  get numUpdate() { return host(() => H.numUpdate(this._h)); }
+  get numUpdate() {
+    if (!this._h) throw new MXNetError(`${this.constructor.name}: numUpdate is kept by the runtime's optimizers only`);
+    return host(() => H.numUpdate(this._h));
+  }
 
-  toString() { return host(() => H.describe(this._h)); }
+  toString() { return this._h ? host(() => H.describe(this._h)) : `${this.constructor.name}(learningRate=${this._lr})`; }
 }
 
 /** Applies an optimizer to (index, grad, weight), keeping per-index state (momentum, ...). */
 export class Updater {
   constructor(optimizer) {
     if (!(optimizer instanceof Optimizer)) throw new MXNetError(`Updater: expected an Optimizer, got ${describe(optimizer)}`);
+    if (!optimizer._h) throw new MXNetError(`Updater: ${optimizer.constructor.name} is JS-defined; call its update(index, weight, grad, state) directly, or give it to a Module`);
     this.optimizer = optimizer;
     this._h = host(() => H.updater(optimizer._h));
   }
