@@ -494,30 +494,37 @@ class JsMomentumSGD {
 
   update(index, weight, grad, mom) {
     this.calls++;
-    // MXNet's sgd_mom_update without wd: mom = momentum * mom - lr * rescale * grad; weight += mom
-    mom.muli(this.momentum).subi(grad.mul(this.learningRate * this.rescaleGrad));
-    weight.addi(mom);
+    momentumStep(this, weight, grad, mom);
   }
 }
 
+/** MXNet's sgd_mom_update without wd: mom = momentum * mom - lr * rescale * grad; weight += mom. */
+function momentumStep(opt, weight, grad, mom) {
+  mom.muli(opt.momentum).subi(grad.mul(opt.learningRate * opt.rescaleGrad));
+  weight.addi(mom);
+}
+
+/** Weights 0.05, biases 0: runs with different optimizers start alike. */
+const fixedInit = (name, arr) => arr.set(name.endsWith('weight') ? 0.05 : 0);
+
+/** The parameters after two epochs of Module.fit on 16 fixed rows with the given optimizer. */
+function trainedWith(optimizer, optimizerParams) {
+  const m = new mx.mod.Module(mlp(), { logger: () => {} });
+  m.fit(new RowIter(rows(16), labels(16)), { numEpoch: 2, initializer: fixedInit, optimizer, optimizerParams, evalMetric: new JsAccuracy() });
+  return m.getParams()[0];
+}
+
 test('JS-defined optimizers in a Module: the same weights as the runtime\'s sgd with momentum, in steps and in fit', () => {
-  const xs = rows(16), ys = labels(16);
-  const init = (name, arr) => arr.set(name.endsWith('weight') ? 0.05 : 0);
-  const trained = (optimizer, optimizerParams) => {
-    const m = new mx.mod.Module(mlp(), { logger: () => {} });
-    m.fit(new RowIter(xs, ys), { numEpoch: 2, initializer: init, optimizer, optimizerParams, evalMetric: new JsAccuracy() });
-    return m.getParams()[0];
-  };
   const js = new JsMomentumSGD({ learningRate: 0.5, momentum: 0.9, rescaleGrad: 0.25 });
-  const mine = trained(js, null);
-  const ref = trained('sgd', { learningRate: 0.5, momentum: 0.9 });
+  const mine = trainedWith(js, null);
+  const ref = trainedWith('sgd', { learningRate: 0.5, momentum: 0.9 });
   for (const k of Object.keys(ref)) assert.close(mine[k], ref[k], { rtol: 1e-5, atol: 1e-6 });
   assert.deepEqual(js.created.slice().sort(), [0, 1, 2, 3]);           // one state per parameter, kept by the runtime's updater
   assert.equal(js.calls, 4 * 8);                                      // 4 parameters, 2 epochs of 4 batches
   // the steps by hand, stateless: a createState-less optimizer gets null
   const m = new mx.mod.Module(mlp());
   m.bind({ dataShapes: [['data', [4, 5]]], labelShapes: [['softmax_label', [4]]] });
-  m.initParams({ initializer: init });
+  m.initParams({ initializer: fixedInit });
   const states = [];
   m.initOptimizer({ optimizer: { rescaleGrad: 0.25, update(i, w, g, s) { states.push(s); w.subi(g.mul(0.25)); } } });
   const before = m.getParams()[0].fc2_bias.toArray();
@@ -544,26 +551,16 @@ class SubclassedMomentumSGD extends mx.optimizer.Optimizer {
 
   createState(index, weight) { return nd.zeros(weight.shape); }
 
-  update(index, weight, grad, mom) {
-    mom.muli(this.momentum).subi(grad.mul(this.learningRate * this.rescaleGrad));
-    weight.addi(mom);
-  }
+  update(index, weight, grad, mom) { momentumStep(this, weight, grad, mom); }
 }
 
 test('subclassing mx.optimizer.Optimizer: a JS-defined optimizer trains a Module as the runtime\'s sgd', () => {
-  const xs = rows(16), ys = labels(16);
-  const init = (name, arr) => arr.set(name.endsWith('weight') ? 0.05 : 0);
-  const trained = (optimizer, optimizerParams) => {
-    const m = new mx.mod.Module(mlp(), { logger: () => {} });
-    m.fit(new RowIter(xs, ys), { numEpoch: 2, initializer: init, optimizer, optimizerParams, evalMetric: new JsAccuracy() });
-    return m.getParams()[0];
-  };
   const opt = new SubclassedMomentumSGD({ learningRate: 0.5, momentum: 0.9, rescaleGrad: 0.25 });
   assert.ok(opt instanceof mx.optimizer.Optimizer);
   assert.equal(opt.learningRate, 0.5);
   opt.learningRate = 0.5; // settable as the runtime's optimizers
-  const mine = trained(opt, null);
-  const ref = trained('sgd', { learningRate: 0.5, momentum: 0.9 });
+  const mine = trainedWith(opt, null);
+  const ref = trainedWith('sgd', { learningRate: 0.5, momentum: 0.9 });
   for (const k of Object.keys(ref)) assert.close(mine[k], ref[k], { rtol: 1e-5, atol: 1e-6 });
   assert.throws(() => opt.numUpdate, mx.MXNetError, /runtime's optimizers only/);
   assert.throws(() => new mx.optimizer.Updater(opt), mx.MXNetError, /is JS-defined/);
