@@ -194,6 +194,14 @@ def test_infer_type():
     assert [name(t) for t in out] == ['float16']
 
 
+def test_simple_bind_ignores_names_that_are_not_inputs():
+    # as MXNet 1.9: shapes and types named for anything but the symbol's inputs are ignored
+    fc = mx.sym.FullyConnected(mx.sym.var('x'), num_hidden=4, name='fc')
+    e = fc.simple_bind(mx.cpu(), x=(2, 3), nope=(4, 4), type_dict={'x': 'float64', 'nope': 'float16'})
+    assert [a.shape for a in e.arg_arrays] == [(2, 3), (4, 3), (4,)]
+    assert all(str(getattr(a.dtype, '__name__', a.dtype)) == 'float64' for a in e.arg_arrays)
+
+
 def test_fluent_methods():
     x = mx.sym.var('x')
     y = x.reshape((3, 2)).sum(axis=1).astype('int32')

@@ -181,7 +181,8 @@ public final class Executor implements AutoCloseable {
                                       Executor sharedExec, Map<String, NDArray> sharedBuffer, Map<String, Shape> shapes, Options options) {
         List<String> argNames = symbol.listArguments(), auxNames = symbol.listAuxiliaryStates();
         checkUnique(argNames, auxNames);
-        if (shapes == null) shapes = Map.of();
+        shapes = inputsOnly(shapes, argNames, auxNames);
+        typeDict = inputsOnly(typeDict, argNames, auxNames);
         Symbol.Inferred<Shape> s;
         try {
             s = symbol.inferShapePartial(shapes);
@@ -195,7 +196,7 @@ public final class Executor implements AutoCloseable {
             throw new ExecutorException("simple_bind error. Arguments:\n" + describe(shapes) + "\ncannot infer the shapes of " + missing
                     + "; give them as keyword arguments");
         }
-        Symbol.Inferred<DType> t = inferTypes(symbol, typeDict == null ? Map.of() : typeDict);
+        Symbol.Inferred<DType> t = inferTypes(symbol, typeDict);
         GradReq[] reqs = gradReqs(argNames, gradReq);
         List<NDArray> owned = new ArrayList<>();
         NDArray[] a = new NDArray[argNames.size()], g = new NDArray[argNames.size()], x = new NDArray[auxNames.size()];
@@ -232,6 +233,19 @@ public final class Executor implements AutoCloseable {
             for (NDArray o : owned) o.close();
             throw e;
         }
+    }
+
+    /**
+     * What was given for the symbol's inputs: MXNet's simple_bind ignores shapes and types named
+     * for anything else (a script may pass one dict to several networks).
+     */
+    private static <V> Map<String, V> inputsOnly(Map<String, V> given, List<String> argNames, List<String> auxNames) {
+        if (given == null) return Map.of();
+        Map<String, V> r = new java.util.LinkedHashMap<>();
+        for (var e : given.entrySet()) {
+            if (argNames.contains(e.getKey()) || auxNames.contains(e.getKey())) r.put(e.getKey(), e.getValue());
+        }
+        return r;
     }
 
     /**

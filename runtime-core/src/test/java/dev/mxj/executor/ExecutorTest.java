@@ -312,6 +312,19 @@ class ExecutorTest {
     }
 
     @Test
+    void simpleBindIgnoresShapesAndTypesForNamesThatAreNotInputs() {
+        Symbol fc = Symbol.create("FullyConnected", "f", Map.of("num_hidden", 4), Symbol.var("x"));
+        try (Executor ex = Executor.simpleBind(fc, Context.cpu(), "write", Map.of("x", dev.mxj.op.DType.FLOAT64, "nope", dev.mxj.op.DType.FLOAT16), null,
+                Map.of("x", Shape.of(2, 3), "nope", Shape.of(4, 4)))) {
+            assertEquals(List.of("x", "f_weight", "f_bias"), List.copyOf(ex.argDict().keySet()));
+            assertEquals(Shape.of(4, 3), ex.argDict().get("f_weight").shape());
+            assertEquals(dev.mxj.op.DType.FLOAT64, ex.argDict().get("f_weight").dtype());
+        }
+        // the inputs' own shapes are still required
+        assertThrows(ExecutorException.class, () -> Executor.simpleBind(fc, Context.cpu(), "write", null, null, Map.of("nope", Shape.of(2, 3))));
+    }
+
+    @Test
     void group2ctxPlacesLayersOnTwoContextsWithEqualResults() {
         Symbol net;
         Symbol data = Symbol.var("data");
