@@ -110,27 +110,21 @@ public final class GraphInference {
         T[] out = Arrays.copyOf(vals, nout);
         for (int k = 0; k < nin; k++) in[k] = vals[g.entryId(n.inputs().get(k))];
         for (int j = 0; j < nout; j++) out[j] = vals[g.entryId(i, j)];
-        // nothing to go on yet (rules may reject an empty call); an operator without inputs goes by its parameters
-        if (nin > 0 && allNull(in) && allNull(out)) {
-            if (!rule.decidedByParameters(n.attrs())) return false;
-            try {
-                rule.infer(n.attrs(), in, out);
-            } catch (RuntimeException noConflictPossibleYet) {
-                return false; // this rule needs an input type first; the later sweeps try again
-            }
-            boolean changed = false;
-            for (int j = 0; j < nout; j++) changed |= update(vals, g.entryId(i, j), out[j], n, "output " + j, rule);
-            return changed;
-        }
+        // nothing to go on yet (rules may reject an empty call), unless the parameters decide (an
+        // operator without inputs always goes by its parameters); then only its outputs are taken
+        boolean fromParametersOnly = nin > 0 && allNull(in) && allNull(out);
+        if (fromParametersOnly && !rule.decidedByParameters(n.attrs())) return false;
         try {
             rule.infer(n.attrs(), in, out);
-        } catch (OperatorException e) {
-            throw new GraphException("Error in operator " + n.name() + " (" + n.op().name() + "): " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            throw new GraphException("Error in operator " + n.name() + " (" + n.op().name() + "): " + rule.what() + " inference failed: " + e, e);
+            if (fromParametersOnly) return false; // this rule needs an input first; the later sweeps try again
+            String why = e instanceof OperatorException ? e.getMessage() : rule.what() + " inference failed: " + e;
+            throw new GraphException("Error in operator " + n.name() + " (" + n.op().name() + "): " + why, e);
         }
         boolean changed = false;
-        for (int k = 0; k < nin; k++) changed |= update(vals, g.entryId(n.inputs().get(k)), in[k], n, "input " + n.op().inputNames(n.attrs()).get(k), rule);
+        if (!fromParametersOnly) {
+            for (int k = 0; k < nin; k++) changed |= update(vals, g.entryId(n.inputs().get(k)), in[k], n, "input " + n.op().inputNames(n.attrs()).get(k), rule);
+        }
         for (int j = 0; j < nout; j++) changed |= update(vals, g.entryId(i, j), out[j], n, "output " + j, rule);
         return changed;
     }
