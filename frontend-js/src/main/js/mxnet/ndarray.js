@@ -312,8 +312,12 @@ export class NDArray {
 
   /**
    * Assignment, as MXNet's x[...] = value: x.set(value) fills or copies the whole array,
-   * x.set(...index, value) writes the selected part (indices as in get()); value is a number, an
-   * NDArray (broadcast to the selection) or JS/typed array data. Returns this array.
+   * x.set(...index, value) writes the selected part (every index form of get(), index arrays
+   * included: x.set([0, 2], 5), x.set(':', idx, rows)); value is a number, an NDArray (cast to
+   * this array's dtype) or JS/typed array data, broadcast to the selection's shape as get() would
+   * return it. Index arrays write with _scatter_set_nd; when an element is named twice the last
+   * write wins here (MXNet leaves the result unspecified). A bad index or a value that does not
+   * broadcast throws MXNetError before anything is written. Returns this array.
    */
   set(...args) {
     if (args.length === 0) throw new MXNetError('set: missing the value to assign');
@@ -325,7 +329,13 @@ export class NDArray {
       return this;
     }
     const sel = parseIndex(args, shape);
-    if (sel.some((s) => s.arr)) throw new MXNetError('set: index arrays are not supported yet');
+    if (sel.some((s) => s.arr)) {
+      const { indices, outShape: target } = advancedIndex(sel, shape, this.context);
+      const v = valueFor(this, value, target);
+      const inv = invoker('_scatter_set_nd', ['shape'], [paramString(shape)]);
+      host(() => H.invokeInto(inv, [this._h, v._h, indices._h], [this._h]));
+      return this;
+    }
     const p = sliceParams(sel);
     if (typeof value === 'number' || typeof value === 'boolean') {
       const inv = invoker('_slice_assign_scalar', ['begin', 'end', 'step', 'scalar'],
@@ -333,12 +343,11 @@ export class NDArray {
       host(() => H.invokeInto(inv, [this._h], [this._h]));
       return this;
     }
-    const keep = sel.map((s) => (s.drop ? 1 : Math.max(0, Math.ceil((s.end - s.begin) / s.step))));
-    const target = keep.concat(shape.slice(sel.length));
-    let v = value instanceof NDArray ? value : array(value, { dtype: this.dtype, ctx: this.context });
-    if (v.shape.length !== target.length || v.shape.some((d, i) => d !== target[i])) {
-      v = nd.broadcast_to(v.reshape(broadcastableShape(v.shape, target)), { shape: target });
-    }
+    // the value broadcasts to the selection without its integer axes (as get() returns it), then
+    // takes _slice_assign's shape, with 1 at those axes
+    const kept = sel.map((s) => (s.drop ? 1 : sliceLength(s))).concat(shape.slice(sel.length));
+    const target = outShape(sel, shape);
+    const v = valueFor(this, value, target.length ? target : [1]).reshape(kept);
     const inv = invoker('_slice_assign', ['begin', 'end', 'step'], [paramString(p.begin), paramString(p.end), paramString(p.step)]);
     host(() => H.invokeInto(inv, [this._h, v._h], [this._h]));
     return this;
@@ -382,21 +391,49 @@ function assignWhole(dst, value) {
     host(() => H.fill(dst._h, Number(value)));
     return dst;
   }
-  let v = value instanceof NDArray ? value : array(value, { dtype: dst.dtype, ctx: dst.context });
-  const s = dst.shape;
-  if (v.shape.length !== s.length || v.shape.some((d, i) => d !== s[i])) v = nd.broadcast_to(v.reshape(broadcastableShape(v.shape, s)), { shape: s });
+  const v = valueFor(dst, value, dst.shape);
   host(() => H.assign(dst._h, v._h));
   return dst;
 }
 
-/** v's shape padded with leading ones to the target's rank (numpy broadcasting rules). */
-function broadcastableShape(vs, target) {
-  if (vs.length > target.length) throw new MXNetError(`cannot broadcast an array of shape (${vs.join(', ')}) to (${target.join(', ')})`);
-  return new Array(target.length - vs.length).fill(1).concat(vs);
-}
-
 /** A shape as Python prints it: (2, 3), (3,), (). */
 function shapeText(s) { return `(${s.join(', ')}${s.length === 1 ? ',' : ''})`; }
+
+function sameShape(a, b) { return a.length === b.length && a.every((d, i) => d === b[i]); }
+
+/**
+ * What set() writes into dst: value (a number, an NDArray or array data) as an NDArray of dst's
+ * dtype and context with the target shape, as MXNet's _prepare_value_nd: leading axes of length 1
+ * beyond the target's rank are dropped, then numpy broadcasting. A value sharing memory with dst
+ * is copied first, so overlapping reads see the old values.
+ */
+function valueFor(dst, value, target) {
+  let v;
+  if (value instanceof NDArray) {
+    v = value.asInContext(dst.context);
+    if (v.dtype !== dst.dtype) v = v.astype(dst.dtype);
+    else if (host(() => H.sharesMemory(v._h, dst._h))) v = v.copy();
+  } else if (typeof value === 'number' || typeof value === 'boolean') {
+    return full(target, Number(value), { dtype: dst.dtype, ctx: dst.context });
+  } else if (Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView))) {
+    v = array(value, { dtype: dst.dtype, ctx: dst.context });
+  } else {
+    throw new MXNetError(`set: the value must be a number, an NDArray or array data, got ${describe(value)}`);
+  }
+  const vs = v.shape;
+  if (sameShape(vs, target)) return v;
+  let lead = 0;
+  while (vs.length - lead > target.length && vs[lead] === 1) lead++;
+  const s = vs.slice(lead);
+  const ok = s.length <= target.length && s.every((d, i) => {
+    const t = target[target.length - s.length + i];
+    return d === t || d === 1;
+  });
+  if (!ok) throw new MXNetError(`set: cannot broadcast a value of shape ${shapeText(vs)} to the indexed shape ${shapeText(target)}`);
+  const padded = new Array(target.length - s.length).fill(1).concat(s);
+  const r = sameShape(padded, vs) ? v : v.reshape(padded);
+  return sameShape(padded, target) ? r : nd.broadcast_to(r, { shape: target });
+}
 
 function checkIndex(i, n, axis) {
   if (!Number.isInteger(i)) throw new MXNetError(`index must be an integer, got ${describe(i)}`);
