@@ -139,6 +139,7 @@ for (const [method, broadcast, scalar, rscalar] of [
 }
 const NEGATIVE = new PlainOp('negative');
 const COPY = new PlainOp('_copyto');
+const GATHER_ND = new PlainOp('gather_nd');
 
 /** An n-dimensional array on a device. Operations are asynchronous; reading values waits for them. */
 export class NDArray {
@@ -285,15 +286,24 @@ export class NDArray {
   }
 
   /**
-   * Basic indexing, as MXNet's x[...]: each index an integer (drops the axis; negative counts from
-   * the end), a slice string 'begin:end:step' (':' for the whole axis), or null for ':'.
-   * x.get(1), x.get('1:3'), x.get(':', 0), x.get(null, '::2'). Integer or unit-step slices of the
-   * first axis alone return views that share memory; other forms return copies.
+   * Indexing, as MXNet's x[...]: one index per leading axis, each an integer (drops the axis;
+   * negative counts from the end), a slice string 'begin:end:step' (':' for the whole axis), null
+   * for ':', or an index array: an NDArray (float indices are truncated, as MXNet casts them to
+   * int32), a typed array or (nested) JS arrays of integers.
+   * x.get(1), x.get('1:3'), x.get(':', 0), x.get(null, '::2'), x.get([0, 2]), x.get(':', idx), x.get([0, 1], [2, 0]).
+   * Integer or unit-step slices of the first axis alone return views that share memory; other forms
+   * return copies. With index arrays (MXNet's advanced indexing, gather_nd), integers count as
+   * one-element arrays, the arrays broadcast together into one block of axes that stays in place
+   * when the array and integer indices are adjacent and comes first otherwise (numpy's rules).
    */
   get(...index) {
     if (index.length === 1 && Number.isInteger(index[0])) return this.at(index[0]);
     const shape = this.shape;
     const sel = parseIndex(index, shape);
+    if (sel.some((s) => s.arr)) {
+      const { indices } = advancedIndex(sel, shape, this.context);
+      return GATHER_ND.call2(this, indices);
+    }
     if (sel.length === 1 && sel[0].step === 1 && !sel[0].drop) return wrap(host(() => H.slice(this._h, sel[0].begin, sel[0].end)));
     const r = nd.slice(this, sliceParams(sel));
     const out = outShape(sel, shape);
@@ -302,8 +312,12 @@ export class NDArray {
 
   /**
    * Assignment, as MXNet's x[...] = value: x.set(value) fills or copies the whole array,
-   * x.set(...index, value) writes the selected part (indices as in get()); value is a number, an
-   * NDArray (broadcast to the selection) or JS/typed array data. Returns this array.
+   * x.set(...index, value) writes the selected part (every index form of get(), index arrays
+   * included: x.set([0, 2], 5), x.set(':', idx, rows)); value is a number, an NDArray (cast to
+   * this array's dtype) or JS/typed array data, broadcast to the selection's shape as get() would
+   * return it. Index arrays write with _scatter_set_nd; when an element is named twice the last
+   * write wins here (MXNet leaves the result unspecified). A bad index or a value that does not
+   * broadcast throws MXNetError before anything is written. Returns this array.
    */
   set(...args) {
     if (args.length === 0) throw new MXNetError('set: missing the value to assign');
@@ -315,6 +329,13 @@ export class NDArray {
       return this;
     }
     const sel = parseIndex(args, shape);
+    if (sel.some((s) => s.arr)) {
+      const { indices, outShape: target } = advancedIndex(sel, shape, this.context);
+      const v = valueFor(this, value, target);
+      const inv = invoker('_scatter_set_nd', ['shape'], [paramString(shape)]);
+      host(() => H.invokeInto(inv, [this._h, v._h, indices._h], [this._h]));
+      return this;
+    }
     const p = sliceParams(sel);
     if (typeof value === 'number' || typeof value === 'boolean') {
       const inv = invoker('_slice_assign_scalar', ['begin', 'end', 'step', 'scalar'],
@@ -322,12 +343,11 @@ export class NDArray {
       host(() => H.invokeInto(inv, [this._h], [this._h]));
       return this;
     }
-    const keep = sel.map((s) => (s.drop ? 1 : Math.max(0, Math.ceil((s.end - s.begin) / s.step))));
-    const target = keep.concat(shape.slice(sel.length));
-    let v = value instanceof NDArray ? value : array(value, { dtype: this.dtype, ctx: this.context });
-    if (v.shape.length !== target.length || v.shape.some((d, i) => d !== target[i])) {
-      v = nd.broadcast_to(v.reshape(broadcastableShape(v.shape, target)), { shape: target });
-    }
+    // the value broadcasts to the selection without its integer axes (as get() returns it), then
+    // takes _slice_assign's shape, with 1 at those axes
+    const kept = sel.map((s) => (s.drop ? 1 : sliceLength(s))).concat(shape.slice(sel.length));
+    const target = outShape(sel, shape);
+    const v = valueFor(this, value, target.length ? target : [1]).reshape(kept);
     const inv = invoker('_slice_assign', ['begin', 'end', 'step'], [paramString(p.begin), paramString(p.end), paramString(p.step)]);
     host(() => H.invokeInto(inv, [this._h, v._h], [this._h]));
     return this;
@@ -371,17 +391,48 @@ function assignWhole(dst, value) {
     host(() => H.fill(dst._h, Number(value)));
     return dst;
   }
-  let v = value instanceof NDArray ? value : array(value, { dtype: dst.dtype, ctx: dst.context });
-  const s = dst.shape;
-  if (v.shape.length !== s.length || v.shape.some((d, i) => d !== s[i])) v = nd.broadcast_to(v.reshape(broadcastableShape(v.shape, s)), { shape: s });
+  const v = valueFor(dst, value, dst.shape);
   host(() => H.assign(dst._h, v._h));
   return dst;
 }
 
-/** v's shape padded with leading ones to the target's rank (numpy broadcasting rules). */
-function broadcastableShape(vs, target) {
-  if (vs.length > target.length) throw new MXNetError(`cannot broadcast an array of shape (${vs.join(', ')}) to (${target.join(', ')})`);
-  return new Array(target.length - vs.length).fill(1).concat(vs);
+/** A shape as Python prints it: (2, 3), (3,), (). */
+function shapeText(s) { return `(${s.join(', ')}${s.length === 1 ? ',' : ''})`; }
+
+function sameShape(a, b) { return a.length === b.length && a.every((d, i) => d === b[i]); }
+
+/**
+ * What set() writes into dst: value (a number, an NDArray or array data) as an NDArray of dst's
+ * dtype and context with the target shape, as MXNet's _prepare_value_nd: leading axes of length 1
+ * beyond the target's rank are dropped, then numpy broadcasting. A value sharing memory with dst
+ * is copied first, so overlapping reads see the old values.
+ */
+function valueFor(dst, value, target) {
+  let v;
+  if (value instanceof NDArray) {
+    v = value.asInContext(dst.context);
+    if (v.dtype !== dst.dtype) v = v.astype(dst.dtype);
+    else if (host(() => H.sharesMemory(v._h, dst._h))) v = v.copy();
+  } else if (typeof value === 'number' || typeof value === 'boolean') {
+    return full(target, Number(value), { dtype: dst.dtype, ctx: dst.context });
+  } else if (Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView))) {
+    v = array(value, { dtype: dst.dtype, ctx: dst.context });
+  } else {
+    throw new MXNetError(`set: the value must be a number, an NDArray or array data, got ${describe(value)}`);
+  }
+  const vs = v.shape;
+  if (sameShape(vs, target)) return v;
+  let lead = 0;
+  while (vs.length - lead > target.length && vs[lead] === 1) lead++;
+  const s = vs.slice(lead);
+  const ok = s.length <= target.length && s.every((d, i) => {
+    const t = target[target.length - s.length + i];
+    return d === t || d === 1;
+  });
+  if (!ok) throw new MXNetError(`set: cannot broadcast a value of shape ${shapeText(vs)} to the indexed shape ${shapeText(target)}`);
+  const padded = new Array(target.length - s.length).fill(1).concat(s);
+  const r = sameShape(padded, vs) ? v : v.reshape(padded);
+  return sameShape(padded, target) ? r : nd.broadcast_to(r, { shape: target });
 }
 
 function checkIndex(i, n, axis) {
@@ -398,7 +449,10 @@ function normIndex(i, n, clamp) {
   return k;
 }
 
-/** Per indexed axis {begin, end, step, drop}, with begin/end resolved for the step's direction. */
+/**
+ * Per indexed axis {begin, end, step, drop} with begin/end resolved for the step's direction, or
+ * {arr: {shape, data}} for an index array (data flat, negative indices resolved, bounds checked).
+ */
 function parseIndex(index, shape) {
   if (index.length > shape.length) {
     throw new MXNetError(`too many indices for array: array is ${shape.length}-dimensional, but ${index.length} were indexed`);
@@ -409,6 +463,9 @@ function parseIndex(index, shape) {
       const k = checkIndex(ix, n, axis);
       return { begin: k, end: k + 1, step: 1, drop: true };
     }
+    if (ix instanceof NDArray || Array.isArray(ix) || (ArrayBuffer.isView(ix) && !(ix instanceof DataView))) {
+      return { arr: indexArray(ix, n, axis) };
+    }
     let parts;
     if (ix === null || ix === undefined) parts = [];
     else if (typeof ix === 'string') {
@@ -417,7 +474,7 @@ function parseIndex(index, shape) {
         throw new MXNetError(`index '${ix}': expected an integer or a slice such as '1:3', ':' or '::2'`);
       }
       parts = parts.map((p) => (p === '' ? undefined : Number(p)));
-    } else throw new MXNetError(`index ${describe(ix)} is not supported (use integers, slice strings like '1:3', or null)`);
+    } else throw new MXNetError(`index ${describe(ix)} is not supported (use integers, slice strings like '1:3', null, or index arrays: NDArrays, typed arrays, arrays of integers)`);
     const step = parts[2] ?? 1;
     if (step === 0) throw new MXNetError('slice step cannot be zero');
     let begin, end;
@@ -434,6 +491,112 @@ function parseIndex(index, shape) {
   });
 }
 
+/**
+ * An index array along an axis of size n: {shape, data} with data flat and every index in [0, n).
+ * NDArrays are read (float ones truncated to int32, as MXNet casts index arrays); JS arrays may nest.
+ */
+function indexArray(ix, n, axis) {
+  let shape, vals;
+  if (ix instanceof NDArray) {
+    const dt = ix.dtype;
+    if (dt === 'bool') throw new MXNetError('boolean index arrays are not supported (as in MXNet 1.9\'s NDArray); use integer indices');
+    shape = ix.shape;
+    vals = dt === 'int32' || dt === 'int64' || dt === 'int8' || dt === 'uint8' ? ix.toTypedArray() : ix.toInt32Array();
+  } else if (Array.isArray(ix)) {
+    if (ix.flat(Infinity).some((x) => typeof x === 'boolean')) throw new MXNetError('boolean index arrays are not supported (as in MXNet 1.9\'s NDArray); use integer indices');
+    ({ flat: vals, shape } = flatten(ix, 'index array'));
+  } else {
+    shape = [ix.length];
+    vals = ix;
+  }
+  const data = n > 0x7fffffff ? new Float64Array(vals.length) : new Int32Array(vals.length);
+  for (let i = 0; i < vals.length; i++) {
+    const v = Number(vals[i]);
+    if (!Number.isInteger(v)) throw new MXNetError(`index arrays must hold integers, got ${vals[i]}`);
+    if (v < -n || v >= n) throw new MXNetError(`index ${v} is out of bounds for axis ${axis} with size ${n}`);
+    data[i] = v < 0 ? v + n : v;
+  }
+  return { shape, data };
+}
+
+/** numpy's broadcast of index array shapes. */
+function broadcastIndexShapes(shapes) {
+  const rank = Math.max(...shapes.map((s) => s.length));
+  const out = new Array(rank).fill(1);
+  for (const s of shapes) {
+    for (let i = 0; i < s.length; i++) {
+      const j = rank - s.length + i, d = s[i];
+      if (d === 1) continue;
+      if (out[j] !== 1 && out[j] !== d) {
+        throw new MXNetError(`shape mismatch: indexing arrays could not be broadcast together with shapes ${shapes.map(shapeText).join(' ')}`);
+      }
+      out[j] = d;
+    }
+  }
+  return out;
+}
+
+function sliceLength(s) { return Math.max(0, Math.ceil((s.end - s.begin) / s.step)); }
+
+/**
+ * MXNet's advanced indexing (NDArray._get_index_nd): the (M, ...) int index array for gather_nd /
+ * _scatter_set_nd and the shape of the selection. Integers count as one-element arrays; the index
+ * arrays broadcast to one block of axes, which stays where the arrays are when they are adjacent
+ * and goes first otherwise; slices become ranges; trailing whole-axis slices stay implicit.
+ */
+function advancedIndex(sel, shape, ctx) {
+  const adv = [];
+  sel.forEach((s, ax) => { if (s.arr || s.drop) adv.push(ax); });
+  const block = broadcastIndexShapes(adv.map((ax) => (sel[ax].arr ? sel[ax].arr.shape : [1])));
+  const adjacent = adv.every((ax, i) => i === 0 || ax === adv[i - 1] + 1);
+  let m = sel.length;
+  while (m > adv[adv.length - 1] + 1 && sel[m - 1].step === 1 && sel[m - 1].begin === 0 && sel[m - 1].end === shape[m - 1]) m--;
+  // the selection's leading axes (layout): the block, and one axis per slice kept in the index;
+  // rows: how each indexed axis's index follows from a position in the layout
+  const layout = [];
+  const blockAt = adjacent ? adv[0] : 0;
+  const rows = [];
+  for (let ax = 0; ax < m; ax++) {
+    const s = sel[ax];
+    if (ax === blockAt) layout.push(...block);
+    if (s.arr || s.drop) {
+      const a = s.arr ?? { shape: [1], data: [s.begin] };
+      const strides = new Array(block.length).fill(0);
+      for (let i = a.shape.length - 1, st = 1; i >= 0; st *= a.shape[i], i--) {
+        if (a.shape[i] !== 1) strides[block.length - a.shape.length + i] = st;
+      }
+      rows.push({ data: a.data, strides });
+    } else {
+      rows.push({ begin: s.begin, step: s.step, dim: layout.length });
+      layout.push(sliceLength(s));
+    }
+  }
+  const n = layout.reduce((p, d) => p * d, 1);
+  const big = shape.some((d) => d > 0x7fffffff);
+  const idx = big ? new BigInt64Array(m * n) : new Int32Array(m * n);
+  const ctr = new Array(layout.length).fill(0);
+  const bd = block.length;
+  for (let p = 0; p < n; p++) {
+    for (let j = 0; j < m; j++) {
+      const r = rows[j];
+      let v;
+      if (r.data === undefined) v = r.begin + r.step * ctr[r.dim];
+      else {
+        let o = 0;
+        for (let d = 0; d < bd; d++) o += r.strides[d] * ctr[blockAt + d];
+        v = r.data[o];
+      }
+      idx[j * n + p] = big ? BigInt(v) : v;
+    }
+    for (let d = layout.length - 1; d >= 0; d--) {
+      if (++ctr[d] < layout[d]) break;
+      ctr[d] = 0;
+    }
+  }
+  const indices = fromTyped(idx, big ? 'int64' : 'int32', [m, ...layout], ctx);
+  return { indices, outShape: layout.concat(shape.slice(m)) };
+}
+
 function sliceParams(sel) {
   return {
     begin: sel.map((s) => s.begin),
@@ -444,13 +607,13 @@ function sliceParams(sel) {
 
 function outShape(sel, shape) {
   const out = [];
-  sel.forEach((s) => { if (!s.drop) out.push(Math.max(0, Math.ceil((s.end - s.begin) / s.step))); });
+  sel.forEach((s) => { if (!s.drop) out.push(sliceLength(s)); });
   return out.concat(shape.slice(sel.length));
 }
 
 // ------------------------------------------------------------------ creation
 
-function flatten(data) {
+function flatten(data, what = 'array') {
   const shape = [];
   let probe = data;
   while (Array.isArray(probe)) {
@@ -464,10 +627,10 @@ function flatten(data) {
     if (d === shape.length) {
       if (typeof x === 'number' || typeof x === 'boolean') { flat[pos++] = Number(x); return; }
       if (typeof x === 'bigint') { flat[pos++] = Number(x); return; }
-      throw new MXNetError(`array: expected numbers, got ${describe(x)}`);
+      throw new MXNetError(`${what}: expected numbers, got ${describe(x)}`);
     }
     if (!Array.isArray(x) || x.length !== shape[d]) {
-      throw new MXNetError(`array: the nested arrays are ragged (axis ${d} should have length ${shape[d]})`);
+      throw new MXNetError(`${what}: the nested arrays are ragged (axis ${d} should have length ${shape[d]})`);
     }
     for (const e of x) walk(e, d + 1);
   };
