@@ -89,6 +89,7 @@ final class CpuDevice implements Device {
         if (s.device() != this) throw new IllegalArgumentException("storage of " + s.device() + " released to " + this);
         if (s.released) throw new IllegalStateException("storage released twice");
         s.released = true;
+        NativeMemory.verify(s.segment);
         long size = s.bytes();
         inUse.addAndGet(-size);
         synchronized (pool) {
