@@ -74,9 +74,38 @@ final class NnDenseKernels {
         DType t = dy.dtype();
         if (req[0] != OpReq.NULL) Gemm.gemm(t, false, false, m, k, h, dy.segment(), 0, w.segment(), 0, out[0].segment(), 0, req[0] == OpReq.ADD);
         if (req[1] != OpReq.NULL) Gemm.gemm(t, true, false, h, k, m, dy.segment(), 0, x.segment(), 0, out[1].segment(), 0, req[1] == OpReq.ADD);
-        if (out.length > 2) {
-            ReduceEngine.reduce(ReduceEngine.Kind.SUM, dy.reshape(Shape.of(m, h)), new boolean[] {true, false}, out[2].reshape(Shape.of(h)), req[2], 1, false);
+        if (out.length > 2 && req[2] != OpReq.NULL) {
+            if (t == DType.FLOAT32 && out[2].dtype() == DType.FLOAT32) columnSumsF32(dy.segment(), m, h, out[2].segment(), req[2] == OpReq.ADD);
+            else ReduceEngine.reduce(ReduceEngine.Kind.SUM, dy.reshape(Shape.of(m, h)), new boolean[] {true, false}, out[2].reshape(Shape.of(h)), req[2], 1, false);
         }
+    }
+
+    /**
+     * bias_grad[j] (+)= sum over rows i of dy[i, j], float32: rows are streamed through staged
+     * column blocks into double accumulators (as the general reduction accumulates), a loop C2
+     * vectorises. The general reduction walks a kept inner axis with per-element index
+     * arithmetic, ~10x slower on the (128, 512) gradients of a dense layer.
+     */
+    static void columnSumsF32(MemorySegment dy, long m, long h, MemorySegment out, boolean add) {
+        CpuParallel.forRange(h, Math.max(1, Elementwise.GRAIN / Math.max(1, m)), (c0, c1) -> {
+            float[] row = F32Loops.stage()[0];
+            double[] acc = new double[(int) Math.min(F32Loops.CHUNK, c1 - c0)];
+            for (long b0 = c0; b0 < c1; b0 += F32Loops.CHUNK) {
+                int n = (int) Math.min(F32Loops.CHUNK, c1 - b0);
+                java.util.Arrays.fill(acc, 0, n, 0);
+                for (long i = 0; i < m; i++) {
+                    MemorySegment.copy(dy, F32, (i * h + b0) * 4, row, 0, n);
+                    for (int j = 0; j < n; j++) acc[j] += row[j];
+                }
+                if (add) {
+                    MemorySegment.copy(out, F32, b0 * 4, row, 0, n);
+                    for (int j = 0; j < n; j++) row[j] = (float) (row[j] + acc[j]);
+                } else {
+                    for (int j = 0; j < n; j++) row[j] = (float) acc[j];
+                }
+                MemorySegment.copy(row, 0, out, F32, b0 * 4, n);
+            }
+        });
     }
 
     // ------------------------------------------------------------------ Embedding

@@ -81,8 +81,9 @@ public final class OptimizerKernels {
     /**
      * sgd_update / sgd_mom_update on float32 arrays with the output overwritten (the common
      * {@code out=weight} call): one pass over float chunks staged through heap arrays, which C2
-     * vectorises, with the same double arithmetic as {@link #sgd}/{@link #sgdMom}, so results are
-     * bit-identical to the general driver. Anything else goes to {@code general}.
+     * vectorises. The arithmetic is MXNet's SGDKernel/SGDMomKernel for float: hyper-parameters
+     * rounded to float and every operation in float, in MXNet's order, so a float32 step gives
+     * MXNet's bits (and runs twice as wide as double). Anything else goes to {@code general}.
      */
     private static Kernel f32Sgd(Kernel general, boolean momentum) {
         return (ctx, a, in, req, out) -> {
@@ -92,8 +93,10 @@ public final class OptimizerKernels {
                 general.compute(ctx, a, in, req, out);
                 return;
             }
-            double lr = a.getDouble("lr"), wd = a.getDouble("wd"), rs = a.getDouble("rescale_grad"), c = a.getDouble("clip_gradient");
-            double mu = momentum ? a.getDouble("momentum") : 0;
+            float lr = (float) a.getDouble("lr"), wd = (float) a.getDouble("wd"), rs = (float) a.getDouble("rescale_grad");
+            float c = (float) a.getDouble("clip_gradient"), mu = momentum ? (float) a.getDouble("momentum") : 0f;
+            float keep = 1f - lr * wd, lrWd = lr * wd, lrRs = lr * rs;
+            boolean clip = c >= 0;
             MemorySegment ws = in[0].segment(), gs = in[1].segment(), ms = momentum ? in[2].segment() : null, os = out[0].segment();
             CpuParallel.forRange(out[0].size(), Elementwise.GRAIN, (from, to) -> {
                 float[][] st = F32Loops.stage();
@@ -102,15 +105,15 @@ public final class OptimizerKernels {
                     int n = (int) Math.min(F32Loops.CHUNK, to - base);
                     MemorySegment.copy(ws, ValueLayout.JAVA_FLOAT, base * 4, w, 0, n);
                     MemorySegment.copy(gs, ValueLayout.JAVA_FLOAT, base * 4, g, 0, n);
+                    if (clip) for (int i = 0; i < n; i++) g[i] = lr * Math.max(Math.min(rs * g[i], c), -c);
+                    else for (int i = 0; i < n; i++) g[i] = lrRs * g[i];
                     if (!momentum) {
-                        if (c >= 0) for (int i = 0; i < n; i++) w[i] = (float) ((1 - lr * wd) * w[i] - lr * clip(rs * g[i], c));
-                        else for (int i = 0; i < n; i++) w[i] = (float) ((1 - lr * wd) * w[i] - lr * (rs * g[i]));
+                        for (int i = 0; i < n; i++) w[i] = keep * w[i] - g[i];
                     } else {
                         MemorySegment.copy(ms, ValueLayout.JAVA_FLOAT, base * 4, m, 0, n);
                         for (int i = 0; i < n; i++) {
-                            double mom = mu * m[i] - lr * wd * w[i] - lr * clip(rs * g[i], c);
-                            m[i] = (float) mom;
-                            w[i] = (float) (w[i] + mom);
+                            m[i] = mu * m[i] - lrWd * w[i] - g[i];
+                            w[i] += m[i];
                         }
                         MemorySegment.copy(m, 0, ms, ValueLayout.JAVA_FLOAT, base * 4, n);
                     }

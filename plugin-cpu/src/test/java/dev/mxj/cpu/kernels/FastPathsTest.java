@@ -191,6 +191,38 @@ class FastPathsTest {
         }
     }
 
+    /**
+     * FullyConnected's float32 bias gradient (column sums of the head gradient) is the double sum
+     * of each column rounded once, as the general reduction gives, bit for bit; also under ADD and
+     * for widths around the staging chunk.
+     */
+    @Test
+    void fullyConnectedBiasGradientIsTheColumnSum() {
+        SplittableRandom rng = new SplittableRandom(6);
+        for (long[] mh : new long[][] {{1, 1}, {128, 512}, {3, F32Loops.CHUNK + 3}, {300, 10}}) {
+            long m = mh[0], h = mh[1], k = 4;
+            HostArray dy = HostArray.random(Shape.of(m, h), DType.FLOAT32, -1, 1, rng), x = HostArray.random(Shape.of(m, k), DType.FLOAT32, -1, 1, rng),
+                    w = HostArray.random(Shape.of(h, k), DType.FLOAT32, -1, 1, rng);
+            double[] want = new double[(int) h];
+            for (int j = 0; j < h; j++) {
+                double s = 0;
+                for (int i = 0; i < m; i++) s += dy.get((int) (i * h + j));
+                want[j] = (float) s;
+            }
+            Attrs a = RUNNER.attrs("_backward_FullyConnected", Map.of("num_hidden", (int) h), 3);
+            assertBits("bias gradient " + m + "x" + h, want, RUNNER.run(a, List.of(dy, x, w), false, 1).output(2).data());
+            HostArray init = HostArray.random(Shape.of(h), DType.FLOAT32, -1, 1, rng);
+            double[] wantAdd = new double[(int) h];
+            for (int j = 0; j < h; j++) {
+                double s = 0;
+                for (int i = 0; i < m; i++) s += dy.get((int) (i * h + j));
+                wantAdd[j] = (float) (init.get(j) + s);
+            }
+            List<HostArray> addTo = List.of(HostArray.f32(Shape.of(m, k), new double[(int) (m * k)]), HostArray.f32(Shape.of(h, k), new double[(int) (h * k)]), init);
+            assertBits("bias gradient ADD " + m + "x" + h, wantAdd, RUNNER.run(a, List.of(dy, x, w), false, 1, addTo).output(2).data());
+        }
+    }
+
     /** FullyConnected with bias: the output's rows start as the bias and the GEMM adds onto them; write and add, float32 and float64. */
     @Test
     void fullyConnectedBiasMatchesProductPlusBias() {
@@ -219,9 +251,12 @@ class FastPathsTest {
         }
     }
 
-    /** The float32 SGD loops do the general driver's double arithmetic: results are bit-identical to the formula. */
+    /**
+     * The float32 SGD loops are MXNet's SGDKernel/SGDMomKernel in float: hyper-parameters rounded
+     * to float, every operation in float, in MXNet's order (lr*rescale_grad folded without clipping).
+     */
     @Test
-    void sgdFastPathIsTheFormula() {
+    void sgdFastPathIsMxnetsFloatFormula() {
         SplittableRandom rng = new SplittableRandom(5);
         for (int n : SIZES) {
             HostArray w = values(n, rng, false), g = values(n, rng, false), mom = values(n, rng, false);
@@ -230,13 +265,14 @@ class FastPathsTest {
                 Map<String, Object> p = Map.of("lr", lr, "wd", wd, "rescale_grad", rs, "clip_gradient", clip);
                 double[] got = RUNNER.run(RUNNER.attrs("sgd_update", p, 2), List.of(w, g), false, 1).output(0).data();
                 double[] want = new double[n], wantM = new double[n], wantW = new double[n];
+                float lrF = (float) lr, wdF = (float) wd, rsF = (float) rs, muF = (float) mu, c = (float) clip;
                 for (int i = 0; i < n; i++) {
-                    double gi = rs * (float) g.get(i);
-                    if (clip >= 0) gi = Math.max(Math.min(gi, clip), -clip);
-                    want[i] = (float) ((1 - lr * wd) * (float) w.get(i) - lr * gi);
-                    double m = mu * (float) mom.get(i) - lr * wd * (float) w.get(i) - lr * gi;
-                    wantM[i] = (float) m;
-                    wantW[i] = (float) ((float) w.get(i) + m);
+                    float wi = (float) w.get(i), gi = (float) g.get(i), mi = (float) mom.get(i);
+                    float step = clip >= 0 ? lrF * Math.max(Math.min(rsF * gi, c), -c) : (lrF * rsF) * gi;
+                    want[i] = (1f - lrF * wdF) * wi - step;
+                    float m = muF * mi - (lrF * wdF) * wi - step;
+                    wantM[i] = m;
+                    wantW[i] = wi + m;
                 }
                 assertBits("sgd_update n=" + n + " clip=" + clip, want, got);
                 Map<String, Object> pm = new java.util.HashMap<>(p);
