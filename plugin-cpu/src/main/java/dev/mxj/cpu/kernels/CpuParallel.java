@@ -2,6 +2,7 @@ package dev.mxj.cpu.kernels;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -91,7 +92,7 @@ public final class CpuParallel {
         wakeHelpers(chunks - 1);
         depth[0]++;
         try {
-            while (job.runOne()) { /* the caller works too */ }
+            while (job.runOne(false)) { /* the caller works too, from the first chunk on */ }
         } finally {
             depth[0]--;
         }
@@ -124,13 +125,21 @@ public final class CpuParallel {
         return HELPERS[i];
     }
 
-    /** One forChunks call: chunks are claimed from {@code next}; the owner waits for {@code left} to reach 0. */
-    private static final class Job {
+    /**
+     * One forChunks call. The caller claims chunks from the front, helpers from the back, so
+     * when everyone is on time the caller always runs chunk 0 and a lone helper the last one:
+     * consecutive kernels with the same split then find their part of the data in the same
+     * core's cache (a shared counter let the two trade halves from call to call). The owner
+     * waits for {@code left} to reach 0.
+     */
+    static final class Job {
         final long n, step;
         final int chunks;
         final RangeBody body;
         final Thread owner;
-        final AtomicInteger next = new AtomicInteger(), left;
+        /** The unclaimed chunks [front, back), packed as front << 32 | back. */
+        final AtomicLong unclaimed;
+        final AtomicInteger left;
         final AtomicReference<Throwable> error = new AtomicReference<>();
         volatile boolean ownerParked;
 
@@ -141,12 +150,24 @@ public final class CpuParallel {
             this.body = body;
             this.owner = owner;
             this.left = new AtomicInteger(chunks);
+            this.unclaimed = new AtomicLong(chunks);
+        }
+
+        /** The next chunk from the front (or the back), or -1 when all are claimed. */
+        int claim(boolean fromBack) {
+            for (;;) {
+                long s = unclaimed.get();
+                int front = (int) (s >>> 32), back = (int) s;
+                if (front >= back) return -1;
+                long next = fromBack ? (long) front << 32 | (back - 1) : (long) (front + 1) << 32 | back;
+                if (unclaimed.compareAndSet(s, next)) return fromBack ? back - 1 : front;
+            }
         }
 
         /** Claims and runs one chunk; false when none was left to claim. */
-        boolean runOne() {
-            int c = next.getAndIncrement();
-            if (c >= chunks) return false;
+        boolean runOne(boolean fromBack) {
+            int c = claim(fromBack);
+            if (c < 0) return false;
             long from = c * step, to = Math.min(n, from + step);
             try {
                 if (from < to && error.get() == null) body.run(from, to);
@@ -158,7 +179,10 @@ public final class CpuParallel {
             return true;
         }
 
-        boolean exhausted() { return next.get() >= chunks; }
+        boolean exhausted() {
+            long s = unclaimed.get();
+            return (int) (s >>> 32) >= (int) s;
+        }
 
         /** Spins, then parks until every chunk has finished. */
         void await() {
@@ -214,7 +238,7 @@ public final class CpuParallel {
                     JOBS.remove(j);
                     continue;
                 }
-                while (j.runOne()) { /* take its chunks while they last */ }
+                while (j.runOne(true)) { /* take its chunks while they last */ }
                 return true;
             }
             return false;

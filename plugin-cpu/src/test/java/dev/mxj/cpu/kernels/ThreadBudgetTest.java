@@ -56,6 +56,22 @@ class ThreadBudgetTest {
         }
     }
 
+    /** The caller claims chunks from the front and helpers from the back; together they claim each chunk once. */
+    @Test
+    void callerClaimsFromTheFrontHelpersFromTheBack() {
+        for (int chunks : new int[] {1, 2, 3, 8}) {
+            CpuParallel.Job job = new CpuParallel.Job(1000, chunks, (from, to) -> { }, Thread.currentThread());
+            java.util.List<Integer> order = new java.util.ArrayList<>();
+            for (int i = 0; !job.exhausted(); i++) order.add(job.claim(i % 3 == 1)); // front, back, front, front, back, ...
+            assertEquals(-1, job.claim(false));
+            assertEquals(-1, job.claim(true));
+            assertEquals(0, order.get(0), "the caller's first claim is chunk 0");
+            if (chunks > 1) assertEquals(chunks - 1, order.get(1), "a helper's first claim is the last chunk");
+            assertEquals(chunks, order.size());
+            assertEquals(chunks, new java.util.HashSet<>(order).size(), "no chunk claimed twice: " + order);
+        }
+    }
+
     @Test
     void aFailingChunkFailsTheCallAndThePoolGoesOn() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> CpuParallel.forChunks(10, 5, (from, to) -> {
