@@ -17,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * Higher-order gradients: grad with createGraph records the gradient computation, which is then
  * differentiated again. Works wherever an operator's gradient is built from differentiable
- * operators, including the fused {@code _backward_*} operators of the unary functions and of
- * the product, which declare their own gradients.
+ * operators, including the fused {@code _backward_*} operators of the unary, binary and scalar
+ * functions, which declare their own gradients.
  */
 class HigherOrderTest {
     private static final double[] XS = {-1.5, -0.3, 0.4, 1.2};
@@ -74,6 +74,55 @@ class HigherOrderTest {
             double t = Math.tanh(x);
             return -2 * t * (1 - t * t);
         }, secondDerivative(NDArray::tanh));
+    }
+
+    @Test
+    void secondDerivativeOfPowerScalar() {
+        assertValues(x -> 6 * x, secondDerivative(x -> x.pow(3)));
+    }
+
+    @Test
+    void thirdDerivativeOfPowerScalar() {
+        NDArray x = x();
+        x.attachGrad();
+        NDArray d2;
+        try (var rec = Autograd.record()) {
+            NDArray d1 = Autograd.grad(List.of(x.pow(4)), List.of(x), null, true, true, true).get(0);
+            d2 = Autograd.grad(List.of(d1), List.of(x), null, true, true, true).get(0);
+        }
+        assertValues(v -> 12 * v * v, d2.toDoubleArray());
+        d2.backward();
+        assertValues(v -> 24 * v, x.grad().toDoubleArray());
+    }
+
+    @Test
+    void secondDerivativesOfScalarForms() {
+        assertValues(x -> Math.log(3) * Math.log(3) * Math.pow(3, x), secondDerivative(x -> x.rpow(3)));
+        assertValues(x -> 4 / (x * x * x), secondDerivative(x -> x.rdiv(2)));
+    }
+
+    /** f = x / y: d/dy of df/dy is 2x/y^3, d/dx of it -1/y^2; same shapes and y broadcast. */
+    @Test
+    void secondDerivativesOfAQuotient() {
+        for (double[] ys : List.of(new double[] {0.5, -2, 1.5, 3}, new double[] {1.25})) {
+            NDArray x = x(), y = NDArray.array(ys, Shape.of(ys.length), DType.FLOAT64, Context.cpu());
+            x.attachGrad();
+            y.attachGrad();
+            NDArray dy;
+            try (var rec = Autograd.record()) {
+                dy = Autograd.grad(List.of(x.div(y)), List.of(x, y), null, true, true, true).get(1);
+            }
+            dy.backward();
+            double[] gx = x.grad().toDoubleArray(), gy = y.grad().toDoubleArray();
+            double sumY = 0;
+            for (int i = 0; i < XS.length; i++) {
+                double yi = ys[ys.length == 1 ? 0 : i];
+                assertEquals(-1 / (yi * yi), gx[i], 1e-9, "d2f/dxdy at " + i);
+                if (ys.length > 1) assertEquals(2 * XS[i] / (yi * yi * yi), gy[i], 1e-9, "d2f/dy2 at " + i);
+                else sumY += 2 * XS[i] / (yi * yi * yi);
+            }
+            if (ys.length == 1) assertEquals(sumY, gy[0], 1e-9, "d2f/dy2 summed over the broadcast");
+        }
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.mxj.op.Shape;
 import dev.mxj.op.ShapeException;
 import dev.mxj.op.ShapeRules;
 import dev.mxj.op.graph.Node;
+import dev.mxj.op.graph.NodeEntry;
 
 import java.util.List;
 
@@ -133,6 +134,13 @@ public final class NnLossOps {
                 .inferShape(ShapeRules.SAME)
                 .inferType(MathRules.SAME_NUMERIC)
                 .inplace(0, 0)
+                .gradient(SecondOrder.ofUnaryBackward("_backward_smooth_l1", NnLossOps::smoothL1SecondDerivative))
                 .register(r);
+    }
+
+    /** The loss's second derivative: sigma^2 inside the quadratic region |x| <= 1/sigma^2, 0 outside. */
+    private static NodeEntry smoothL1SecondDerivative(SecondOrder.Expr e, NodeEntry x) {
+        double s2 = e.attr("scalar") * e.attr("scalar");
+        return e.scale(e.withScalar("_lesser_equal_scalar", e.fn("abs", x), 1 / s2), s2);
     }
 }

@@ -594,6 +594,7 @@ public final class ShapeOps {
                 .param(Param.floatParam("a_min").required())
                 .param(Param.floatParam("a_max").required())
                 .backwardOf("clip")
+                .gradient(SecondOrder.ofUnaryBackward("_backward_clip", SecondOrder.ZERO))
                 .register(r);
     }
 

@@ -267,5 +267,8 @@ final class NnSoftmaxCases {
         c.add(err("smooth_l1", "scalar=abc", ParameterException.class, "scalar", rnd(1, 2)));
         c.add(grad("smooth_l1", "", dims(3, 4)));
         c.add(grad("smooth_l1", "scalar=2", dims(3, 4)));
+        // its backward differentiated (create_graph) on (ograd, x), x on both sides of the kinks |x| = 1/sigma^2
+        c.add(fwd("_backward_smooth_l1", "", rnd(7, 2, 3), f32(dims(2, 3), -2, -0.6, -0.1, 0.05, 0.4, 1.5)).label("second order").gradCheck());
+        c.add(fwd("_backward_smooth_l1", "scalar=2", rnd(8, 2, 3), f32(dims(2, 3), -1, -0.3, -0.1, 0.05, 0.2, 0.6)).label("second order").gradCheck());
     }
 }

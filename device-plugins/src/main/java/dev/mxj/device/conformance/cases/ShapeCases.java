@@ -196,6 +196,9 @@ public final class ShapeCases {
         c.add(fwd("clip", "a_min=-1.5; a_max=2", arr(DType.INT32, dims(4), -3, 0, 2, 5)).expect(arr(DType.INT32, dims(4), -1, 0, 2, 2)));
         c.add(err("clip", "a_min=0", ParameterException.class, "required parameter 'a_max'", seq(3)));
         c.add(grad("clip", "a_min=-0.5; a_max=0.5", dims(4, 5)));
+        // its backward differentiated (create_graph) on (ograd, x), x inside and outside the range
+        c.add(fwd("_backward_clip", "a_min=-0.5; a_max=0.5", f32(dims(2, 3), 0.3, -0.7, 1.1, 0.2, -0.4, 2), f32(dims(2, 3), -1, -0.2, 0.1, 0.3, 0.8, 0.45))
+                .label("second order").gradCheck());
     }
 
     private static void repeatTileReverse(List<OpCase> c) {
