@@ -101,6 +101,31 @@ class HigherOrderTest {
         assertValues(x -> 4 / (x * x * x), secondDerivative(x -> x.rdiv(2)));
     }
 
+    @Test
+    void secondDerivativeThroughASum() {
+        assertValues(x -> 6 * x, secondDerivative(x -> x.pow(3).sum()));
+    }
+
+    /** Through mean, max, norm and a broadcast: the reductions' backward ops are differentiable too. */
+    @Test
+    void secondDerivativesThroughReductionsAndBroadcasts() {
+        int n = XS.length;
+        assertValues(x -> 6 * x / n, secondDerivative(x -> x.pow(3).mean()));
+        // f = sum(x^3) max(x): the gradient 3x^2 max + [x is the max] sum(x^3), summed and differentiated again,
+        // is 6x max + 3x^2 + [x is the max] 3 sum(x^2) (the max's mask is piecewise constant)
+        double max = 1.2, squares = 0;
+        for (double v : XS) squares += v * v;
+        double sq = squares;
+        assertValues(x -> 6 * x * max + 3 * x * x + (x == max ? 3 * sq : 0), secondDerivative(x -> x.pow(3).sum().mul(x.max())));
+        // ||x||: d/dx_i of x_i / ||x|| summed over i is (n - 1) / ||x|| ... per element: 1/||x|| - x_i (sum x) / ||x||^3
+        double norm = 0, sum = 0;
+        for (double v : XS) { norm += v * v; sum += v; }
+        double nn = Math.sqrt(norm), s = sum;
+        assertValues(x -> 1 / nn - x * s / (nn * nn * nn), secondDerivative(NDArray::norm));
+        // broadcast_to then sum: f = sum_j (x_i^2 broadcast over 3 rows) = 3 sum x^2, second derivative 6
+        assertValues(x -> 6, secondDerivative(x -> x.reshape(1, n).broadcastTo(new long[] {3, n}).square().sum()));
+    }
+
     /** f = x / y: d/dy of df/dy is 2x/y^3, d/dx of it -1/y^2; same shapes and y broadcast. */
     @Test
     void secondDerivativesOfAQuotient() {

@@ -737,6 +737,8 @@ public final class ShapeOps {
                 })
                 .inferType(typeOfFirst())
                 .backwardOf("broadcast_to")
+                // a sum over the broadcast axes: its gradient broadcasts the head gradient back to out_grad's shape
+                .gradient(g -> List.of(g.op("broadcast_like", g.outGrad(0), g.input(0)), g.zerosLike(g.input(1))))
                 .register(r);
     }
 

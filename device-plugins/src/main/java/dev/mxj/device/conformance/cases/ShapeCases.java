@@ -255,6 +255,7 @@ public final class ShapeCases {
         c.add(err("broadcast_to", "shape=(4, 3)", ShapeException.class, "axis 0 has size 2, not 1", seq(2, 3)));
         c.add(grad("broadcast_to", "shape=(2, 3)", dims(1, 3)));
         c.add(grad("broadcast_to", "shape=(2, 4, 3)", dims(2, 1, 3)));
+        c.add(grad("_broadcast_backward", "", dims(2, 4, 3), dims(2, 1, 3)).label("second order")); // the sum back to data's shape, differentiated
 
         c.add(fwd("broadcast_axis", "axis=(0, 2); size=(2, 3)", f32(dims(1, 2, 1), 1, 2)).expectValues(Shape.of(2, 2, 3), 1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2));
         c.add(fwd("broadcast_axes", "axis=2; size=3", f32(dims(1, 2, 1), 1, 2)).expectValues(Shape.of(1, 2, 3), 1, 1, 1, 2, 2, 2));
