@@ -3,6 +3,7 @@ package dev.mxj.autograd;
 import dev.mxj.Context;
 import dev.mxj.graph.GraphException;
 import dev.mxj.ndarray.NDArray;
+import dev.mxj.ndarray.Nd;
 import dev.mxj.op.DType;
 import dev.mxj.op.OpRegistry;
 import dev.mxj.op.Shape;
@@ -147,6 +148,61 @@ class HigherOrderTest {
                 else sumY += 2 * XS[i] / (yi * yi * yi);
             }
             if (ys.length == 1) assertEquals(sumY, gy[0], 1e-9, "d2f/dy2 summed over the broadcast");
+        }
+    }
+
+    private static NDArray f64(Shape s, double... v) { return NDArray.array(v, s, DType.FLOAT64, Context.cpu()); }
+
+    /** sum(leaky_gelu(FC(tanh(FC(x, w1, b1)), w2, b2))) */
+    private static NDArray net(NDArray x, NDArray w1, NDArray b1, NDArray w2, NDArray b2) {
+        NDArray h = Nd.activation(Nd.fullyConnected(x, w1, b1, 3), "tanh");
+        return Nd.leakyReLU(Nd.fullyConnected(h, w2, b2, 2), "gelu", null, null, null).sum();
+    }
+
+    /** The penalty sum((d net / dx)^2) for weights with w[k] moved by eps, through a first-order grad. */
+    private static double penalty(NDArray x, double[][] w, int k, int j, double eps) {
+        NDArray[] p = new NDArray[w.length];
+        for (int i = 0; i < w.length; i++) {
+            double[] v = w[i].clone();
+            if (i == k) v[j] += eps;
+            p[i] = f64(WEIGHT_SHAPES[i], v);
+        }
+        NDArray xv = x.copy();
+        xv.attachGrad();
+        NDArray y;
+        try (var rec = Autograd.record()) {
+            y = net(xv, p[0], p[1], p[2], p[3]);
+        }
+        return Autograd.grad(List.of(y), List.of(xv), null, false, false, true).get(0).square().sum().asScalar();
+    }
+
+    private static final Shape[] WEIGHT_SHAPES = {Shape.of(3, 2), Shape.of(3), Shape.of(2, 3), Shape.of(2)};
+
+    /**
+     * A gradient penalty (as WGAN-GP): p = sum((d net(x) / dx)^2) through dense layers, tanh and
+     * gelu; create_graph then backward gives dp/dw, compared with central differences of p.
+     */
+    @Test
+    void gradientPenaltyThroughDenseLayers() {
+        double[][] w = {{0.5, -0.3, 0.8, 0.2, -0.6, 0.4}, {0.1, -0.2, 0.05}, {0.7, -0.4, 0.3, -0.5, 0.6, 0.2}, {0.05, -0.1}};
+        NDArray x = f64(Shape.of(2, 2), 0.3, -0.7, 1.1, 0.4);
+        NDArray[] p = new NDArray[w.length];
+        for (int i = 0; i < w.length; i++) p[i] = f64(WEIGHT_SHAPES[i], w[i]).attachGrad();
+        x.attachGrad();
+        NDArray pen;
+        try (var rec = Autograd.record()) {
+            NDArray y = net(x, p[0], p[1], p[2], p[3]);
+            NDArray dx = Autograd.grad(List.of(y), List.of(x), null, true, true, true).get(0);
+            pen = dx.square().sum();
+        }
+        pen.backward();
+        double eps = 1e-6;
+        for (int k = 0; k < w.length; k++) {
+            double[] analytic = p[k].grad().toDoubleArray();
+            for (int j = 0; j < w[k].length; j++) {
+                double numeric = (penalty(x, w, k, j, eps) - penalty(x, w, k, j, -eps)) / (2 * eps);
+                assertEquals(numeric, analytic[j], 1e-6, "d penalty / d weight " + k + "[" + j + "]");
+            }
         }
     }
 

@@ -110,6 +110,12 @@ public final class ElementwiseUnaryOps {
             new U("trunc", Grad.ZERO, "Integer part (round toward zero), element-wise."),
             new U("logical_not", Grad.ZERO, "Logical not: 1 where x == 0, else 0; keeps the dtype."));
 
+    /** The second derivative of a unary operator of the table (for fused NN backward ops computing the same derivative). */
+    static SecondDerivative secondDerivative(String name) {
+        for (U u : TABLE) if (u.name.equals(name) && u.d2 != null) return u.d2;
+        throw new IllegalArgumentException("no second derivative for " + name);
+    }
+
     public static void register(OpRegistry r) {
         for (U u : TABLE) {
             OpDef.Builder b = unary(u.name).doc(u.doc);

@@ -4,6 +4,8 @@ import dev.mxj.op.graph.GradContext;
 import dev.mxj.op.graph.Gradient;
 import dev.mxj.op.graph.NodeEntry;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -64,11 +66,48 @@ final class SecondOrder {
      * ograd times {@code d2(v)}, or zeros where f' is piecewise constant.
      */
     static Gradient ofUnaryBackward(String backward, SecondDerivative d2) {
+        return ofElementwiseBackward(backward, new Factor(1, d2));
+    }
+
+    /** An input of an element-wise backward op and the derivative of its factor w with respect to that input. */
+    record Factor(int input, SecondDerivative d) {}
+
+    /**
+     * Gradient of an element-wise backward op {@code b(ograd, v1, v2, ...) = ograd * w(v1, v2, ...)}:
+     * towards ograd the same op on the new head gradient; towards each listed input the head
+     * gradient times ograd times dw/dv; zeros towards the other inputs.
+     */
+    static Gradient ofElementwiseBackward(String backward, Factor... factors) {
         return g -> {
-            NodeEntry head = g.outGrad(0), og = g.input(0), v = g.input(1);
-            NodeEntry dv = d2.of(new Expr(g), v);
-            return List.of(g.op(backward, g.attrs().givenAsStrings(), head, v),
-                    dv == null ? g.zerosLike(v) : g.op("elemwise_mul", g.op("elemwise_mul", head, og), dv));
+            NodeEntry head = g.outGrad(0), og = g.input(0);
+            NodeEntry[] ins = new NodeEntry[g.numInputs()];
+            for (int i = 0; i < ins.length; i++) ins[i] = g.input(i);
+            ins[0] = head;
+            NodeEntry[] dw = new NodeEntry[ins.length];
+            for (Factor f : factors) dw[f.input] = f.d.of(new Expr(g), g.input(f.input));
+            List<NodeEntry> r = new ArrayList<>(List.of(g.op(backward, g.attrs().givenAsStrings(), ins)));
+            for (int i = 1; i < ins.length; i++) {
+                r.add(dw[i] == null ? g.zerosLike(g.input(i)) : g.op("elemwise_mul", g.op("elemwise_mul", head, og), dw[i]));
+            }
+            return r;
+        };
+    }
+
+    /**
+     * Gradient of the backward of a bilinear operator f(a, b) (dot; FullyConnected, whose bias
+     * gradient adds a third output): (og, a, b) -> (da, db). Under heads (ha, hb[, hbias]) og gets
+     * f(ha, b[, hbias]) + f(a, hb), a gets da with hb in place of b, b gets db with ha in place of a.
+     */
+    static Gradient ofBilinearBackward(String forward, String backward) {
+        return g -> {
+            Map<String, String> p = g.attrs().givenAsStrings();
+            NodeEntry og = g.input(0), a = g.input(1), b = g.input(2), ha = g.outGrad(0), hb = g.outGrad(1);
+            boolean bias = g.node().numOutputs() > 2;
+            Map<String, String> noBias = new HashMap<>(p);
+            if (bias) noBias.put("no_bias", "True");
+            NodeEntry withA = bias ? g.op(forward, p, ha, b, g.outGrad(2)) : g.op(forward, p, ha, b);
+            return List.of(g.op("elemwise_add", withA, g.op(forward, noBias, a, hb)),
+                    g.node(backward, p, og, a, hb).output(0), g.node(backward, p, og, ha, b).output(1));
         };
     }
 }
