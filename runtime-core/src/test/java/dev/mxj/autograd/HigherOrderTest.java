@@ -127,6 +127,13 @@ class HigherOrderTest {
         assertValues(x -> 6, secondDerivative(x -> x.reshape(1, n).broadcastTo(new long[] {3, n}).square().sum()));
     }
 
+    /** f = sum(concat(x[:2]^3, x^2)): the slice and concat backward ops are differentiated as their forward ops. */
+    @Test
+    void secondDerivativeThroughSliceAndConcat() {
+        double[] d2 = secondDerivative(x -> Nd.concat(new NDArray[] {Nd.sliceAxis(x, 0, 0, 2).pow(3), x.square()}, 0).sum());
+        for (int i = 0; i < XS.length; i++) assertEquals((i < 2 ? 6 * XS[i] : 0) + 2, d2[i], 1e-9, "at " + i);
+    }
+
     /** f = x / y: d/dy of df/dy is 2x/y^3, d/dx of it -1/y^2; same shapes and y broadcast. */
     @Test
     void secondDerivativesOfAQuotient() {

@@ -406,6 +406,8 @@ public final class NeuralNetworkOps {
                     TypeRules.assign(a, out, 1, in[0], "output weight_grad");
                     return in[1] != null;
                 })
+                // linear in ograd: its transpose looks the weight gradient's head up, as the forward op does
+                .gradient(SecondOrder.ofLinearBackward(g -> g.op("Embedding", g.attrs().givenAsStrings(), g.input(1), g.outGrad(1)), 1))
                 .register(r);
     }
 

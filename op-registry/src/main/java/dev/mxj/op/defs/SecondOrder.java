@@ -5,9 +5,11 @@ import dev.mxj.op.graph.Gradient;
 import dev.mxj.op.graph.NodeEntry;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Gradients of fused backward operators, so that create_graph can differentiate a gradient
@@ -109,5 +111,27 @@ final class SecondOrder {
             return List.of(g.op("elemwise_add", withA, g.op(forward, noBias, a, hb)),
                     g.node(backward, p, og, a, hb).output(0), g.node(backward, p, og, ha, b).output(1));
         };
+    }
+
+    /**
+     * Gradient of the backward of a linear operator (slice, tile, Pad, take, Concat, ...): that
+     * backward is the operator's transpose, so towards ograd its gradient is the forward op on the
+     * head gradient ({@code forward} builds it); the inputs listed in {@code indices} (indices,
+     * lengths, conditions) get none, the others (shape donors) zeros.
+     */
+    static Gradient ofLinearBackward(Function<GradContext, NodeEntry> forward, int... indices) {
+        return g -> {
+            List<NodeEntry> r = new ArrayList<>(List.of(forward.apply(g)));
+            for (int i = 1; i < g.numInputs(); i++) {
+                int k = i;
+                r.add(Arrays.stream(indices).anyMatch(j -> j == k) ? null : g.zerosLike(g.input(i)));
+            }
+            return r;
+        };
+    }
+
+    /** {@link #ofLinearBackward} with the forward op {@code forward} on the head gradient alone, parameters as the backward's. */
+    static Gradient ofLinearBackward(String forward) {
+        return ofLinearBackward(g -> g.op(forward, g.attrs().givenAsStrings(), g.outGrad(0)));
     }
 }

@@ -254,6 +254,9 @@ public final class NeuralNetworkCases {
 
         c.add(OpCase.forward("Embedding").param("input_dim", 4).param("output_dim", 3)
                 .input(f32(dims(2, 3), 0, 2, 2, 1, 3, 2)).randomInput(4, 3).gradCheck().noGrad(0).label("repeated indices"));
+        // the backward differentiated (create_graph) on (ograd, indices): the weight gradient's head looked up
+        c.add(OpCase.forward("_backward_Embedding").param("input_dim", 4).param("output_dim", 3)
+                .randomInput(2, 3, 3).input(f32(dims(2, 3), 0, 2, 2, 1, 3, 2)).gradCheck().label("second order"));
     }
 
     // ------------------------------------------------------------------ BlockGrad
