@@ -2,6 +2,7 @@ package dev.mxj.autograd;
 
 import dev.mxj.Context;
 import dev.mxj.graph.GraphException;
+import dev.mxj.ndarray.Imperative;
 import dev.mxj.ndarray.NDArray;
 import dev.mxj.ndarray.Nd;
 import dev.mxj.op.DType;
@@ -10,6 +11,7 @@ import dev.mxj.op.Shape;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.UnaryOperator;
 
@@ -213,11 +215,67 @@ class HigherOrderTest {
         }
     }
 
+    /** c . grad f(x) through a first-order grad, for central differences of it. */
+    private static double directional(UnaryOperator<NDArray> f, double[] x0, Shape s, double[] c) {
+        NDArray x = f64(s, x0).attachGrad();
+        NDArray y;
+        try (var rec = Autograd.record()) {
+            y = f.apply(x);
+        }
+        double[] g = Autograd.grad(List.of(y), List.of(x), null, false, false, true).get(0).toDoubleArray();
+        double d = 0;
+        for (int i = 0; i < g.length; i++) d += c[i] * g[i];
+        return d;
+    }
+
+    /** The Hessian of f at x0 times c: create_graph, then backward of c . grad f; compared with central differences. */
+    private static void assertHessianVectorProduct(UnaryOperator<NDArray> f, double[] x0, Shape s, double[] c) {
+        NDArray x = f64(s, x0).attachGrad(), cv = f64(s, c);
+        NDArray d;
+        try (var rec = Autograd.record()) {
+            NDArray g = Autograd.grad(List.of(f.apply(x)), List.of(x), null, true, true, true).get(0);
+            d = g.mul(cv).sum();
+        }
+        d.backward();
+        double[] hv = x.grad().toDoubleArray();
+        double eps = 1e-6;
+        for (int k = 0; k < x0.length; k++) {
+            double[] up = x0.clone(), down = x0.clone();
+            up[k] += eps;
+            down[k] -= eps;
+            double numeric = (directional(f, up, s, c) - directional(f, down, s, c)) / (2 * eps);
+            assertEquals(numeric, hv[k], 1e-6, "(H c)[" + k + "]");
+        }
+    }
+
+    /** Weighted sums of softmax, log_softmax and softmin (with a temperature) and SoftmaxActivation: their gradients sum to zero, so a weighted Hessian-vector product is checked. */
+    @Test
+    void hessianVectorProductsThroughTheSoftmaxFamily() {
+        double[] x0 = {0.3, -1.2, 0.8, 2.0, -0.4, 0.1}, w = {1.5, -0.5, 2.0, 0.7, -1.1, 0.4}, c = {0.2, -0.9, 1.3, 0.5, 0.6, -0.3};
+        Shape s = Shape.of(2, 3);
+        NDArray wv = f64(s, w);
+        assertHessianVectorProduct(x -> Nd.softmax(x).mul(wv).sum(), x0, s, c);
+        assertHessianVectorProduct(x -> Nd.logSoftmax(x, 0, 0.7, null, null).mul(wv).sum(), x0, s, c);
+        assertHessianVectorProduct(x -> Nd.softmin(x, 1, 1.3, null, null).mul(wv).sum(), x0, s, c);
+        assertHessianVectorProduct(x -> Nd.softmaxActivation(x).mul(wv).sum(), x0, s, c);
+    }
+
     @Test
     void differentiatingANonDifferentiableGradientNamesTheOperator() {
         // gamma's derivative needs the trigamma function: MXNet 1.9 has no second derivative either
         assertNull(OpRegistry.global().get("_backward_gamma").gradient());
         GraphException e = assertThrows(GraphException.class, () -> secondDerivative(NDArray::gamma));
         assertTrue(e.getMessage().contains("_backward_gamma") && e.getMessage().contains("not differentiable"), e.getMessage());
+    }
+
+    @Test
+    void softmaxWithALengthMaskHasNoSecondOrderGradientAndSaysSo() {
+        NDArray len = NDArray.array(new double[] {3}, Shape.of(1), DType.INT32, Context.cpu());
+        GraphException e = assertThrows(GraphException.class,
+                () -> secondDerivative(x -> {
+                    NDArray row = x.reshape(1, XS.length);
+                    return Imperative.invoke("softmax", new NDArray[] {row, len}, Map.of("use_length", true), null)[0].mul(row).sum();
+                }));
+        assertTrue(e.getMessage().contains("_backward_softmax") && e.getMessage().contains("use_length"), e.getMessage());
     }
 }
