@@ -162,46 +162,55 @@ class HigherOrderTest {
 
     private static NDArray f64(Shape s, double... v) { return NDArray.array(v, s, DType.FLOAT64, Context.cpu()); }
 
-    /** sum(leaky_gelu(FC(tanh(FC(x, w1, b1)), w2, b2))) */
-    private static NDArray net(NDArray x, NDArray w1, NDArray b1, NDArray w2, NDArray b2) {
-        NDArray h = Nd.activation(Nd.fullyConnected(x, w1, b1, 3), "tanh");
-        return Nd.leakyReLU(Nd.fullyConnected(h, w2, b2, 2), "gelu", null, null, null).sum();
+    /** A network of an input and its weights, for gradient penalties. */
+    private interface Net {
+        NDArray apply(NDArray x, NDArray[] w);
     }
 
-    /** The penalty sum((d net / dx)^2) for weights with w[k] moved by eps, through a first-order grad. */
-    private static double penalty(NDArray x, double[][] w, int k, int j, double eps) {
+    /** sum(leaky_gelu(FC(tanh(FC(x, w0, w1)), w2, w3))) */
+    private static final Net DENSE = (x, w) -> {
+        NDArray h = Nd.activation(Nd.fullyConnected(x, w[0], w[1], 3), "tanh");
+        return Nd.leakyReLU(Nd.fullyConnected(h, w[2], w[3], 2), "gelu", null, null, null).sum();
+    };
+
+    /** sum(sigmoid(FC(maxpool2x2(tanh(conv3x3(x, w0, w1))), w2, w3))) */
+    private static final Net CONV = (x, w) -> {
+        NDArray h = Nd.activation(Nd.convolution(x, w[0], w[1], new long[] {3, 3}, 2, null, null, new long[] {1, 1}, null, null, null, null, null, null), "tanh");
+        NDArray pooled = Nd.pooling(h, new long[] {2, 2}, "max", null, null, null, new long[] {2, 2}, null, null, null, null);
+        return Nd.activation(Nd.fullyConnected(pooled, w[2], w[3], 1), "sigmoid").sum();
+    };
+
+    private static NDArray[] weights(double[][] w, Shape[] shapes, int k, int j, double eps) {
         NDArray[] p = new NDArray[w.length];
         for (int i = 0; i < w.length; i++) {
             double[] v = w[i].clone();
             if (i == k) v[j] += eps;
-            p[i] = f64(WEIGHT_SHAPES[i], v);
+            p[i] = f64(shapes[i], v);
         }
-        NDArray xv = x.copy();
-        xv.attachGrad();
+        return p;
+    }
+
+    /** The penalty sum((d net / dx)^2) with w[k][j] moved by eps, through a first-order grad. */
+    private static double penalty(Net net, NDArray x, double[][] w, Shape[] shapes, int k, int j, double eps) {
+        NDArray xv = x.copy().attachGrad();
         NDArray y;
         try (var rec = Autograd.record()) {
-            y = net(xv, p[0], p[1], p[2], p[3]);
+            y = net.apply(xv, weights(w, shapes, k, j, eps));
         }
         return Autograd.grad(List.of(y), List.of(xv), null, false, false, true).get(0).square().sum().asScalar();
     }
 
-    private static final Shape[] WEIGHT_SHAPES = {Shape.of(3, 2), Shape.of(3), Shape.of(2, 3), Shape.of(2)};
-
     /**
-     * A gradient penalty (as WGAN-GP): p = sum((d net(x) / dx)^2) through dense layers, tanh and
-     * gelu; create_graph then backward gives dp/dw, compared with central differences of p.
+     * A gradient penalty (as WGAN-GP): p = sum((d net(x) / dx)^2); create_graph then backward
+     * gives dp/dw, compared with central differences of p.
      */
-    @Test
-    void gradientPenaltyThroughDenseLayers() {
-        double[][] w = {{0.5, -0.3, 0.8, 0.2, -0.6, 0.4}, {0.1, -0.2, 0.05}, {0.7, -0.4, 0.3, -0.5, 0.6, 0.2}, {0.05, -0.1}};
-        NDArray x = f64(Shape.of(2, 2), 0.3, -0.7, 1.1, 0.4);
-        NDArray[] p = new NDArray[w.length];
-        for (int i = 0; i < w.length; i++) p[i] = f64(WEIGHT_SHAPES[i], w[i]).attachGrad();
+    private static void assertPenaltyGradient(Net net, NDArray x, double[][] w, Shape[] shapes) {
+        NDArray[] p = weights(w, shapes, -1, 0, 0);
+        for (NDArray a : p) a.attachGrad();
         x.attachGrad();
         NDArray pen;
         try (var rec = Autograd.record()) {
-            NDArray y = net(x, p[0], p[1], p[2], p[3]);
-            NDArray dx = Autograd.grad(List.of(y), List.of(x), null, true, true, true).get(0);
+            NDArray dx = Autograd.grad(List.of(net.apply(x, p)), List.of(x), null, true, true, true).get(0);
             pen = dx.square().sum();
         }
         pen.backward();
@@ -209,10 +218,29 @@ class HigherOrderTest {
         for (int k = 0; k < w.length; k++) {
             double[] analytic = p[k].grad().toDoubleArray();
             for (int j = 0; j < w[k].length; j++) {
-                double numeric = (penalty(x, w, k, j, eps) - penalty(x, w, k, j, -eps)) / (2 * eps);
+                double numeric = (penalty(net, x, w, shapes, k, j, eps) - penalty(net, x, w, shapes, k, j, -eps)) / (2 * eps);
                 assertEquals(numeric, analytic[j], 1e-6, "d penalty / d weight " + k + "[" + j + "]");
             }
         }
+    }
+
+    @Test
+    void gradientPenaltyThroughDenseLayers() {
+        double[][] w = {{0.5, -0.3, 0.8, 0.2, -0.6, 0.4}, {0.1, -0.2, 0.05}, {0.7, -0.4, 0.3, -0.5, 0.6, 0.2}, {0.05, -0.1}};
+        Shape[] shapes = {Shape.of(3, 2), Shape.of(3), Shape.of(2, 3), Shape.of(2)};
+        assertPenaltyGradient(DENSE, f64(Shape.of(2, 2), 0.3, -0.7, 1.1, 0.4), w, shapes);
+    }
+
+    /** Through a convolution, tanh, 2x2 max pooling and a dense layer. */
+    @Test
+    void gradientPenaltyThroughAConvolutionalNetwork() {
+        double[] w0 = new double[18], x = new double[2 * 16], w2 = new double[8];
+        for (int i = 0; i < w0.length; i++) w0[i] = Math.sin(1.7 * i + 0.3) * 0.5;
+        for (int i = 0; i < x.length; i++) x[i] = Math.cos(0.9 * i * i + 0.1);
+        for (int i = 0; i < w2.length; i++) w2[i] = Math.sin(2.3 * i - 0.4) * 0.6;
+        double[][] w = {w0, {0.1, -0.05}, w2, {0.2}};
+        Shape[] shapes = {Shape.of(2, 1, 3, 3), Shape.of(2), Shape.of(1, 8), Shape.of(1)};
+        assertPenaltyGradient(CONV, f64(Shape.of(2, 1, 4, 4), x), w, shapes);
     }
 
     /** c . grad f(x) through a first-order grad, for central differences of it. */

@@ -125,10 +125,8 @@ public final class NnSoftmaxOps {
             d = new NodeEntry[] {g.op("_div_scalar", Map.of("scalar", t), g.op("broadcast_sub", h, axisSum(g, hp, axis))),
                     g.op("_div_scalar", Map.of("scalar", -t), g.op("broadcast_mul", hp, axisSum(g, og, axis)))};
         } else {
-            NodeEntry[] ins = new NodeEntry[n];
-            for (int i = 0; i < n; i++) ins[i] = g.input(i);
-            ins[0] = h;
-            d = softmaxOutputGradient(g, g.op("_backward_" + name, a.givenAsStrings(), ins), h, axis, name.equals("softmin") ? -t : t);
+            NodeEntry self = g.op("_backward_" + name, a.givenAsStrings(), SecondOrder.inputsWith(g, 0, h));
+            d = softmaxOutputGradient(g, self, h, axis, name.equals("softmin") ? -t : t);
         }
         if (cast) d[0] = g.op("_backward_cast", d[0], og);
         return n == 3 ? List.of(d[0], g.zerosLike(g.input(1)), d[1]) : List.of(d[0], d[1]);

@@ -82,9 +82,7 @@ final class SecondOrder {
     static Gradient ofElementwiseBackward(String backward, Factor... factors) {
         return g -> {
             NodeEntry head = g.outGrad(0), og = g.input(0);
-            NodeEntry[] ins = new NodeEntry[g.numInputs()];
-            for (int i = 0; i < ins.length; i++) ins[i] = g.input(i);
-            ins[0] = head;
+            NodeEntry[] ins = inputsWith(g, 0, head);
             NodeEntry[] dw = new NodeEntry[ins.length];
             for (Factor f : factors) dw[f.input] = f.d.of(new Expr(g), g.input(f.input));
             List<NodeEntry> r = new ArrayList<>(List.of(g.op(backward, g.attrs().givenAsStrings(), ins)));
@@ -96,9 +94,10 @@ final class SecondOrder {
     }
 
     /**
-     * Gradient of the backward of a bilinear operator f(a, b) (dot; FullyConnected, whose bias
-     * gradient adds a third output): (og, a, b) -> (da, db). Under heads (ha, hb[, hbias]) og gets
-     * f(ha, b[, hbias]) + f(a, hb), a gets da with hb in place of b, b gets db with ha in place of a.
+     * Gradient of the backward of a bilinear operator f(a, b) (dot, FullyConnected, Convolution,
+     * Deconvolution, bilinear UpSampling): (og, a, b[, bias]) -> (da, db[, dbias]), the bias input
+     * only a shape donor. Under heads (ha, hb[, hbias]) og gets f(ha, b[, hbias]) + f(a, hb), a gets
+     * da with hb in place of b, b gets db with ha in place of a.
      */
     static Gradient ofBilinearBackward(String forward, String backward) {
         return g -> {
@@ -108,9 +107,20 @@ final class SecondOrder {
             Map<String, String> noBias = new HashMap<>(p);
             if (bias) noBias.put("no_bias", "True");
             NodeEntry withA = bias ? g.op(forward, p, ha, b, g.outGrad(2)) : g.op(forward, p, ha, b);
-            return List.of(g.op("elemwise_add", withA, g.op(forward, noBias, a, hb)),
-                    g.node(backward, p, og, a, hb).output(0), g.node(backward, p, og, ha, b).output(1));
+            NodeEntry[] withHb = inputsWith(g, 2, hb), withHa = inputsWith(g, 1, ha);
+            List<NodeEntry> r = new ArrayList<>(List.of(g.op("elemwise_add", withA, g.op(forward, noBias, a, hb)),
+                    g.node(backward, p, withHb).output(0), g.node(backward, p, withHa).output(1)));
+            for (int i = 3; i < g.numInputs(); i++) r.add(g.zerosLike(g.input(i)));
+            return r;
         };
+    }
+
+    /** The node's inputs with input {@code i} replaced. */
+    static NodeEntry[] inputsWith(GradContext g, int i, NodeEntry e) {
+        NodeEntry[] ins = new NodeEntry[g.numInputs()];
+        for (int k = 0; k < ins.length; k++) ins[k] = g.input(k);
+        ins[i] = e;
+        return ins;
     }
 
     /**
