@@ -129,6 +129,23 @@ class HigherOrderTest {
         assertValues(x -> 6, secondDerivative(x -> x.reshape(1, n).broadcastTo(new long[] {3, n}).square().sum()));
     }
 
+    /** Third order through broadcast_div's backward (whose gradient sums with _backward_broadcast_add): d3/dy3 of c / y is -6c / y^4. */
+    @Test
+    void thirdDerivativeOfAQuotient() {
+        NDArray c = f64(Shape.of(1), 1.5), y = f64(Shape.of(4), 0.5, -2, 1.5, 3).attachGrad();
+        NDArray d2;
+        try (var rec = Autograd.record()) {
+            NDArray d1 = Autograd.grad(List.of(c.div(y)), List.of(y), null, true, true, true).get(0);
+            d2 = Autograd.grad(List.of(d1), List.of(y), null, true, true, true).get(0);
+        }
+        d2.backward();
+        double[] ys = {0.5, -2, 1.5, 3}, d3 = y.grad().toDoubleArray(), second = d2.toDoubleArray();
+        for (int i = 0; i < ys.length; i++) {
+            assertEquals(3 / Math.pow(ys[i], 3), second[i], 1e-9, "d2 at " + i);
+            assertEquals(-9 / Math.pow(ys[i], 4), d3[i], 1e-9, "d3 at " + i);
+        }
+    }
+
     /** f = sum(concat(x[:2]^3, x^2)): the slice and concat backward ops are differentiated as their forward ops. */
     @Test
     void secondDerivativeThroughSliceAndConcat() {
