@@ -12,12 +12,15 @@ import dev.mxj.op.ShapeRules;
 import dev.mxj.op.TypeException;
 import dev.mxj.op.TypeFn;
 import dev.mxj.op.TypeRules;
+import dev.mxj.op.graph.GradContext;
 import dev.mxj.op.graph.Gradient;
 import dev.mxj.op.graph.Node;
 import dev.mxj.op.graph.NodeEntry;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Convolution-family operators (MXNet 1.9 src/operator/nn/convolution.cc, deconvolution.cc,
@@ -129,6 +132,7 @@ public final class ConvolutionOps {
                     return ShapeRules.allKnown(in) && ShapeRules.allKnown(out);
                 })
                 .backwardOf(forward)
+                .gradient(SecondOrder.ofBilinearBackward(forward, "_backward_" + forward))
                 .register(r);
     }
 
@@ -308,6 +312,41 @@ public final class ConvolutionOps {
                     return ShapeRules.allKnown(in) && ShapeRules.allKnown(out);
                 })
                 .backwardOf("Pooling")
+                .gradient(ConvolutionOps::poolingBackwardGradient)
                 .register(r);
+    }
+
+    /**
+     * Gradient of _backward_Pooling (create_graph). avg and sum pooling are linear, their backward
+     * the transpose: Pooling of the head gradient. Max pooling whose windows do not overlap
+     * (stride >= kernel, or global) routes each window to one element, marked by the backward at
+     * out_grad = 1: sum pooling of the head gradient times that mask. Overlapping max pooling and
+     * lp pooling are not implemented.
+     */
+    private static List<NodeEntry> poolingBackwardGradient(GradContext g) {
+        Attrs a = g.attrs();
+        var p = a.givenAsStrings();
+        NodeEntry h = g.outGrad(0), og = g.input(0), data = g.input(1), out = g.input(2);
+        NodeEntry dOg = switch (a.getString("pool_type")) {
+            case "avg", "sum" -> g.op("Pooling", p, h);
+            case "max" -> {
+                if (!a.getBool("global_pool") && !disjointWindows(a)) {
+                    throw new UnsupportedOperationException("the second-order gradient of max pooling with overlapping windows (stride < kernel) is not implemented");
+                }
+                Map<String, String> sum = new HashMap<>(p);
+                sum.put("pool_type", "sum");
+                NodeEntry mask = g.op("_backward_Pooling", p, g.op("ones_like", og), data, out);
+                yield g.op("Pooling", sum, g.op("elemwise_mul", h, mask));
+            }
+            default -> throw new UnsupportedOperationException("the second-order gradient of lp pooling is not implemented");
+        };
+        return List.of(dOg, g.zerosLike(data), g.zerosLike(out));
+    }
+
+    /** Whether no stride is smaller than its kernel size (an unset stride is 1). */
+    private static boolean disjointWindows(Attrs a) {
+        long[] k = a.getLongs("kernel"), s = a.getLongs("stride");
+        for (int i = 0; i < k.length; i++) if ((i < s.length ? s[i] : 1) < k[i]) return false;
+        return true;
     }
 }

@@ -5,11 +5,9 @@ import dev.mxj.op.OpRegistry;
 import dev.mxj.op.Param;
 import dev.mxj.op.ShapeRules;
 import dev.mxj.op.TypeRules;
-import dev.mxj.op.graph.GradContext;
-import dev.mxj.op.graph.NodeEntry;
+import dev.mxj.op.defs.SecondOrder.SecondDerivative;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * Unary element-wise operators (MXNet 1.9 elemwise_unary_op_*.cc): one table row per operator
@@ -34,37 +32,13 @@ public final class ElementwiseUnaryOps {
         OUT
     }
 
-    /**
-     * The derivative of an operator's derivative, as a function of the value its backward op
-     * reads (the input for {@link Grad#IN}, the output for {@link Grad#OUT}); it makes
-     * {@code _backward_X} differentiable, which higher-order gradients (create_graph) need.
-     * For {@link Grad#OUT} it is taken with respect to the output: the chain through the
-     * forward op's own gradient supplies the rest, as in MXNet.
-     */
-    @FunctionalInterface
-    private interface SecondDerivative {
-        NodeEntry of(Expr e, NodeEntry v);
-    }
-
     private record U(String name, Grad grad, String doc, SecondDerivative d2) {
         U(String name, Grad grad, String doc) { this(name, grad, doc, null); }
     }
 
-    /** Terse node building for the second-derivative table. */
-    private record Expr(GradContext g) {
-        NodeEntry mul(NodeEntry a, NodeEntry b) { return g.op("elemwise_mul", a, b); }
-        NodeEntry scale(NodeEntry a, double s) { return g.op("_mul_scalar", Map.of("scalar", s), a); }
-        NodeEntry plus(NodeEntry a, double s) { return g.op("_plus_scalar", Map.of("scalar", s), a); }
-        /** s - a */
-        NodeEntry rminus(NodeEntry a, double s) { return g.op("_rminus_scalar", Map.of("scalar", s), a); }
-        NodeEntry pow(NodeEntry a, double p) { return g.op("_power_scalar", Map.of("scalar", p), a); }
-        NodeEntry fn(String op, NodeEntry a) { return g.op(op, a); }
-        NodeEntry constant(NodeEntry like, double c) { return c == 0 ? g.zerosLike(like) : scale(g.op("ones_like", like), c); }
-    }
-
     private static final List<U> TABLE = List.of(
             new U("abs", Grad.IN, "Absolute value, element-wise: |x|.",
-                    (e, v) -> e.constant(v, 0)),
+                    SecondOrder.ZERO),
             new U("sign", Grad.ZERO, "Sign, element-wise: -1, 0 or 1 (0 for NaN)."),
             new U("reciprocal", Grad.IN, "Reciprocal, element-wise: 1/x.",
                     (e, v) -> e.scale(e.pow(v, -3), 2)),
@@ -113,13 +87,13 @@ public final class ElementwiseUnaryOps {
             new U("arctanh", Grad.IN, "Inverse hyperbolic tangent, element-wise; NaN outside [-1, 1].",
                     (e, v) -> e.scale(e.mul(v, e.pow(e.rminus(e.fn("square", v), 1), -2)), 2)),
             new U("degrees", Grad.IN, "Radians to degrees, element-wise.",
-                    (e, v) -> e.constant(v, 0)),
+                    SecondOrder.ZERO),
             new U("radians", Grad.IN, "Degrees to radians, element-wise.",
-                    (e, v) -> e.constant(v, 0)),
+                    SecondOrder.ZERO),
             new U("sigmoid", Grad.OUT, "Logistic sigmoid 1/(1+exp(-x)), element-wise.",
                     (e, v) -> e.rminus(e.scale(v, 2), 1)),
             new U("relu", Grad.OUT, "Rectified linear unit max(x, 0), element-wise; NaN stays NaN.",
-                    (e, v) -> e.constant(v, 0)),
+                    SecondOrder.ZERO),
             new U("softsign", Grad.IN, "x/(1+|x|), element-wise.",
                     (e, v) -> e.scale(e.mul(e.fn("sign", v), e.pow(e.plus(e.fn("abs", v), 1), -3)), -2)),
             new U("erf", Grad.IN, "Gauss error function, element-wise.",
@@ -136,6 +110,12 @@ public final class ElementwiseUnaryOps {
             new U("trunc", Grad.ZERO, "Integer part (round toward zero), element-wise."),
             new U("logical_not", Grad.ZERO, "Logical not: 1 where x == 0, else 0; keeps the dtype."));
 
+    /** The second derivative of a unary operator of the table (for fused NN backward ops computing the same derivative). */
+    static SecondDerivative secondDerivative(String name) {
+        for (U u : TABLE) if (u.name.equals(name) && u.d2 != null) return u.d2;
+        throw new IllegalArgumentException("no second derivative for " + name);
+    }
+
     public static void register(OpRegistry r) {
         for (U u : TABLE) {
             OpDef.Builder b = unary(u.name).doc(u.doc);
@@ -150,12 +130,7 @@ public final class ElementwiseUnaryOps {
                         .doc("Gradient of " + u.name + ": ograd times its derivative, from the forward " + (u.grad == Grad.IN ? "input." : "output."))
                         .inputs("ograd", u.grad == Grad.IN ? "data" : "output")
                         .inferShape(ShapeRules.SAME).inferType(MathRules.SAME_NUMERIC).inplace(0, 0);
-                if (u.d2 != null) {
-                    // d/d ograd is the same backward op on the new head gradient; d/d v is g2 * ograd * d2(v)
-                    back.gradient(g -> List.of(
-                            g.op("_backward_" + u.name, g.outGrad(0), g.input(1)),
-                            g.op("elemwise_mul", g.op("elemwise_mul", g.outGrad(0), g.input(0)), u.d2.of(new Expr(g), g.input(1)))));
-                }
+                if (u.d2 != null) back.gradient(SecondOrder.ofUnaryBackward("_backward_" + u.name, u.d2));
                 back.register(r);
             }
         }
@@ -194,6 +169,8 @@ public final class ElementwiseUnaryOps {
                     TypeRules.assign(attrs, out, 0, in[1], "output 0");
                     return in[0] != null && in[1] != null;
                 })
+                // a cast of ograd: its gradient casts the head gradient back to ograd's dtype; data only gives the dtype
+                .gradient(g -> List.of(g.op("_backward_cast", g.outGrad(0), g.input(0)), g.zerosLike(g.input(1))))
                 .register(r);
     }
 }

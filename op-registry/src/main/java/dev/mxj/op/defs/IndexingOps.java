@@ -51,6 +51,7 @@ public final class IndexingOps {
                 .inferShape(shapeOfInput(2))
                 .inferType(typeOfFirst())
                 .backwardOf("take")
+                .gradient(SecondOrder.ofLinearBackward(g -> g.op("take", g.attrs().givenAsStrings(), g.outGrad(0), g.input(1)), 1))
                 .register(r);
 
         op("pick")
@@ -76,6 +77,7 @@ public final class IndexingOps {
                 .inferShape(shapeOfInput(2))
                 .inferType(typeOfFirst())
                 .backwardOf("pick")
+                .gradient(SecondOrder.ofLinearBackward(g -> g.op("pick", g.attrs().givenAsStrings(), g.outGrad(0), g.input(1)), 1))
                 .register(r);
 
         op("gather_nd").alias("_npi_gather_nd", "_npx_gather_nd")

@@ -129,6 +129,7 @@ public final class LinalgOps {
                     return true;
                 })
                 .inferType(MathRules.BINARY_BACKWARD_TYPE)
+                .gradient(SecondOrder.ofBilinearBackward("dot", "_backward_dot"))
                 .register(r);
         dotParams(OpDef.builder("batch_dot")).family("linalg")
                 .doc("Batched matrix product of N-D arrays (N >= 3) with equal leading batch dimensions: (B..., m, k) x (B..., k, n) gives (B..., m, n); "

@@ -9,11 +9,16 @@ import dev.mxj.op.Shape;
 import dev.mxj.op.ShapeRules;
 import dev.mxj.op.TypeException;
 import dev.mxj.op.TypeRules;
+import dev.mxj.op.defs.SecondOrder.Factor;
+import dev.mxj.op.defs.SecondOrder.SecondDerivative;
+import dev.mxj.op.graph.GradContext;
+import dev.mxj.op.graph.Gradient;
 import dev.mxj.op.graph.Node;
 import dev.mxj.op.graph.NodeEntry;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static dev.mxj.op.defs.NnSupport.FLOAT_SAME;
@@ -82,6 +87,7 @@ public final class NeuralNetworkOps {
                     return ShapeRules.allKnown(in);
                 })
                 .inferType(FLOAT_SAME)
+                .gradient(SecondOrder.ofBilinearBackward("FullyConnected", "_backward_FullyConnected"))
                 .register(r);
     }
 
@@ -145,7 +151,21 @@ public final class NeuralNetworkOps {
                 .inferShape(ShapeRules.SAME)
                 .inferType(FLOAT_SAME)
                 .inplace(0, 0)
+                .gradient(g -> activationBackwardGradient(g.attrs().getString("act_type")).apply(g))
                 .register(r);
+    }
+
+    /**
+     * Gradient of _backward_Activation (create_graph): that of the unary backward op of the same
+     * function (derivatives from the output; softsign's from the data, input 2); softrelu's
+     * derivative 1 - exp(-y) has the second derivative exp(-y).
+     */
+    private static Gradient activationBackwardGradient(String act) {
+        return switch (act) {
+            case "softrelu" -> SecondOrder.ofElementwiseBackward("_backward_Activation", new Factor(1, (e, y) -> e.fn("exp", e.scale(y, -1))));
+            case "softsign" -> SecondOrder.ofElementwiseBackward("_backward_Activation", new Factor(2, ElementwiseUnaryOps.secondDerivative(act)));
+            default -> SecondOrder.ofElementwiseBackward("_backward_Activation", new Factor(1, ElementwiseUnaryOps.secondDerivative(act)));
+        };
     }
 
     // ------------------------------------------------------------------ LeakyReLU
@@ -201,7 +221,51 @@ public final class NeuralNetworkOps {
                     return ShapeRules.allKnown(in) && ShapeRules.allKnown(out);
                 })
                 .inferType(FLOAT_SAME)
+                .gradient(NeuralNetworkOps::leakyBackwardGradient)
                 .register(r);
+    }
+
+    private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+    /** 1 where v <= 0: the derivative of elu's and selu's factor (y > 0 ? 1 : y + c) with respect to y, and of rrelu's (y > 0 ? 1 : k) with respect to k. */
+    private static final SecondDerivative AT_OR_BELOW_ZERO = (e, v) -> e.withScalar("_lesser_equal_scalar", v, 0);
+
+    /**
+     * Gradient of _backward_LeakyReLU (create_graph), ograd times a factor of (data, output[, mask]):
+     * leaky's is piecewise constant, elu's and selu's grow by 1 per unit of output below zero,
+     * gelu's (from data) has the derivative phi(x) (2 - x^2); prelu has its own.
+     */
+    private static List<NodeEntry> leakyBackwardGradient(GradContext g) {
+        String bw = "_backward_LeakyReLU";
+        Gradient d = switch (g.attrs().getString("act_type")) {
+            case "leaky" -> SecondOrder.ofElementwiseBackward(bw);
+            case "elu", "selu" -> SecondOrder.ofElementwiseBackward(bw, new Factor(2, AT_OR_BELOW_ZERO));
+            case "gelu" -> SecondOrder.ofElementwiseBackward(bw, new Factor(1, (e, x) -> e.scale(
+                    e.mul(e.fn("exp", e.scale(e.fn("square", x), -0.5)), e.rminus(e.fn("square", x), 2)), INV_SQRT_2PI)));
+            case "rrelu" -> SecondOrder.ofElementwiseBackward(bw, new Factor(3, (e, k) -> AT_OR_BELOW_ZERO.of(e, e.g().input(2))));
+            default -> NeuralNetworkOps::preluBackwardGradient;
+        };
+        return d.apply(g);
+    }
+
+    /**
+     * prelu's backward (og, x, gamma, y) -> (og * (x > 0 ? 1 : gamma), sum of og * min(x, 0) over
+     * gamma's broadcast axes) under heads (h0, h1). The backward op itself lays gamma-shaped arrays
+     * out like x (where data <= 0 it multiplies ograd by gamma) and sums x-shaped ones back (its
+     * gamma gradient, fed data = -1), so no shapes are needed here.
+     */
+    private static List<NodeEntry> preluBackwardGradient(GradContext g) {
+        String bw = "_backward_LeakyReLU";
+        var p = g.attrs().givenAsStrings();
+        NodeEntry og = g.input(0), x = g.input(1), gamma = g.input(2), y = g.input(3), h0 = g.outGrad(0), h1 = g.outGrad(1);
+        NodeEntry minusOnes = g.op("negative", g.op("ones_like", x));
+        NodeEntry h1x = g.node(bw, p, g.op("ones_like", og), minusOnes, h1, y).output(0);
+        NodeEntry below = AT_OR_BELOW_ZERO.of(new SecondOrder.Expr(g), x);
+        NodeEntry dOg = g.op("elemwise_add", g.node(bw, p, h0, x, gamma, y).output(0),
+                g.op("elemwise_mul", h1x, g.op("_minimum_scalar", Map.of("scalar", 0), x)));
+        NodeEntry dx = g.op("elemwise_mul", g.op("elemwise_mul", og, h1x), below);
+        NodeEntry dGamma = g.op("negative", g.node(bw, p, g.op("elemwise_mul", g.op("elemwise_mul", h0, og), below), minusOnes, gamma, y).output(1));
+        return List.of(dOg, dx, dGamma, g.zerosLike(y));
     }
 
     /** MXNet's LeakyReLUShape; prelu's gamma defaults to (channels,) and must align with axis 1 (or be (1,)). */
@@ -270,6 +334,9 @@ public final class NeuralNetworkOps {
                 .inferShape(outputsFromInputs(0))
                 .inferType(FLOAT_SAME)
                 .inplace(0, 0)
+                // ograd * mask: the same op on the head gradient, and head * ograd summed to the mask's shape
+                .gradient(g -> List.of(g.op("_backward_Dropout", g.attrs().givenAsStrings(), g.outGrad(0), g.input(1)),
+                        g.op("_broadcast_backward", g.op("elemwise_mul", g.outGrad(0), g.input(0)), g.input(1))))
                 .register(r);
     }
 
@@ -339,6 +406,8 @@ public final class NeuralNetworkOps {
                     TypeRules.assign(a, out, 1, in[0], "output weight_grad");
                     return in[1] != null;
                 })
+                // linear in ograd: its transpose looks the weight gradient's head up, as the forward op does
+                .gradient(SecondOrder.ofLinearBackward(g -> g.op("Embedding", g.attrs().givenAsStrings(), g.input(1), g.outGrad(1)), 1))
                 .register(r);
     }
 

@@ -6,7 +6,9 @@ import dev.mxj.op.Param;
 import dev.mxj.op.Shape;
 import dev.mxj.op.ShapeException;
 import dev.mxj.op.ShapeRules;
+import dev.mxj.op.graph.GradContext;
 import dev.mxj.op.graph.Node;
+import dev.mxj.op.graph.NodeEntry;
 
 import java.util.List;
 
@@ -62,7 +64,20 @@ public final class NnLossOps {
                 .outputs("data_grad", "label_grad")
                 .inferShape(NnSupport.outputsFromInputs(1, 0))
                 .inferType(FLOAT_SAME)
+                .gradient(g -> regressionBackwardGradient(g, backwardName))
                 .register(r);
+    }
+
+    /**
+     * Gradient of (output - label) * f (create_graph; the label gradient output is zero): the
+     * head gradient h0 times f for output, minus that reshaped for the label, f taken from the
+     * backward itself at label 0; the absolute loss's sign is piecewise constant.
+     */
+    private static List<NodeEntry> regressionBackwardGradient(GradContext g, String backwardName) {
+        NodeEntry label = g.input(0), output = g.input(1);
+        if (backwardName.equals("_backward_mae_reg_out")) return List.of(g.zerosLike(label), g.zerosLike(output));
+        NodeEntry scaled = backwardNode(g, backwardName, g.zerosLike(label), g.outGrad(0)).output(0);
+        return List.of(g.op("negative", g.op("reshape_like", scaled, label)), scaled);
     }
 
     /** MXNet's RegressionOpShape: the label defaults to data's shape ((batch,) for (batch, 1) data) and must match its size. */
@@ -109,6 +124,7 @@ public final class NnLossOps {
                 .inputs("data")
                 .inferShape(ShapeRules.SAME)
                 .inferType(FLOAT_SAME)
+                .zeroGradient() // grad_scale over a count: piecewise constant in data
                 .register(r);
     }
 
@@ -133,6 +149,13 @@ public final class NnLossOps {
                 .inferShape(ShapeRules.SAME)
                 .inferType(MathRules.SAME_NUMERIC)
                 .inplace(0, 0)
+                .gradient(SecondOrder.ofUnaryBackward("_backward_smooth_l1", NnLossOps::smoothL1SecondDerivative))
                 .register(r);
+    }
+
+    /** The loss's second derivative: sigma^2 inside the quadratic region |x| <= 1/sigma^2, 0 outside. */
+    private static NodeEntry smoothL1SecondDerivative(SecondOrder.Expr e, NodeEntry x) {
+        double s2 = e.attr("scalar") * e.attr("scalar");
+        return e.scale(e.withScalar("_lesser_equal_scalar", e.fn("abs", x), 1 / s2), s2);
     }
 }

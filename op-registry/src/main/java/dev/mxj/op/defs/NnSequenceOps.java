@@ -6,9 +6,13 @@ import dev.mxj.op.OpRegistry;
 import dev.mxj.op.Param;
 import dev.mxj.op.Shape;
 import dev.mxj.op.ShapeRules;
+import dev.mxj.op.graph.GradContext;
+import dev.mxj.op.graph.NodeEntry;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static dev.mxj.op.defs.NnSupport.backward;
 import static dev.mxj.op.defs.NnSupport.op;
@@ -72,7 +76,22 @@ public final class NnSequenceOps {
                         : (useLength(a) ? List.of("ograd", "sequence_length") : List.of("ograd")))
                 .inferShape(NnSupport.outputsFromInputs(last ? 1 : 0))
                 .inferType(NnSupport.floatExcept(last ? new int[] {1, 2} : new int[] {1}))
+                .gradient(g -> sequenceBackwardGradient(g, name))
                 .register(r);
+    }
+
+    /**
+     * The sequence backward ops are linear in ograd (masking, reversal, scatter of the last step):
+     * their gradient is the forward op on the head gradient, masking with 0 rather than value.
+     */
+    private static List<NodeEntry> sequenceBackwardGradient(GradContext g, String name) {
+        int n = g.numInputs();
+        boolean len = useLength(g.attrs());
+        return SecondOrder.ofLinearBackward(c -> {
+            Map<String, String> p = new HashMap<>(c.attrs().givenAsStrings());
+            if (name.equals("SequenceMask")) p.put("value", "0");
+            return len ? c.op(name, p, c.outGrad(0), c.input(n - 1)) : c.op(name, p, c.outGrad(0));
+        }, len ? new int[] {n - 1} : new int[0]).apply(g);
     }
 
     private static boolean sequenceShape(Attrs a, Shape[] in, Shape[] out, int maxAxis, boolean last) {

@@ -10,12 +10,14 @@ import dev.mxj.op.ShapeException;
 import dev.mxj.op.ShapeRules;
 import dev.mxj.op.TypeException;
 import dev.mxj.op.TypeRules;
+import dev.mxj.op.graph.GradContext;
 import dev.mxj.op.graph.Node;
 import dev.mxj.op.graph.NodeEntry;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import static dev.mxj.op.defs.NnSupport.FLOAT_SAME;
 import static dev.mxj.op.defs.NnSupport.backward;
@@ -97,7 +99,53 @@ public final class NnSoftmaxOps {
                     NnSupport.requireFloat(a, new DType[] {o, d});
                     return true;
                 })
+                .gradient(g -> softmaxBackwardGradient(g, name))
                 .register(r);
+    }
+
+    /**
+     * Gradient of the softmax family's backward (create_graph), from the output y along the axis:
+     * softmax's dx = y (og - s) / t with s = sum(og y) is symmetric in og (softmin's is its
+     * negation), log_softmax's dx = (og - exp(y) sum(og)) / t is not. With a dtype the head
+     * gradient is cast to ograd's dtype and the result back. Not for a length mask.
+     */
+    private static List<NodeEntry> softmaxBackwardGradient(GradContext g, String name) {
+        Attrs a = g.attrs();
+        if (useLength(a)) throw new UnsupportedOperationException("the second-order gradient of " + name + " with use_length=True is not implemented");
+        int n = g.numInputs();
+        NodeEntry og = g.input(0), y = g.input(n - 1);
+        boolean cast = a.has("dtype");
+        NodeEntry h = cast ? g.op("_backward_cast", g.outGrad(0), og) : g.outGrad(0);
+        int axis = a.getInt("axis");
+        double t = a.getDouble("temperature", 1);
+        NodeEntry[] d;
+        if (name.equals("log_softmax")) {
+            // og gets (h - sum(h exp(y))) / t, y gets -h exp(y) sum(og) / t
+            NodeEntry hp = g.op("elemwise_mul", h, g.op("exp", y));
+            d = new NodeEntry[] {g.op("_div_scalar", Map.of("scalar", t), g.op("broadcast_sub", h, axisSum(g, hp, axis))),
+                    g.op("_div_scalar", Map.of("scalar", -t), g.op("broadcast_mul", hp, axisSum(g, og, axis)))};
+        } else {
+            NodeEntry self = g.op("_backward_" + name, a.givenAsStrings(), SecondOrder.inputsWith(g, 0, h));
+            d = softmaxOutputGradient(g, self, h, axis, name.equals("softmin") ? -t : t);
+        }
+        if (cast) d[0] = g.op("_backward_cast", d[0], og);
+        return n == 3 ? List.of(d[0], g.zerosLike(g.input(1)), d[1]) : List.of(d[0], d[1]);
+    }
+
+    /**
+     * For a backward dx = y (og - sum(og y)) / t (t negative for softmin), whose gradient towards
+     * og is {@code self} (that op on the head gradient h): (self, (h (og - s) - og sum(h y)) / t).
+     */
+    private static NodeEntry[] softmaxOutputGradient(GradContext g, NodeEntry self, NodeEntry h, int axis, double t) {
+        NodeEntry og = g.input(0), y = g.input(g.numInputs() - 1);
+        NodeEntry s = axisSum(g, g.op("elemwise_mul", og, y), axis), r = axisSum(g, g.op("elemwise_mul", h, y), axis);
+        NodeEntry dy = g.op("elemwise_sub", g.op("elemwise_mul", h, g.op("broadcast_sub", og, s)), g.op("broadcast_mul", og, r));
+        return new NodeEntry[] {self, g.op("_div_scalar", Map.of("scalar", t), dy)};
+    }
+
+    /** x summed along the axis, kept as size 1 for broadcasting back. */
+    private static NodeEntry axisSum(GradContext g, NodeEntry x, int axis) {
+        return g.op("sum", Map.of("axis", axis, "keepdims", true), x);
     }
 
     private static boolean softmaxShape(Attrs a, Shape[] in, Shape[] out) {
@@ -154,6 +202,9 @@ public final class NnSoftmaxOps {
                 .inputs("ograd", "output")
                 .inferShape(ShapeRules.SAME)
                 .inferType(FLOAT_SAME)
+                // a softmax over the last axis (instance) or axis 1 (channel): the softmax case above
+                .gradient(g -> List.of(softmaxOutputGradient(g, g.op("_backward_SoftmaxActivation", g.attrs().givenAsStrings(), g.outGrad(0), g.input(1)),
+                        g.outGrad(0), g.attrs().getString("mode").equals("channel") ? 1 : -1, 1)))
                 .register(r);
     }
 
@@ -249,6 +300,19 @@ public final class NnSoftmaxOps {
                 .inputs("ograd", "data", "label")
                 .inferShape(NnSupport.outputsFromInputs(1))
                 .inferType(FLOAT_SAME)
+                .gradient(NnSoftmaxOps::crossEntropyBackwardGradient)
                 .register(r);
+    }
+
+    /**
+     * Gradient of og * (softmax(data) - one_hot(label)) (create_graph): og (shape (1,)) gets the
+     * sum of the head gradient times that difference (the backward at og = 1), data gets og times
+     * softmax's backward of the head gradient; the label none.
+     */
+    private static List<NodeEntry> crossEntropyBackwardGradient(GradContext g) {
+        NodeEntry h = g.outGrad(0), og = g.input(0), data = g.input(1), label = g.input(2);
+        NodeEntry diff = g.op("_backward_softmax_cross_entropy", g.op("ones_like", og), data, label);
+        NodeEntry dData = g.op("broadcast_mul", og, g.op("_backward_softmax", h, g.op("softmax", data)));
+        return perInput(g.op("sum", g.op("elemwise_mul", h, diff)), dData, null);
     }
 }

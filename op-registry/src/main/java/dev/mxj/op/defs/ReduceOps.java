@@ -12,10 +12,14 @@ import dev.mxj.op.TypeException;
 import dev.mxj.op.TypeFn;
 import dev.mxj.op.TypeRules;
 import dev.mxj.op.graph.GradContext;
+import dev.mxj.op.graph.Gradient;
 import dev.mxj.op.graph.NodeEntry;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Reductions (MXNet 1.9 broadcast_reduce_*.cc): sum, mean, prod, nansum, nanprod, max, min over
@@ -56,6 +60,7 @@ public final class ReduceOps {
                     .doc("Gradient of " + x.name + ": ograd broadcast back over the reduced axes, times the local derivative.")
                     .inputs(x.uses == Uses.DATA ? new String[] {"ograd", "data"} : new String[] {"ograd", "data", "output"})
                     .inferShape(BACKWARD_SHAPE).inferType(BACKWARD_TYPE)
+                    .gradient(backwardGradient(x.name))
                     .register(r);
         }
         registerNorm(r);
@@ -81,6 +86,30 @@ public final class ReduceOps {
         String name = "_backward_" + g.node().op().name();
         var p = g.attrs().givenAsStrings();
         return uses == Uses.DATA ? g.op(name, p, g.outGrad(0), g.input(0)) : g.op(name, p, g.outGrad(0), g.input(0), g.output(0));
+    }
+
+    /**
+     * Gradient of a reduction's backward {@code bcast(ograd) * w(data, output)} (create_graph):
+     * ograd gets the head gradient times w summed over the reduced axes (w is the backward at
+     * ograd = 1), data and output get zeros (w is piecewise constant) except for the products,
+     * whose w = output / data is smooth.
+     */
+    private static Gradient backwardGradient(String name) {
+        String bw = "_backward_" + name;
+        return g -> {
+            var p = g.attrs().givenAsStrings();
+            NodeEntry head = g.outGrad(0), og = g.input(0), x = g.input(1), y = g.numInputs() > 2 ? g.input(2) : null;
+            if (name.equals("sum") || name.equals("mean")) return List.of(g.op(name, p, head), g.zerosLike(x));
+            NodeEntry ones = g.op("ones_like", og);
+            NodeEntry w = y == null ? g.op(bw, p, ones, x) : g.op(bw, p, ones, x, y);
+            NodeEntry dOg = g.op("sum", p, g.op("elemwise_mul", head, w));
+            if (y == null) return List.of(dOg, g.zerosLike(x));
+            if (!name.endsWith("prod")) return List.of(dOg, g.zerosLike(x), g.zerosLike(y));
+            // d/dx of ograd * y / x is -ograd * y / x^2; d/dy sums ograd / x over the reduced axes (skipping NaN for nanprod)
+            NodeEntry dx = g.op("negative", g.op("elemwise_div", g.op("elemwise_mul", head, g.op(bw, p, og, x, y)), x));
+            NodeEntry dy = g.op("elemwise_mul", og, g.op(name.equals("prod") ? "sum" : "nansum", p, g.op("elemwise_div", head, x)));
+            return List.of(dOg, dx, dy);
+        };
     }
 
     private static boolean keepdims(Attrs a) { return a.getBool("keepdims"); }
@@ -133,7 +162,27 @@ public final class ReduceOps {
                 .doc("Gradient of norm: ograd * sign(x) for ord 1, ograd * x / norm for ord 2.")
                 .inputs("ograd", "data", "output").inferShape(BACKWARD_SHAPE).inferType(BACKWARD_TYPE);
         for (Param p : params) { f.param(p); b.param(p); }
+        b.gradient(ReduceOps::normBackwardGradient);
         f.register(r);
         b.register(r);
+    }
+
+    /**
+     * Gradient of {@code _backward_norm(og, x, n)}, og * sign(x) (ord 1) or og * x / n (ord 2):
+     * og gets the head gradient times sign(x) or x / n summed over the reduced axes, cast to
+     * og's dtype (out_dtype); for ord 2, x gets head * og / n and n gets -og * sum(head * x) / n^2.
+     */
+    private static List<NodeEntry> normBackwardGradient(GradContext g) {
+        Map<String, String> axes = new HashMap<>(g.attrs().givenAsStrings());
+        axes.keySet().retainAll(Set.of("axis", "keepdims"));
+        var p = g.attrs().givenAsStrings();
+        NodeEntry head = g.outGrad(0), og = g.input(0), x = g.input(1), n = g.input(2);
+        NodeEntry w = g.op("_backward_norm", p, g.op("ones_like", og), x, n);
+        NodeEntry dOg = g.op("_backward_cast", g.op("sum", axes, g.op("elemwise_mul", head, w)), og);
+        if (g.attrs().getInt("ord") == 1) return List.of(dOg, g.zerosLike(x), g.zerosLike(n));
+        NodeEntry dx = g.op("elemwise_mul", head, g.op("_backward_norm", p, og, g.op("ones_like", x), n));
+        NodeEntry headX = g.op("_backward_cast", g.op("sum", axes, g.op("elemwise_mul", head, x)), og);
+        NodeEntry dn = g.op("negative", g.op("elemwise_div", g.op("elemwise_mul", og, headX), g.op("square", n)));
+        return List.of(dOg, dx, dn);
     }
 }

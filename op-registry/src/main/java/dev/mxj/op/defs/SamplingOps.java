@@ -10,6 +10,7 @@ import dev.mxj.op.Shape;
 import dev.mxj.op.ShapeException;
 import dev.mxj.op.ShapeRules;
 import dev.mxj.op.TypeRules;
+import dev.mxj.op.graph.GradContext;
 import dev.mxj.op.graph.Gradient;
 import dev.mxj.op.graph.Node;
 import dev.mxj.op.graph.NodeEntry;
@@ -119,7 +120,22 @@ public final class SamplingOps {
                 })
                 .outputs(a -> upSamplingInputs(a).stream().map(s -> s + "_grad").toList())
                 .backwardOf("UpSampling")
+                .gradient(SamplingOps::upSamplingBackwardGradient)
                 .register(r);
+    }
+
+    /**
+     * Gradient of _backward_UpSampling (create_graph): bilinear upsampling is a deconvolution,
+     * bilinear in (data, weight); nearest is linear in its inputs, so its backward's gradient is
+     * UpSampling of the head gradients.
+     */
+    private static List<NodeEntry> upSamplingBackwardGradient(GradContext g) {
+        if (g.attrs().getString("sample_type").equals("bilinear")) return SecondOrder.ofBilinearBackward("UpSampling", "_backward_UpSampling").apply(g);
+        return SecondOrder.ofLinearBackward(c -> {
+            NodeEntry[] heads = new NodeEntry[c.numInputs() - 1];
+            for (int i = 0; i < heads.length; i++) heads[i] = c.outGrad(i);
+            return c.op("UpSampling", c.attrs().givenAsStrings(), heads);
+        }).apply(g);
     }
 
     private static boolean upSamplingShape(Attrs a, Shape[] in, Shape[] out) {

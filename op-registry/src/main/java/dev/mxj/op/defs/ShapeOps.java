@@ -16,6 +16,7 @@ import dev.mxj.op.graph.NodeEntry;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -335,6 +336,11 @@ public final class ShapeOps {
                 })
                 .inferType(typeOfFirst())
                 .backwardOf("Concat")
+                .gradient(SecondOrder.ofLinearBackward(g -> {
+                    NodeEntry[] heads = new NodeEntry[g.numInputs() - 1];
+                    for (int i = 0; i < heads.length; i++) heads[i] = g.outGrad(i);
+                    return g.op("Concat", g.attrs().givenAsStrings(), heads);
+                }))
                 .register(r);
 
         op("stack")
@@ -502,6 +508,7 @@ public final class ShapeOps {
                 .inferShape(backwardOfView((a, s) -> ShapeMath.slice(a, s).out()))
                 .inferType(typeOfFirst())
                 .backwardOf("slice")
+                .gradient(SecondOrder.ofLinearBackward("slice"))
                 .register(r);
 
         op("_slice_assign").alias("_crop_assign", "_npi_slice_assign")
@@ -554,6 +561,7 @@ public final class ShapeOps {
                 .inferShape(backwardOfView((a, s) -> ShapeMath.sliceAxis(a, s).out()))
                 .inferType(typeOfFirst())
                 .backwardOf("slice_axis")
+                .gradient(SecondOrder.ofLinearBackward("slice_axis"))
                 .register(r);
 
         op("slice_like")
@@ -577,6 +585,7 @@ public final class ShapeOps {
                 .inferShape(shapeOfInput(1))
                 .inferType(typeOfFirst())
                 .backwardOf("slice_like")
+                .gradient(SecondOrder.ofLinearBackward(g -> g.op("slice_like", g.attrs().givenAsStrings(), g.outGrad(0), g.input(0))))
                 .register(r);
 
         op("clip").alias("_npi_clip")
@@ -594,6 +603,7 @@ public final class ShapeOps {
                 .param(Param.floatParam("a_min").required())
                 .param(Param.floatParam("a_max").required())
                 .backwardOf("clip")
+                .gradient(SecondOrder.ofUnaryBackward("_backward_clip", SecondOrder.ZERO))
                 .register(r);
     }
 
@@ -627,6 +637,7 @@ public final class ShapeOps {
                 .inferShape(backwardOfView(ShapeMath::repeat))
                 .inferType(typeOfFirst())
                 .backwardOf("repeat")
+                .gradient(SecondOrder.ofLinearBackward("repeat"))
                 .register(r);
 
         op("tile").alias("_npi_tile")
@@ -644,6 +655,7 @@ public final class ShapeOps {
                 .inferShape(backwardOfView(ShapeMath::tile))
                 .inferType(typeOfFirst())
                 .backwardOf("tile")
+                .gradient(SecondOrder.ofLinearBackward("tile"))
                 .register(r);
 
         op("reverse").alias("flip")
@@ -681,6 +693,12 @@ public final class ShapeOps {
                 .inferShape(backwardOfView(ShapeMath::pad))
                 .inferType(typeOfFirst())
                 .backwardOf("Pad")
+                // the transpose of Pad's linear part: Pad of the head gradient with a zero constant
+                .gradient(SecondOrder.ofLinearBackward(g -> {
+                    Map<String, String> p = new HashMap<>(g.attrs().givenAsStrings());
+                    p.put("constant_value", "0");
+                    return g.op("Pad", p, g.outGrad(0));
+                }))
                 .register(r);
     }
 
@@ -736,6 +754,8 @@ public final class ShapeOps {
                 })
                 .inferType(typeOfFirst())
                 .backwardOf("broadcast_to")
+                // a sum over the broadcast axes: its gradient broadcasts the head gradient back to out_grad's shape
+                .gradient(g -> List.of(g.op("broadcast_like", g.outGrad(0), g.input(0)), g.zerosLike(g.input(1))))
                 .register(r);
     }
 
@@ -774,6 +794,7 @@ public final class ShapeOps {
                 })
                 .inferType(typeOfFirst())
                 .backwardOf("where")
+                .gradient(SecondOrder.ofLinearBackward(g -> g.op("where", g.input(1), g.outGrad(0), g.outGrad(1)), 1))
                 .register(r);
     }
 

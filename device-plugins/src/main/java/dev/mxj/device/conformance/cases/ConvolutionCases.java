@@ -18,6 +18,7 @@ import static dev.mxj.device.conformance.cases.ShapeCaseSupport.err;
 import static dev.mxj.device.conformance.cases.ShapeCaseSupport.f32;
 import static dev.mxj.device.conformance.cases.ShapeCaseSupport.fwd;
 import static dev.mxj.device.conformance.cases.ShapeCaseSupport.params;
+import static dev.mxj.device.conformance.cases.ShapeCaseSupport.secondOrder;
 import static dev.mxj.device.conformance.cases.ShapeCaseSupport.seq;
 
 /**
@@ -112,13 +113,21 @@ public final class ConvolutionCases {
 
         // gradients of data, weight and bias across the geometry options
         c.add(grad("Convolution", "kernel=(2, 2); num_filter=2", dims(1, 2, 3, 3)));
+        c.add(secondOrder(grad("Convolution", "kernel=(2, 2); num_filter=2", dims(1, 2, 3, 3))));
         c.add(grad("Convolution", "kernel=(3, 3); num_filter=2; stride=(2, 2); pad=(1, 1)", dims(1, 1, 5, 5)));
+        c.add(secondOrder(grad("Convolution", "kernel=(3, 3); num_filter=2; stride=(2, 2); pad=(1, 1)", dims(1, 1, 5, 5))));
         c.add(grad("Convolution", "kernel=(2, 2); num_filter=2; dilate=(2, 2); no_bias=True", dims(1, 1, 5, 5)));
+        c.add(secondOrder(grad("Convolution", "kernel=(2, 2); num_filter=2; dilate=(2, 2); no_bias=True", dims(1, 1, 5, 5))));
         c.add(grad("Convolution", "kernel=(2, 2); num_filter=4; num_group=2; pad=(1, 0)", dims(1, 2, 3, 3)));
+        c.add(secondOrder(grad("Convolution", "kernel=(2, 2); num_filter=4; num_group=2; pad=(1, 0)", dims(1, 2, 3, 3))));
         c.add(grad("Convolution", "kernel=(3,); num_filter=2; stride=(2,); pad=(1,)", dims(2, 2, 6)));
+        c.add(secondOrder(grad("Convolution", "kernel=(3,); num_filter=2; stride=(2,); pad=(1,)", dims(2, 2, 6))));
         c.add(grad("Convolution", "kernel=(2, 2, 2); num_filter=2; pad=(0, 1, 0); no_bias=True", dims(1, 1, 3, 3, 3)));
+        c.add(secondOrder(grad("Convolution", "kernel=(2, 2, 2); num_filter=2; pad=(0, 1, 0); no_bias=True", dims(1, 1, 3, 3, 3))));
         c.add(grad("Convolution", "kernel=(1, 1); num_filter=3", dims(2, 2, 2, 2)));
+        c.add(secondOrder(grad("Convolution", "kernel=(1, 1); num_filter=3", dims(2, 2, 2, 2))));
         c.add(grad("Convolution", "kernel=(3, 3); num_filter=2; pad=(1, 1)", dims(5, 1, 2, 2))); // batched GEMM path
+        c.add(secondOrder(grad("Convolution", "kernel=(3, 3); num_filter=2; pad=(1, 1)", dims(5, 1, 2, 2))));
     }
 
     private static OpCase convCase(OpCase k, String p, long[] data, DType t, long seed) {
@@ -223,10 +232,15 @@ public final class ConvolutionCases {
         c.add(errConv("Deconvolution", "kernel=(3, 3); num_filter=2; adj=(1,)", OperatorException.class, "adj (1,) must have the same number", dims(1, 1, 3, 3)));
 
         c.add(grad("Deconvolution", "kernel=(2, 2); num_filter=2; no_bias=False", dims(1, 2, 2, 3)));
+        c.add(secondOrder(grad("Deconvolution", "kernel=(2, 2); num_filter=2; no_bias=False", dims(1, 2, 2, 3))));
         c.add(grad("Deconvolution", "kernel=(3, 3); num_filter=1; stride=(2, 2); pad=(1, 1); adj=(1, 1)", dims(1, 2, 3, 3)));
+        c.add(secondOrder(grad("Deconvolution", "kernel=(3, 3); num_filter=1; stride=(2, 2); pad=(1, 1); adj=(1, 1)", dims(1, 2, 3, 3))));
         c.add(grad("Deconvolution", "kernel=(2, 2); num_filter=4; num_group=2; dilate=(2, 1); no_bias=False", dims(1, 2, 2, 2)));
+        c.add(secondOrder(grad("Deconvolution", "kernel=(2, 2); num_filter=4; num_group=2; dilate=(2, 1); no_bias=False", dims(1, 2, 2, 2))));
         c.add(grad("Deconvolution", "kernel=(3,); num_filter=2; stride=(2,); target_shape=(8,)", dims(2, 2, 4)));
+        c.add(secondOrder(grad("Deconvolution", "kernel=(3,); num_filter=2; stride=(2,); target_shape=(8,)", dims(2, 2, 4))));
         c.add(grad("Deconvolution", "kernel=(2, 2, 2); num_filter=2; stride=(2, 2, 1)", dims(1, 1, 2, 2, 2)));
+        c.add(secondOrder(grad("Deconvolution", "kernel=(2, 2, 2); num_filter=2; stride=(2, 2, 1)", dims(1, 1, 2, 2, 2))));
     }
 
     private static OpCase deconvCase(OpCase k, String p, long[] data, DType t, long seed) {
@@ -311,6 +325,14 @@ public final class ConvolutionCases {
         c.add(poolGrad("kernel=(2,); pool_type=lp; p_value=2", dims(2, 2, 5)));
         c.add(poolGrad("kernel=(2, 2, 2); stride=(1, 2, 1)", dims(1, 1, 3, 4, 3)));
         c.add(poolGrad("global_pool=True; pool_type=avg", dims(2, 2, 3, 3)));
+        // the backward differentiated (create_graph): linear pooling, and max pooling over disjoint windows
+        c.add(poolSecondOrder("kernel=(3, 3); stride=(2, 2); pad=(1, 1); pool_type=avg", dims(1, 1, 5, 5)));
+        c.add(poolSecondOrder("kernel=(3, 3); stride=(2, 2); pad=(1, 1); pool_type=avg; count_include_pad=False", dims(1, 1, 4, 4)));
+        c.add(poolSecondOrder("kernel=(2, 2); stride=(2, 2); pool_type=sum; pooling_convention=full", dims(1, 2, 3, 3)));
+        c.add(poolSecondOrder("kernel=(2, 2); stride=(2, 2)", dims(1, 2, 4, 4)));
+        c.add(poolSecondOrder("kernel=(2, 2); stride=(3, 2); pad=(1, 0)", dims(1, 1, 5, 4)));
+        c.add(poolSecondOrder("global_pool=True", dims(2, 2, 3, 3)));
+        c.add(poolSecondOrder("global_pool=True; pool_type=avg", dims(2, 2, 3, 3)));
         c.add(poolGrad("kernel=(2, 2); stride=(1, 1); layout=NHWC", dims(1, 3, 3, 2)));
         c.add(params(OpCase.forward("Pooling"), "kernel=(2, 2); pool_type=lp; p_value=3")
                 .randomInput(Shape.of(1, 2, 3, 3), DType.FLOAT32, 0.5, 1.5).gradCheck());
@@ -342,5 +364,14 @@ public final class ConvolutionCases {
 
     private static OpCase poolGrad(String p, long[] data) {
         return params(OpCase.forward("Pooling"), p).randomInput(data).gradCheck();
+    }
+
+    /**
+     * _backward_Pooling differentiated (create_graph) on (ograd, data, output), the output pooled
+     * by definition so that max pooling finds its maxima (channel-first data).
+     */
+    private static OpCase poolSecondOrder(String p, long[] data) {
+        OpCase fwd = poolCase(p, data, DType.FLOAT32, null, 50);
+        return secondOrder(params(OpCase.forward("Pooling"), p).input(fwd.inputs().get(0)), fwd.expected().get(0));
     }
 }

@@ -23,15 +23,20 @@ public final class ElementwiseBinaryCases {
 
     private static final double NAN = Double.NaN, INF = Double.POSITIVE_INFINITY;
 
+    /** What the scalar form's fused backward {@code _backward<op>(ograd, v)} reads as v, if it has one. */
+    private enum Fused { NONE, INPUT, OUTPUT }
+
     /** A scalar form: f(x, s) (reversed forms already swapped), scalar used in cases, gradient domain of x. */
-    private record Scalar(String op, DoubleBinaryOperator f, double s, double lo, double hi) {}
+    private record Scalar(String op, DoubleBinaryOperator f, double s, double lo, double hi, Fused fused) {}
 
     /** Operand domains for gradient checks; lo >= hi means not differentiable. */
     private record Row(String elem, String bcast, DoubleBinaryOperator f, double alo, double ahi, double blo, double bhi, List<Scalar> scalars) {
         boolean grad() { return alo < ahi; }
     }
 
-    private static Scalar s(String op, DoubleBinaryOperator f, double s, double lo, double hi) { return new Scalar(op, f, s, lo, hi); }
+    private static Scalar s(String op, DoubleBinaryOperator f, double s, double lo, double hi) { return new Scalar(op, f, s, lo, hi, Fused.NONE); }
+
+    private static Scalar s(String op, DoubleBinaryOperator f, double s, double lo, double hi, Fused fused) { return new Scalar(op, f, s, lo, hi, fused); }
 
     /**
      * Python's modulo (the result takes the divisor's sign) with MXNet's rule for a zero
@@ -53,17 +58,17 @@ public final class ElementwiseBinaryCases {
             new Row("elemwise_mul", "broadcast_mul", (a, b) -> a * b, -2, 2, -2, 2,
                     List.of(s("_mul_scalar", (x, v) -> x * v, -2.5, -2, 2))),
             new Row("elemwise_div", "broadcast_div", (a, b) -> a / b, -2, 2, 0.5, 2,
-                    List.of(s("_div_scalar", (x, v) -> x / v, 4, -2, 2), s("_rdiv_scalar", (x, v) -> v / x, 3, 0.5, 2))),
+                    List.of(s("_div_scalar", (x, v) -> x / v, 4, -2, 2), s("_rdiv_scalar", (x, v) -> v / x, 3, 0.5, 2, Fused.INPUT))),
             new Row("_mod", "broadcast_mod", ElementwiseBinaryCases::pyMod, 0.1, 3, 0.6, 1.4,
-                    List.of(s("_mod_scalar", ElementwiseBinaryCases::pyMod, 1.3, 0.1, 3), s("_rmod_scalar", (x, v) -> pyMod(v, x), 2.5, 0.6, 1.4))),
+                    List.of(s("_mod_scalar", ElementwiseBinaryCases::pyMod, 1.3, 0.1, 3), s("_rmod_scalar", (x, v) -> pyMod(v, x), 2.5, 0.6, 1.4, Fused.INPUT))),
             new Row("_power", "broadcast_power", Math::pow, 0.5, 2, -1.5, 1.5,
-                    List.of(s("_power_scalar", Math::pow, 2.5, 0.5, 2), s("_rpower_scalar", (x, v) -> Math.pow(v, x), 2, -1, 1))),
+                    List.of(s("_power_scalar", Math::pow, 2.5, 0.5, 2, Fused.INPUT), s("_rpower_scalar", (x, v) -> Math.pow(v, x), 2, -1, 1, Fused.OUTPUT))),
             new Row("_maximum", "broadcast_maximum", (a, b) -> Double.isNaN(a) || Double.isNaN(b) ? NAN : Math.max(a, b), -1, 1, -1, 1,
-                    List.of(s("_maximum_scalar", Math::max, 0.1, -1, 1))),
+                    List.of(s("_maximum_scalar", Math::max, 0.1, -1, 1, Fused.INPUT))),
             new Row("_minimum", "broadcast_minimum", (a, b) -> Double.isNaN(a) || Double.isNaN(b) ? NAN : Math.min(a, b), -1, 1, -1, 1,
-                    List.of(s("_minimum_scalar", Math::min, 0.1, -1, 1))),
+                    List.of(s("_minimum_scalar", Math::min, 0.1, -1, 1, Fused.INPUT))),
             new Row("_hypot", "broadcast_hypot", (a, b) -> Math.sqrt(a * a + b * b), 0.5, 2, 0.5, 2,
-                    List.of(s("_hypot_scalar", (x, v) -> Math.sqrt(x * x + v * v), 1.5, 0.5, 2))),
+                    List.of(s("_hypot_scalar", (x, v) -> Math.sqrt(x * x + v * v), 1.5, 0.5, 2, Fused.INPUT))),
             new Row("_equal", "broadcast_equal", (a, b) -> bool(a == b), 1, 0, 1, 0, List.of(s("_equal_scalar", (x, v) -> bool(x == v), 1, 1, 0))),
             new Row("_not_equal", "broadcast_not_equal", (a, b) -> bool(a != b), 1, 0, 1, 0, List.of(s("_not_equal_scalar", (x, v) -> bool(x != v), 1, 1, 0))),
             new Row("_greater", "broadcast_greater", (a, b) -> bool(a > b), 1, 0, 1, 0, List.of(s("_greater_scalar", (x, v) -> bool(x > v), 1, 1, 0))),
@@ -113,6 +118,7 @@ public final class ElementwiseBinaryCases {
                         .randomInput(Shape.of(4, 1), DType.FLOAT32, r.blo, r.bhi).gradCheck());
                 c.add(OpCase.forward(r.bcast).label("grad same shape").randomInput(Shape.of(2, 3), DType.FLOAT32, r.alo, r.ahi)
                         .randomInput(Shape.of(2, 3), DType.FLOAT32, r.blo, r.bhi).gradCheck());
+                secondOrder(c, r);
             }
             for (Scalar s : r.scalars) scalarCases(c, s, a);
         }
@@ -135,6 +141,27 @@ public final class ElementwiseBinaryCases {
                 .expect(RefMath.map(ai, DType.FLOAT64, x -> s.f.applyAsDouble(x, scal))).tol(1e-12, 0));
         c.add(OpCase.error(s.op).randomInput(3).param("scalar", "one").fails(ParameterException.class, "scalar"));
         if (s.lo < s.hi) c.add(OpCase.forward(s.op).label("grad").param("scalar", s.s).randomInput(Shape.of(2, 3), DType.FLOAT32, s.lo, s.hi).gradCheck());
+        if (s.fused != Fused.NONE) {
+            // the fused backward differentiated (create_graph), on (ograd, v): v from the gradient domain, or its image for a backward reading the output
+            double a0 = s.f.applyAsDouble(s.lo, s.s), a1 = s.f.applyAsDouble(s.hi, s.s);
+            double lo = s.fused == Fused.INPUT ? s.lo : Math.min(a0, a1), hi = s.fused == Fused.INPUT ? s.hi : Math.max(a0, a1);
+            c.add(OpCase.forward("_backward" + s.op).label("second order").param("scalar", s.s).randomInput(2, 3)
+                    .randomInput(Shape.of(2, 3), DType.FLOAT32, lo, hi).gradCheck());
+        }
+    }
+
+    /**
+     * Gradient checks of the fused backward ops themselves (what create_graph differentiates), on
+     * (ograd, lhs, rhs) from the gradient domains; add and sub have only the broadcast form.
+     */
+    private static void secondOrder(List<OpCase> c, Row r) {
+        if (!r.elem.equals("elemwise_add") && !r.elem.equals("elemwise_sub")) {
+            String name = r.elem.startsWith("_") ? r.elem.substring(1) : r.elem.substring("elemwise_".length());
+            c.add(OpCase.forward("_backward_" + name).label("second order").randomInput(2, 3)
+                    .randomInput(Shape.of(2, 3), DType.FLOAT32, r.alo, r.ahi).randomInput(Shape.of(2, 3), DType.FLOAT32, r.blo, r.bhi).gradCheck());
+        }
+        c.add(OpCase.forward("_backward_" + r.bcast).label("second order").randomInput(2, 4, 3)
+                .randomInput(Shape.of(2, 1, 3), DType.FLOAT32, r.alo, r.ahi).randomInput(Shape.of(4, 1), DType.FLOAT32, r.blo, r.bhi).gradCheck());
     }
 
     private static void addN(List<OpCase> c) {
@@ -145,8 +172,5 @@ public final class ElementwiseBinaryCases {
                 .expect(HostArray.of(Shape.of(3), DType.INT64, -4, 2, 3 + (1L << 40))));
         c.add(OpCase.error("add_n").randomInput(2, 2).randomInput(2, 3).fails(ShapeException.class, "shape"));
         c.add(OpCase.forward("add_n").label("grad").randomInput(2, 3).randomInput(2, 3).randomInput(2, 3).gradCheck());
-        // the product's backward is differentiable (second derivatives of products): (ograd, lhs, rhs)
-        c.add(OpCase.forward("_backward_mul").label("second order").randomInput(2, 3).randomInput(2, 3).randomInput(2, 3).gradCheck());
-        c.add(OpCase.forward("_backward_broadcast_mul").label("second order").randomInput(2, 3).randomInput(2, 1).randomInput(1, 3).gradCheck());
     }
 }

@@ -198,6 +198,8 @@ public final class ElementwiseUnaryCases {
         c.add(OpCase.error("Cast").randomInput(2).fails(ParameterException.class, "dtype"));
         c.add(OpCase.error("Cast").label("bad dtype").randomInput(2).param("dtype", "complex64").fails(ParameterException.class, "complex64"));
         c.add(OpCase.forward("Cast").label("grad").param("dtype", "float64").randomInput(2, 3).gradCheck());
+        // its backward (ograd cast to data's dtype) differentiated: the head gradient cast back to ograd's
+        c.add(OpCase.forward("_backward_cast").label("second order").randomInput(Shape.of(2, 3), DType.FLOAT64, -1, 1).randomInput(2, 3).gradCheck());
 
         c.add(OpCase.forward("_copy").input(Shape.of(5), 1, -2, INF, NAN, 0).expectValues(Shape.of(5), 1, -2, INF, NAN, 0));
         c.add(OpCase.forward("identity").label("bool").input(HostArray.of(Shape.of(3), DType.BOOL, 1, 0, 1))

@@ -45,6 +45,9 @@ public final class IndexingCases {
         c.add(err("take", "mode=nearest", ParameterException.class, "mode", x, f32(dims(1), 0)));
         c.add(gradWithIndex("take", "", dims(3, 4), f32(dims(2, 2), 0, 2, 2, 1)));
         c.add(gradWithIndex("take", "axis=1; mode=wrap", dims(2, 3), f32(dims(3), -1, 4, 0)));
+        // the backward differentiated (create_graph) on (ograd, indices, a): take of the head gradient
+        c.add(params(OpCase.forward("_backward_take"), "").randomInput(2, 2, 4).input(f32(dims(2, 2), 0, 2, 2, 1)).randomInput(3, 4).gradCheck().label("second order"));
+        c.add(params(OpCase.forward("_backward_take"), "axis=1; mode=wrap").randomInput(2, 3).input(f32(dims(3), -1, 4, 0)).randomInput(2, 3).gradCheck().label("second order"));
 
         c.add(fwd("pick", "axis=1", x, f32(dims(3), 0, 1, 0)).expectValues(Shape.of(3), 1, 4, 5));
         c.add(fwd("pick", "axis=0", x, f32(dims(2), 0, 1)).expectValues(Shape.of(2), 1, 4));
@@ -55,6 +58,8 @@ public final class IndexingCases {
         c.add(err("pick", "axis=1", ShapeException.class, "index (2,) must have shape (3,)", x, f32(dims(2), 0, 1)));
         c.add(gradWithIndex("pick", "axis=1", dims(3, 4), f32(dims(3), 3, 0, 1)));
         c.add(gradWithIndex("pick", "axis=0; keepdims=True", dims(3, 2), f32(dims(1, 2), 2, 0)));
+        c.add(params(OpCase.forward("_backward_pick"), "axis=1").randomInput(3).input(f32(dims(3), 3, 0, 1)).randomInput(3, 4).gradCheck().label("second order"));
+        c.add(params(OpCase.forward("_backward_pick"), "axis=0; keepdims=True").randomInput(1, 2).input(f32(dims(1, 2), 2, 0)).randomInput(3, 2).gradCheck().label("second order"));
 
         c.add(fwd("gather_nd", "", f32(dims(2, 2), 0, 1, 2, 3), f32(dims(2, 3), 1, 1, 0, 0, 1, 0)).expectValues(Shape.of(3), 2, 3, 0));
         c.add(fwd("gather_nd", "", f32(dims(2, 2, 2), 1, 2, 3, 4, 5, 6, 7, 8), f32(dims(2, 2), 0, 1, 1, 0)).expectValues(Shape.of(2, 2), 3, 4, 5, 6));

@@ -42,6 +42,8 @@ public final class LinalgCases {
                         .input(HostArray.f32(ls, a)).input(HostArray.f32(rs, b)).expect(HostArray.of(Shape.of(m, n), DType.FLOAT32, want)));
                 c.add(OpCase.forward("dot").label(label + " grad").param("transpose_a", ta).param("transpose_b", tb)
                         .randomInput(ls, DType.FLOAT32, -1, 1).randomInput(rs, DType.FLOAT32, -1, 1).gradCheck());
+                c.add(OpCase.forward("_backward_dot").label(label + " second order").param("transpose_a", ta).param("transpose_b", tb)
+                        .randomInput(m, n).randomInput(ls, DType.FLOAT32, -1, 1).randomInput(rs, DType.FLOAT32, -1, 1).gradCheck());
 
                 // batch_dot: batch of 2
                 Shape bl = ta ? Shape.of(2, k, m) : Shape.of(2, m, k), br = tb ? Shape.of(2, n, k) : Shape.of(2, k, n);
@@ -82,6 +84,8 @@ public final class LinalgCases {
         c.add(OpCase.forward("dot").label("N-d transpose_b grad").param("transpose_b", true).randomInput(2, 3, 2).randomInput(2, 1, 2).gradCheck());
         c.add(OpCase.forward("dot").label("vector grad").randomInput(3).randomInput(3, 2).gradCheck());
         c.add(OpCase.forward("dot").label("vector . vector grad").randomInput(4).randomInput(4).gradCheck());
+        c.add(OpCase.forward("_backward_dot").label("N-d second order").randomInput(2, 3, 2, 2).randomInput(2, 3, 2).randomInput(2, 2, 2).gradCheck());
+        c.add(OpCase.forward("_backward_dot").label("vector . vector second order").randomInput(1).randomInput(4).randomInput(4).gradCheck());
         c.add(OpCase.forward("batch_dot").label("4-D").input(HostArray.f32(Shape.of(2, 1, 1, 2), 1, 2, 3, 4)).input(HostArray.f32(Shape.of(2, 1, 2, 1), 5, 6, 7, 8))
                 .expectValues(Shape.of(2, 1, 1, 1), 17, 53));
     }

@@ -78,6 +78,10 @@ public final class NeuralNetworkCases {
         c.add(grad("FullyConnected", "num_hidden=3", dims(2, 4), dims(3, 4), dims(3)));
         c.add(grad("FullyConnected", "num_hidden=2; no_bias=True", dims(2, 2, 2), dims(2, 4)));
         c.add(grad("FullyConnected", "num_hidden=2; flatten=False", dims(2, 2, 3), dims(2, 3), dims(2)));
+        // the backward differentiated (create_graph) on (ograd, data, weight)
+        c.add(grad("_backward_FullyConnected", "num_hidden=3", dims(2, 3), dims(2, 4), dims(3, 4)).label("second order"));
+        c.add(grad("_backward_FullyConnected", "num_hidden=2; no_bias=True", dims(2, 2), dims(2, 2, 2), dims(2, 4)).label("second order"));
+        c.add(grad("_backward_FullyConnected", "num_hidden=2; flatten=False", dims(2, 2, 2), dims(2, 2, 3), dims(2, 3)).label("second order"));
     }
 
     // ------------------------------------------------------------------ Activation
@@ -104,6 +108,7 @@ public final class NeuralNetworkCases {
             c.add(fwd("Activation", "act_type=" + t, x.astype(DType.FLOAT16)).expectValues(Shape.of(2, 3), map(v, f)).tol(1e-3, 1e-3).label("float16"));
             c.add(fwd("Activation", "act_type=" + t, big).expectValues(big.shape(), map(big.data(), f)).label("large"));
             c.add(grad("Activation", "act_type=" + t, dims(3, 4)));
+            c.add(activationSecondOrder(t));
         }
         c.add(fwd("_npx_activation", "act_type=relu", f32(dims(3), -1, 0, 1)).expectValues(Shape.of(3), 0, 0, 1));
         c.add(err("Activation", "act_type=swish", ParameterException.class, "act_type", rnd(1, 2)));
@@ -158,6 +163,27 @@ public final class NeuralNetworkCases {
         c.add(grad("LeakyReLU", "act_type=prelu", dims(4, 2), dims(1)));
         c.add(grad("LeakyReLU", "act_type=rrelu", dims(3, 4)).train());
         c.add(grad("LeakyReLU", "act_type=rrelu", dims(3, 4)));
+        // the backward differentiated (create_graph) on (ograd, data[, gamma], output[, mask])
+        for (String t : new String[] {"leaky", "elu", "selu", "gelu"}) {
+            c.add(grad("_backward_LeakyReLU", "act_type=" + t + "; slope=0.3", dims(3, 4), dims(3, 4), dims(3, 4)).label("second order"));
+        }
+        c.add(grad("_backward_LeakyReLU", "act_type=prelu", dims(2, 3, 2), dims(2, 3, 2), dims(3), dims(2, 3, 2)).label("second order"));
+        c.add(grad("_backward_LeakyReLU", "act_type=prelu", dims(4, 2), dims(4, 2), dims(1), dims(4, 2)).label("second order"));
+        c.add(fwd("_backward_LeakyReLU", "act_type=rrelu", rnd(5, 3, 4), rnd(6, 3, 4), rnd(7, 3, 4), uniform(8, 0.125, 0.334, 3, 4))
+                .gradCheck().label("second order"));
+    }
+
+    /** _backward_Activation differentiated (create_graph) on (ograd, output[, data]), the output in the function's range. */
+    private static OpCase activationSecondOrder(String t) {
+        double[] range = switch (t) {
+            case "sigmoid" -> new double[] {0.1, 0.9};
+            case "tanh" -> new double[] {-0.9, 0.9};
+            case "softrelu" -> new double[] {0.2, 2};
+            default -> new double[] {-1, 1};
+        };
+        OpCase k = fwd("_backward_Activation", "act_type=" + t, rnd(3, 3, 4), uniform(4, range[0], range[1], 3, 4));
+        if (!t.equals("relu")) k.input(rnd(5, 3, 4));
+        return k.gradCheck().label("second order");
     }
 
     // ------------------------------------------------------------------ Dropout
@@ -202,6 +228,9 @@ public final class NeuralNetworkCases {
         c.add(grad("Dropout", "p=0.5", dims(4, 5)).train());
         c.add(grad("Dropout", "p=0.3; axes=(0,)", dims(3, 4)).train());
         c.add(grad("Dropout", "p=0.5", dims(2, 3)));
+        // the backward differentiated (create_graph) on (ograd, mask); a mask over axes is summed back to its shape
+        c.add(grad("_backward_Dropout", "p=0.5", dims(4, 5), dims(4, 5)).label("second order"));
+        c.add(grad("_backward_Dropout", "p=0.3; axes=(0,)", dims(3, 4), dims(1, 4)).label("second order"));
     }
 
     // ------------------------------------------------------------------ Embedding
@@ -225,6 +254,9 @@ public final class NeuralNetworkCases {
 
         c.add(OpCase.forward("Embedding").param("input_dim", 4).param("output_dim", 3)
                 .input(f32(dims(2, 3), 0, 2, 2, 1, 3, 2)).randomInput(4, 3).gradCheck().noGrad(0).label("repeated indices"));
+        // the backward differentiated (create_graph) on (ograd, indices): the weight gradient's head looked up
+        c.add(OpCase.forward("_backward_Embedding").param("input_dim", 4).param("output_dim", 3)
+                .randomInput(2, 3, 3).input(f32(dims(2, 3), 0, 2, 2, 1, 3, 2)).gradCheck().label("second order"));
     }
 
     // ------------------------------------------------------------------ BlockGrad

@@ -181,6 +181,10 @@ final class NnNormCases {
         c.add(grad("SequenceMask", "use_sequence_length=True", dims(3, 2, 2)).input(f32(dims(2), 2, 3)));
         c.add(grad("SequenceMask", "use_sequence_length=True; axis=1", dims(2, 3)).input(f32(dims(2), 1, 0)));
         c.add(grad("SequenceMask", "", dims(2, 2)));
+        // the backward differentiated (create_graph): linear in ograd, whatever the mask value
+        c.add(grad("_backward_SequenceMask", "use_sequence_length=True; value=-1", dims(3, 2, 2)).input(f32(dims(2), 2, 3)).label("second order"));
+        c.add(grad("_backward_SequenceMask", "use_sequence_length=True; axis=1", dims(2, 3)).input(f32(dims(2), 1, 0)).label("second order"));
+        c.add(grad("_backward_SequenceMask", "", dims(2, 2)).label("second order"));
     }
 
     private static void sequenceLast(List<OpCase> c) {
@@ -193,6 +197,8 @@ final class NnNormCases {
         c.add(err("SequenceLast", "", ShapeException.class, "at least 2 dimensions", rnd(1, 3)));
         c.add(grad("SequenceLast", "use_sequence_length=True", dims(3, 2, 2)).input(f32(dims(2), 1, 3)));
         c.add(grad("SequenceLast", "axis=1", dims(2, 3)));
+        c.add(grad("_backward_SequenceLast", "use_sequence_length=True", dims(2, 2), dims(3, 2, 2)).input(f32(dims(2), 1, 3)).label("second order"));
+        c.add(grad("_backward_SequenceLast", "axis=1", dims(2), dims(2, 3)).label("second order"));
     }
 
     private static void sequenceReverse(List<OpCase> c) {
@@ -203,5 +209,7 @@ final class NnNormCases {
         c.add(err("SequenceReverse", "axis=1", ShapeException.class, "only 0 is", rnd(1, 2, 3)));
         c.add(grad("SequenceReverse", "use_sequence_length=True", dims(3, 2, 2)).input(f32(dims(2), 2, 3)));
         c.add(grad("SequenceReverse", "", dims(3, 2)));
+        c.add(grad("_backward_SequenceReverse", "use_sequence_length=True", dims(3, 2, 2)).input(f32(dims(2), 2, 3)).label("second order"));
+        c.add(grad("_backward_SequenceReverse", "", dims(3, 2)).label("second order"));
     }
 }

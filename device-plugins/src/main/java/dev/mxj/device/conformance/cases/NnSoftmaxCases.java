@@ -79,6 +79,11 @@ final class NnSoftmaxCases {
             c.add(grad(op, "axis=0; temperature=0.7", dims(3, 2, 2)));
             c.add(grad(op, "axis=1; use_length=True", dims(2, 4, 2)).input(arr(DType.INT64, dims(2, 2), 3, 1, 4, 2)).label("use_length"));
             c.add(grad(op, "dtype=float64", dims(2, 3)));
+            // the backward differentiated (create_graph) on (ograd[, data], output)
+            c.add(grad("_backward_" + op, "", dims(2, 4), dims(2, 4)).label("second order"));
+            c.add(grad("_backward_" + op, "axis=0; temperature=0.7", dims(3, 2, 2), dims(3, 2, 2)).label("second order"));
+            c.add(fwd("_backward_" + op, "dtype=float64", rnd(40, 2, 3).astype(DType.FLOAT64), rnd(41, 2, 3), rnd(42, 2, 3).astype(DType.FLOAT64))
+                    .gradCheck().label("second order, dtype"));
         }
         c.add(fwd("_npx_softmax", "", f32(dims(2), 0, 0)).expectValues(Shape.of(2), 0.5, 0.5));
         c.add(fwd("_npx_log_softmax", "", f32(dims(2), 0, 0)).expectValues(Shape.of(2), Math.log(0.5), Math.log(0.5)));
@@ -96,6 +101,8 @@ final class NnSoftmaxCases {
         c.add(err("SoftmaxActivation", "mode=channel", ShapeException.class, "at least 3 dimensions", rnd(1, 2, 3)));
         c.add(grad("SoftmaxActivation", "", dims(2, 2, 2)));
         c.add(grad("SoftmaxActivation", "mode=channel", dims(2, 3, 2)));
+        c.add(grad("_backward_SoftmaxActivation", "", dims(2, 2, 2), dims(2, 2, 2)).label("second order"));
+        c.add(grad("_backward_SoftmaxActivation", "mode=channel", dims(2, 3, 2), dims(2, 3, 2)).label("second order"));
     }
 
     // ------------------------------------------------------------------ SoftmaxOutput
@@ -192,9 +199,18 @@ final class NnSoftmaxCases {
         c.add(err("softmax_cross_entropy", "", ShapeException.class, "2-D", rnd(1, 2, 3, 4), rnd(2, 2)));
         c.add(err("softmax_cross_entropy", "", ShapeException.class, "first dimension", rnd(1, 2, 3), rnd(2, 3)));
         c.add(OpCase.forward("softmax_cross_entropy").input(rnd(34, 3, 4)).input(f32(dims(3), 1, 3, 0)).gradCheck());
+        c.add(OpCase.forward("_backward_softmax_cross_entropy").input(rnd(37, 1)).input(rnd(38, 3, 4)).input(f32(dims(3), 1, 3, 0)).gradCheck().label("second order"));
     }
 
     // ------------------------------------------------------------------ regression outputs
+
+    private static String backwardOf(String regressionOutput) {
+        return switch (regressionOutput) {
+            case "LinearRegressionOutput" -> "_backward_linear_reg_out";
+            case "MAERegressionOutput" -> "_backward_mae_reg_out";
+            default -> "_backward_logistic_reg_out";
+        };
+    }
 
     private static void regression(List<OpCase> c) {
         HostArray x = f32(dims(2, 2), -1, 0, 0.5, 2), l = f32(dims(2, 2), 0, 0, 1, 1);
@@ -205,6 +221,9 @@ final class NnSoftmaxCases {
         for (String op : new String[] {"LinearRegressionOutput", "MAERegressionOutput", "LogisticRegressionOutput"}) {
             c.add(err(op, "", ShapeException.class, "label shape", rnd(1, 2, 3), rnd(2, 2, 2)));
             c.add(grad(op, "grad_scale=2", dims(3, 2), dims(3, 2)).noGrad(0).label("label gradient"));
+            // the backward differentiated (create_graph) on (label, output)
+            c.add(grad(backwardOf(op), "grad_scale=2", dims(3, 2), dims(3, 2)).label("second order"));
+            c.add(grad(backwardOf(op), "", dims(3), dims(3, 1)).label("second order, (n,) label"));
         }
 
         // data gradients: central differences of the implicit losses, grad_scale / m with m label elements per instance
@@ -267,5 +286,8 @@ final class NnSoftmaxCases {
         c.add(err("smooth_l1", "scalar=abc", ParameterException.class, "scalar", rnd(1, 2)));
         c.add(grad("smooth_l1", "", dims(3, 4)));
         c.add(grad("smooth_l1", "scalar=2", dims(3, 4)));
+        // its backward differentiated (create_graph) on (ograd, x), x on both sides of the kinks |x| = 1/sigma^2
+        c.add(fwd("_backward_smooth_l1", "", rnd(7, 2, 3), f32(dims(2, 3), -2, -0.6, -0.1, 0.05, 0.4, 1.5)).label("second order").gradCheck());
+        c.add(fwd("_backward_smooth_l1", "scalar=2", rnd(8, 2, 3), f32(dims(2, 3), -1, -0.3, -0.1, 0.05, 0.2, 0.6)).label("second order").gradCheck());
     }
 }

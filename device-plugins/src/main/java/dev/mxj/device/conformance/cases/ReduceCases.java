@@ -86,6 +86,7 @@ public final class ReduceCases {
             for (Map<String, Object> p : List.<Map<String, Object>>of(Map.of(), Map.of("axis", "(0, 2)"), Map.of("axis", 1, "keepdims", true), Map.of("axis", 2, "exclude", true))) {
                 c.add(OpCase.forward(r.op).label("grad").params(p).randomInput(S, DType.FLOAT32, r.lo, r.hi).gradCheck());
             }
+            secondOrder(c, r);
         }
         c.add(OpCase.forward("sum_axis").label("alias").param("axis", 0).input(Shape.of(2, 2), 1, 2, 3, 4).expectValues(Shape.of(2), 4, 6));
         c.add(OpCase.error("max").label("empty").input(HostArray.of(Shape.of(0, 3), DType.FLOAT32)).fails(ShapeException.class, "size"));
@@ -100,6 +101,21 @@ public final class ReduceCases {
         norm(c, x);
         arg(c);
         return c;
+    }
+
+    /**
+     * Gradient checks of {@code _backward_X} itself (what create_graph differentiates) on (ograd,
+     * data[, output]); output is the true reduction of data, so max and min have their ties.
+     */
+    private static void secondOrder(List<OpCase> c, R r) {
+        boolean readsOutput = !List.of("sum", "mean", "nansum").contains(r.op);
+        long seed = 40;
+        for (Axes a : List.of(AXES.get(2), AXES.get(4))) {
+            HostArray x = NnReference.uniform(seed++, r.lo, r.hi, 2, 3, 4);
+            OpCase k = OpCase.forward("_backward_" + r.op).label("second order").params(a.params).randomInput(a.out, DType.FLOAT32, -1, 1).input(x);
+            if (readsOutput) k.input(HostArray.of(a.out, DType.FLOAT32, expected(r, x, a)));
+            c.add(k.gradCheck());
+        }
     }
 
     private static double[] expected(R r, HostArray x, Axes a) {
@@ -123,6 +139,15 @@ public final class ReduceCases {
         c.add(OpCase.forward("norm").label("grad").randomInput(2, 3, 4).gradCheck());
         c.add(OpCase.forward("norm").label("grad axis").param("axis", "(0, 2)").param("keepdims", true).randomInput(2, 3, 4).gradCheck());
         c.add(OpCase.forward("norm").label("grad ord 1").param("ord", 1).param("axis", 1).input(Shape.of(2, 3), -1.5, 0.4, 2, -0.7, 1.1, -0.2).gradCheck());
+        // _backward_norm differentiated (create_graph) on (ograd, data, norm)
+        c.add(OpCase.forward("_backward_norm").label("second order").randomInput(1).randomInput(2, 3, 4)
+                .randomInput(Shape.of(1), DType.FLOAT32, 0.5, 2).gradCheck());
+        c.add(OpCase.forward("_backward_norm").label("second order axis").param("axis", "(0, 2)").param("keepdims", true).randomInput(1, 3, 1)
+                .randomInput(2, 3, 4).randomInput(Shape.of(1, 3, 1), DType.FLOAT32, 0.5, 2).gradCheck());
+        c.add(OpCase.forward("_backward_norm").label("second order ord 1").param("ord", 1).param("axis", 1).randomInput(2)
+                .input(Shape.of(2, 3), -1.5, 0.4, 2, -0.7, 1.1, -0.2).randomInput(Shape.of(2), DType.FLOAT32, 0.5, 2).gradCheck());
+        c.add(OpCase.forward("_backward_norm").label("second order out_dtype").param("axis", 1).param("out_dtype", "float64")
+                .input(HostArray.of(Shape.of(2), DType.FLOAT64, 0.3, -0.8)).randomInput(2, 3).input(HostArray.of(Shape.of(2), DType.FLOAT64, 1.2, 0.7)).gradCheck());
     }
 
     private static double[] sqrtOf(double[] v) {

@@ -16,6 +16,7 @@ import static dev.mxj.device.conformance.cases.ShapeCaseSupport.err;
 import static dev.mxj.device.conformance.cases.ShapeCaseSupport.f32;
 import static dev.mxj.device.conformance.cases.ShapeCaseSupport.fwd;
 import static dev.mxj.device.conformance.cases.ShapeCaseSupport.params;
+import static dev.mxj.device.conformance.cases.ShapeCaseSupport.secondOrder;
 import static dev.mxj.device.conformance.cases.ShapeCaseSupport.seq;
 
 /**
@@ -69,10 +70,13 @@ final class SamplingCases {
         c.add(err("UpSampling", "scale=0; sample_type=nearest", OperatorException.class, "scale", rand(1, -1, 1, 1, 1, 2, 2)));
 
         c.add(params(OpCase.forward("UpSampling"), "scale=2; sample_type=nearest").randomInput(1, 2, 2, 3).gradCheck());
+        c.add(secondOrder(params(OpCase.forward("UpSampling"), "scale=2; sample_type=nearest").randomInput(1, 2, 2, 3).gradCheck()));
         c.add(params(OpCase.forward("UpSampling"), "scale=2; sample_type=nearest; num_args=2").randomInput(1, 1, 1, 2).randomInput(1, 2, 2, 4).gradCheck());
+        c.add(secondOrder(params(OpCase.forward("UpSampling"), "scale=2; sample_type=nearest; num_args=2").randomInput(1, 1, 1, 2).randomInput(1, 2, 2, 4).gradCheck()));
         c.add(params(OpCase.forward("UpSampling"), "scale=3; sample_type=nearest; num_args=2; multi_input_mode=sum")
                 .randomInput(1, 1, 1, 1).randomInput(1, 1, 3, 3).gradCheck());
         c.add(params(OpCase.forward("UpSampling"), "scale=2; sample_type=bilinear; num_filter=2").randomInput(1, 2, 2, 2).randomInput(2, 1, 4, 4).gradCheck());
+        c.add(secondOrder(params(OpCase.forward("UpSampling"), "scale=2; sample_type=bilinear; num_filter=2").randomInput(1, 2, 2, 2).randomInput(2, 1, 4, 4).gradCheck()));
     }
 
     // ------------------------------------------------------------------ BilinearSampler

@@ -3,9 +3,13 @@ package dev.mxj.device.conformance.cases;
 import dev.mxj.device.conformance.HostArray;
 import dev.mxj.device.conformance.OpCase;
 import dev.mxj.op.DType;
+import dev.mxj.op.OpDef;
+import dev.mxj.op.OpRegistry;
 import dev.mxj.op.OperatorException;
 import dev.mxj.op.Shape;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -65,6 +69,23 @@ final class ShapeCaseSupport {
     static HostArray f32(long[] dims, double... v) { return HostArray.f32(Shape.of(dims), v); }
 
     static HostArray arr(DType t, long[] dims, double... v) { return HostArray.of(Shape.of(dims), t, v); }
+
+    /**
+     * A gradient check of the fused backward {@code _backward_<op>} of a forward gradient case
+     * (what create_graph differentiates): ograd shaped like the forward output (by shape
+     * inference), the forward inputs, then {@code extra}, with the same parameters.
+     */
+    static OpCase secondOrder(OpCase forward, HostArray... extra) {
+        OpDef op = OpRegistry.global().get(forward.op());
+        Map<String, Object> p = new HashMap<>(forward.params());
+        if (op.keyVarNumArgs() != null) p.putIfAbsent(op.keyVarNumArgs(), forward.inputs().size());
+        Shape[] in = forward.inputs().stream().map(HostArray::shape).toArray(Shape[]::new);
+        Shape out = op.inferOutputShapes(op.parseAttrs(p), in)[0];
+        OpCase k = OpCase.forward("_backward_" + op.name()).params(p).randomInput(out, DType.FLOAT32, -1, 1);
+        for (HostArray h : forward.inputs()) k.input(h);
+        for (HostArray h : extra) k.input(h);
+        return k.gradCheck().label("second order");
+    }
 
     /** Random float32 values, distinct with overwhelming probability (sort gradients need no ties). */
     static HostArray random(long seed, long... dims) {

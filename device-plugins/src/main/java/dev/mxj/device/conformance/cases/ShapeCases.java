@@ -130,6 +130,8 @@ public final class ShapeCases {
         c.add(err("Concat", "dim=2", ShapeException.class, "dim 2 is out of range", seq(2, 3), seq(2, 3)));
         c.add(grad("Concat", "dim=1", dims(2, 1, 2), dims(2, 3, 2)));
         c.add(grad("Concat", "dim=0", dims(1, 3), dims(2, 3), dims(1, 3)));
+        // the backward (a split) differentiated (create_graph): Concat of the head gradients
+        c.add(grad("_backward_Concat", "num_args=2; dim=1", dims(2, 4, 2), dims(2, 1, 2), dims(2, 3, 2)).label("second order"));
 
         c.add(fwd("stack", "axis=0", f32(dims(2), 1, 2), f32(dims(2), 3, 4)).expectValues(Shape.of(2, 2), 1, 2, 3, 4));
         c.add(fwd("stack", "axis=1", f32(dims(2), 1, 2), f32(dims(2), 3, 4)).expectValues(Shape.of(2, 2), 1, 3, 2, 4));
@@ -171,6 +173,7 @@ public final class ShapeCases {
         c.add(err("slice", "begin=(0, 1); end=(2,)", ShapeException.class, "must have the same length", x));
         c.add(err("slice", "begin=(0, x); end=(2, 3)", ShapeException.class, "expected a tuple of int or None", x));
         c.add(grad("slice", "begin=(None, 3); end=(None, 0); step=(2, -1)", dims(3, 4)));
+        c.add(grad("_backward_slice", "begin=(None, 3); end=(None, 0); step=(2, -1)", dims(2, 3), dims(3, 4)).label("second order"));
 
         c.add(fwd("_slice_assign", "begin=(1, 1); end=(2, 3)", seq(2, 3), f32(dims(1, 2), 7, 8)).expectValues(Shape.of(2, 3), 0, 1, 2, 3, 7, 8));
         c.add(fwd("_crop_assign", "begin=(None, 3); end=(None, None); step=(2, -2)", seq(DType.INT32, 3, 4), arr(DType.INT32, dims(2, 2), -1, -2, -3, -4))
@@ -185,17 +188,22 @@ public final class ShapeCases {
         c.add(err("slice_axis", "axis=1; begin=3; end=1", ShapeException.class, "empty or invalid range", x));
         c.add(err("slice_axis", "axis=0; begin=0", ParameterException.class, "required parameter 'end'", x));
         c.add(grad("slice_axis", "axis=-1; begin=1; end=3", dims(2, 4)));
+        c.add(grad("_backward_slice_axis", "axis=-1; begin=1; end=3", dims(2, 2), dims(2, 4)).label("second order"));
 
         c.add(fwd("slice_like", "", x, seq(2, 3)).expectValues(Shape.of(2, 3), 0, 1, 2, 4, 5, 6));
         c.add(fwd("slice_like", "axes=(0,)", x, seq(2, 3)).expectValues(Shape.of(2, 4), range(8)));
         c.add(fwd("slice_like", "axes=(-1,)", x, seq(2, 3)).expectValues(Shape.of(3, 3), 0, 1, 2, 4, 5, 6, 8, 9, 10));
         c.add(err("slice_like", "", ShapeException.class, "exceeds data", x, seq(4, 4)));
         c.add(grad("slice_like", "axes=(1,)", dims(3, 4), dims(2, 2)));
+        c.add(grad("_backward_slice_like", "axes=(1,)", dims(3, 2), dims(3, 4)).label("second order"));
 
         c.add(fwd("clip", "a_min=1; a_max=8", seq(10)).expectValues(Shape.of(10), 1, 1, 2, 3, 4, 5, 6, 7, 8, 8));
         c.add(fwd("clip", "a_min=-1.5; a_max=2", arr(DType.INT32, dims(4), -3, 0, 2, 5)).expect(arr(DType.INT32, dims(4), -1, 0, 2, 2)));
         c.add(err("clip", "a_min=0", ParameterException.class, "required parameter 'a_max'", seq(3)));
         c.add(grad("clip", "a_min=-0.5; a_max=0.5", dims(4, 5)));
+        // its backward differentiated (create_graph) on (ograd, x), x inside and outside the range
+        c.add(fwd("_backward_clip", "a_min=-0.5; a_max=0.5", f32(dims(2, 3), 0.3, -0.7, 1.1, 0.2, -0.4, 2), f32(dims(2, 3), -1, -0.2, 0.1, 0.3, 0.8, 0.45))
+                .label("second order").gradCheck());
     }
 
     private static void repeatTileReverse(List<OpCase> c) {
@@ -208,6 +216,8 @@ public final class ShapeCases {
         c.add(err("repeat", "repeats=-1", ParameterException.class, "repeats", a));
         c.add(grad("repeat", "repeats=3; axis=1", dims(2, 3)));
         c.add(grad("repeat", "repeats=2", dims(2, 3)));
+        c.add(grad("_backward_repeat", "repeats=3; axis=1", dims(2, 9), dims(2, 3)).label("second order"));
+        c.add(grad("_backward_repeat", "repeats=2", dims(12), dims(2, 3)).label("second order"));
 
         c.add(fwd("tile", "reps=(2,)", a).expectValues(Shape.of(2, 4), 1, 2, 1, 2, 3, 4, 3, 4));
         c.add(fwd("tile", "reps=(2, 1, 2)", a).expectValues(Shape.of(2, 2, 4), 1, 2, 1, 2, 3, 4, 3, 4, 1, 2, 1, 2, 3, 4, 3, 4));
@@ -215,6 +225,7 @@ public final class ShapeCases {
         c.add(err("tile", "reps=(0,)", ParameterException.class, "reps", a));
         c.add(grad("tile", "reps=(2, 1, 3)", dims(2, 3)));
         c.add(grad("tile", "reps=(2,)", dims(2, 1, 2)));
+        c.add(grad("_backward_tile", "reps=(2, 1, 3)", dims(2, 2, 9), dims(2, 3)).label("second order"));
 
         c.add(fwd("reverse", "axis=1", seq(2, 3)).expectValues(Shape.of(2, 3), 2, 1, 0, 5, 4, 3));
         c.add(fwd("flip", "axis=(0, 1)", seq(DType.FLOAT16, 2, 3)).expect(arr(DType.FLOAT16, dims(2, 3), 5, 4, 3, 2, 1, 0)));
@@ -242,6 +253,10 @@ public final class ShapeCases {
         c.add(err("Pad", "mode=reflect; pad_width=(0, 0, 0, 0, 2, 0, 0, 0)", ShapeException.class, "smaller than the input size", p));
         c.add(err("Pad", "mode=wrap; " + w, ParameterException.class, "mode", p));
         for (String mode : new String[] {"constant", "edge", "reflect"}) c.add(grad("Pad", "mode=" + mode + "; pad_width=(0, 0, 0, 0, 2, 1, 1, 2)", dims(1, 2, 3, 3)));
+        // the backward differentiated (create_graph): the transpose of Pad's linear part, so constant_value plays no role
+        for (String mode : new String[] {"constant; constant_value=1.5", "edge", "reflect"}) {
+            c.add(grad("_backward_Pad", "mode=" + mode + "; pad_width=(0, 0, 0, 0, 2, 1, 1, 2)", dims(1, 2, 6, 6), dims(1, 2, 3, 3)).label("second order"));
+        }
     }
 
     private static void broadcasts(List<OpCase> c) {
@@ -252,6 +267,7 @@ public final class ShapeCases {
         c.add(err("broadcast_to", "shape=(4, 3)", ShapeException.class, "axis 0 has size 2, not 1", seq(2, 3)));
         c.add(grad("broadcast_to", "shape=(2, 3)", dims(1, 3)));
         c.add(grad("broadcast_to", "shape=(2, 4, 3)", dims(2, 1, 3)));
+        c.add(grad("_broadcast_backward", "", dims(2, 4, 3), dims(2, 1, 3)).label("second order")); // the sum back to data's shape, differentiated
 
         c.add(fwd("broadcast_axis", "axis=(0, 2); size=(2, 3)", f32(dims(1, 2, 1), 1, 2)).expectValues(Shape.of(2, 2, 3), 1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2));
         c.add(fwd("broadcast_axes", "axis=2; size=3", f32(dims(1, 2, 1), 1, 2)).expectValues(Shape.of(1, 2, 3), 1, 1, 1, 2, 2, 2));
@@ -275,5 +291,7 @@ public final class ShapeCases {
         c.add(err("where", "", ShapeException.class, "must have the same shape", seq(2), x, seq(2, 3)));
         c.add(OpCase.forward("where").input(f32(dims(2, 3), 1, 0, 0, 2, 0, -1)).randomInput(2, 3).randomInput(2, 3).gradCheck());
         c.add(OpCase.forward("where").input(f32(dims(2), 0, 3)).randomInput(2, 3).randomInput(2, 3).gradCheck());
+        c.add(OpCase.forward("_backward_where").randomInput(2, 3).input(f32(dims(2, 3), 1, 0, 0, 2, 0, -1)).gradCheck().label("second order"));
+        c.add(OpCase.forward("_backward_where").randomInput(2, 3).input(f32(dims(2), 0, 3)).gradCheck().label("second order, row condition"));
     }
 }
