@@ -27,7 +27,7 @@ def median_seconds(fn, warm, reps):
     return ts[len(ts) // 2]
 
 
-def step_figure(model, x, y, warm=5, reps=21):
+def step_figure(model, x, y, warm=50, reps=101):
     opt = torch.optim.SGD(model.parameters(), lr=0.01)
 
     def step():
