@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The conformance catalogue as the parity suites see it: its cases numbered per operator (the
@@ -167,6 +168,55 @@ final class CaseSource {
             return "MXNet 1.9.1 crashes on GroupNorm num_groups=0 (it divides by the group count before checking it)";
         }
         return null;
+    }
+
+    /**
+     * Why a case of one of MXNet's {@code _backward_*} operators cannot be compared, or null:
+     * MXNet builds those inside its gradient graphs, where they get the forward's arrays through
+     * the graph, so called on their own many declare other inputs than mxj's explicit ones or
+     * infer no shapes; and MXNet declares no gradient for most of them, where mxj's second-order
+     * cases differentiate them. Judged from MXNet's error when MXNet fails and mxj does not.
+     */
+    static String graphInternal(String op, String mxnetError) {
+        if (!op.startsWith("_backward_") || mxnetError == null) return null;
+        if (mxnetError.contains("is non-differentiable")) {
+            return "MXNet 1.9.1 declares no gradient for " + op + " (no second derivative); mxj's is checked numerically";
+        }
+        for (String sign : new String[] {"infered_num_inputs", "expects", "Shape is unknown", "Not enough argument", "arg_vec.size()", "ndim_is_known"}) {
+            if (mxnetError.contains(sign)) {
+                return "MXNet 1.9.1's " + op + " is internal to its gradient graphs and cannot be called on its own with mxj's explicit inputs ("
+                        + firstLine(mxnetError) + ")";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The backward operators whose second-order cases call them with the inputs MXNet's own
+     * operator takes (the unary functions' {@code (ograd, x)} and the product's
+     * {@code (ograd, lhs, rhs)}), so MXNet can run the same call.
+     */
+    private static final Set<String> MXNET_SHAPED_BACKWARD = mxnetShapedBackward();
+
+    private static Set<String> mxnetShapedBackward() {
+        Set<String> ops = new java.util.TreeSet<>(Set.of("_backward_mul", "_backward_broadcast_mul"));
+        for (OpCase c : ElementwiseUnaryCases.cases()) {
+            if ("second order".equals(c.label()) && !c.op().equals("_backward_cast")) ops.add(c.op());
+        }
+        return ops;
+    }
+
+    /**
+     * Why a second-order case cannot be compared with MXNet, or null. mxj's second-order cases
+     * check its own backward operators numerically, calling them with mxj's explicit inputs;
+     * MXNet's backward operators are internal to its gradient graphs (they get the forward's
+     * arrays through the graph), so called on their own most take other inputs, infer no shapes
+     * and declare no gradient. Only those shaped like MXNet's are compared.
+     */
+    static String internalBackward(OpCase c) {
+        if (c.label() == null || !c.label().startsWith("second order") || MXNET_SHAPED_BACKWARD.contains(c.op())) return null;
+        return "a second-order case of mxj's " + c.op() + " with mxj's explicit inputs (MXNet's backward operators are internal "
+                + "to its gradient graphs)";
     }
 
     /** Whether a tuple string such as "(0, 0)" names an entry twice. */

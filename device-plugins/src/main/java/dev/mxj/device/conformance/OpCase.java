@@ -149,6 +149,9 @@ public final class OpCase {
 
     public OpCase label(String l) { this.label = l; return this; }
 
+    /** A short note shown with the case's name ("second order"...), or null. */
+    public String label() { return label; }
+
     public String op() { return op; }
     public Kind kind() { return kind; }
     public Map<String, Object> params() { return Collections.unmodifiableMap(params); }
