@@ -20,15 +20,18 @@ def process_cpu():
         return None
 
 
-def thread_cpu_breakdown():
+def thread_cpu():
     """CPU seconds per kind of thread (script, Truffle compiler, C1/C2, GC, other) on mxj under
     Linux; None elsewhere (real MXNet has no such call)."""
     try:
         from mxnet.base import _bridge
-        m = _bridge.cpuByThread()
-        return ', '.join('%s %.1f' % (k, m[k]) for k in sorted(m.keys(), key=lambda k: -m[k]))
+        return dict(_bridge.cpuByThread())
     except (ImportError, AttributeError):
         return None
+
+
+def breakdown(m, scale, unit):
+    return ', '.join('%s %.2f%s' % (k, m[k] * scale, unit) for k in sorted(m.keys(), key=lambda k: -m[k]))
 
 
 def main():
@@ -69,6 +72,7 @@ def main():
         step()
     warm = time.perf_counter() - start
     times = []
+    threads0 = thread_cpu() if args.threads else None
     cpu0, wall0 = process_cpu(), time.perf_counter()
     for _ in range(args.steps):
         t = time.perf_counter()
@@ -82,8 +86,12 @@ def main():
           '%d warm-up steps in %.1f s; loss %.3f)'
           % (batch, batch / median, median * 1e3, args.steps, times[0] * 1e3, times[-1] * 1e3, cpu, args.warmup, warm,
              loss.asscalar()))
-    if args.threads:
-        print('CPU seconds by thread since start: %s' % thread_cpu_breakdown())
+    if threads0 is not None:
+        threads1 = thread_cpu()
+        # the timed steps alone: whatever still compiles then competes with the step for the cores
+        timed = {k: threads1[k] - threads0.get(k, 0) for k in threads1}
+        print('CPU by thread during the timed steps, per step: %s' % breakdown(timed, 1e3 / args.steps, ' ms'))
+        print('CPU seconds by thread since start: %s' % breakdown(threads1, 1, ''))
 
 
 if __name__ == '__main__':
