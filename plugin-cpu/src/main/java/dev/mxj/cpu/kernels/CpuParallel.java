@@ -22,8 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  * Idle helpers spin {@code MXJ_CPU_SPIN_US} (default 300) before they park, so back-to-back
  * kernels of a training step hand off without a wake-up: with 50 µs the helper still parked
  * ~2.5 times per MLP training step and the caller ran ~3.7 of its 10 split kernels alone;
- * 300 µs made the step 4-8% faster (both spins alternating in one process), 2 ms no faster. A {@code forRange} called from inside a
- * chunk runs serially. Threads: OMP_NUM_THREADS, else the core count.
+ * 300 µs made the step 4-8% faster (both spins alternating in one process), 2 ms no faster.
+ * A {@code forRange} called from inside a chunk runs serially. Threads: OMP_NUM_THREADS, else the
+ * core count.
  */
 public final class CpuParallel {
     /** A body over the half-open index range [from, to). */
