@@ -75,3 +75,39 @@ test('softmax cross-entropy gradient is softmax(x) - onehot(label)', () => {
   loss.backward();
   assert.close(x.grad, [0.5, -0.5]);
 });
+
+test('second order through powers and quotients: createGraph gives 6x and 6/x^3', () => {
+  const x = nd.array([0.5, -1, 2]).attachGrad();
+  const dy = autograd.record(() => autograd.grad(x.pow(3).sum(), [x], { createGraph: true })[0]);   // 3 x^2
+  assert.close(dy, [0.75, 3, 12]);
+  dy.backward();
+  assert.close(x.grad, [3, -6, 12]);
+  const dq = autograd.record(() => autograd.grad(x.rdiv(3), [x], { createGraph: true })[0]);        // -3 / x^2
+  dq.backward();
+  assert.close(x.grad, [48, -6, 0.75]);
+});
+
+test('gradient penalty through a dense layer and tanh matches central differences', () => {
+  const x = nd.array([[0.3, -0.2]], { dtype: 'float64' });
+  const w = nd.array([[0.5, -1], [1.5, 0.25], [-0.75, 0.8]], { dtype: 'float64' });
+  const b0 = [0.1, -0.3, 0.2];
+  const penalty = (bias, createGraph) => {
+    const xs = x.copy().attachGrad();
+    return autograd.record(() => {
+      const y = nd.tanh(nd.FullyConnected(xs, w, bias, { numHidden: 3 })).sum();
+      const gx = autograd.grad(y, [xs], { createGraph })[0];
+      return gx.mul(gx).sum();
+    });
+  };
+  const b = nd.array(b0, { dtype: 'float64' }).attachGrad();
+  penalty(b, true).backward();
+  const got = b.grad.toArray(), eps = 1e-5;
+  for (let i = 0; i < 3; i++) {
+    const hi = b0.slice(), lo = b0.slice();
+    hi[i] += eps;
+    lo[i] -= eps;
+    const want = (penalty(nd.array(hi, { dtype: 'float64' }), false).asScalar()
+        - penalty(nd.array(lo, { dtype: 'float64' }), false).asScalar()) / (2 * eps);
+    assert.ok(Math.abs(got[i] - want) < 1e-6, `bias ${i}: ${got[i]} vs ${want}`);
+  }
+});

@@ -61,6 +61,48 @@ def test_grad_function_and_higher_order():
     assert_almost_equal(x2.grad, [1.0, 2.7182817], rtol=1e-6)
 
 
+def test_second_order_through_powers_quotients_and_reductions():
+    x = mx.nd.array([0.5, -1.0, 2.0])
+    x.attach_grad()
+    with autograd.record():
+        dy = autograd.grad((x ** 3).sum(), [x], create_graph=True)[0]   # 3 x^2
+    assert_almost_equal(dy, [0.75, 3.0, 12.0], rtol=1e-6)
+    dy.backward()                                                      # 6 x
+    assert_almost_equal(x.grad, [3.0, -6.0, 12.0], rtol=1e-6)
+    with autograd.record():
+        dq = autograd.grad(3.0 / x, [x], create_graph=True)[0]         # -3 / x^2
+    dq.backward()                                                      # 6 / x^3
+    assert_almost_equal(x.grad, [48.0, -6.0, 0.75], rtol=1e-6)
+
+
+def test_gradient_penalty_through_a_dense_layer():
+    """d/db of ||d sum(tanh(x W^T + b)) / dx||^2, against central differences of the penalty."""
+    x = mx.nd.array([[0.3, -0.2]], dtype='float64')
+    w = mx.nd.array([[0.5, -1.0], [1.5, 0.25], [-0.75, 0.8]], dtype='float64')
+    b = mx.nd.array([0.1, -0.3, 0.2], dtype='float64')
+
+    def penalty(bias, create_graph):
+        xs = x.copy()
+        xs.attach_grad()
+        with autograd.record():
+            y = mx.nd.tanh(mx.nd.FullyConnected(xs, w, bias, num_hidden=3)).sum()
+            gx = autograd.grad(y, [xs], create_graph=create_graph)[0]
+            p = (gx * gx).sum()
+        return p
+
+    b.attach_grad()
+    p = penalty(b, True)
+    p.backward()
+    got = b.grad.tolist()
+    eps = 1e-5
+    for i in range(3):
+        hi, lo = b.copy(), b.copy()
+        hi[i] = b[i].asscalar() + eps
+        lo[i] = b[i].asscalar() - eps
+        want = (penalty(hi, False).asscalar() - penalty(lo, False).asscalar()) / (2 * eps)
+        assert abs(got[i] - want) < 1e-6, (i, got[i], want)
+
+
 def test_mark_variables_and_module_backward():
     x = mx.nd.array([1, 2])
     gx = mx.nd.zeros(2)
