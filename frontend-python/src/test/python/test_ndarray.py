@@ -158,6 +158,20 @@ def test_setitem_with_array_indices():
     assert x.tolist() == before, 'the array is intact after the failed assignment'
 
 
+def test_array_indices_mixed_with_slices():
+    # MXNet 1.9.1's results (mxnet-scripts/advanced_indexing.py has more, against its printed output)
+    x = mx.nd.arange(24).reshape((2, 3, 4))
+    assert x[:, :, [1, 2]].shape == (2, 3, 2)
+    assert x[:, [0, 2], 1].tolist() == [[1, 9], [13, 21]]
+    assert x[[1, 0], :, [3, 0]].tolist() == [[15, 19, 23], [0, 4, 8]]
+    y = x.copy()
+    y[:, [0, 2], 1] = mx.nd.array([[-1], [-2]])
+    assert y[:, :, 1].tolist() == [[-1, 5, -1], [-2, 17, -2]]
+    raises(lambda: x[:, [0, 5]].wait_to_read(), 'out of bounds')
+    raises(lambda: x[None, [0, 1]], 'None')
+    raises(lambda: x[:, [0, 1], [[0, 1, 2]]], 'broadcast', error=IndexError)
+
+
 def test_reshape_forms_and_codes():
     x = mx.nd.arange(24).reshape((2, 3, 4))
     assert x.reshape(6, 4).shape == (6, 4)

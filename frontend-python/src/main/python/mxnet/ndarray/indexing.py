@@ -180,21 +180,50 @@ def _advanced(a, key):
 
 
 def _advanced_indices(a, key):
-    """The (M, ...) index array gather_nd/_scatter_set_nd take for array indices on the leading axes."""
+    """The (K, ...) index array gather_nd/_scatter_set_nd take for a key of K entries with at least
+    one array index, as MXNet 1.9's _get_index_nd builds it: the array indices (ints among them
+    count as one-element arrays) broadcast together into one block of axes, which stays where they
+    are when they are adjacent and goes first otherwise; each slice becomes the range it selects
+    on an axis of its own. Trailing whole-axis slices stay implicit."""
     if any(k is None for k in key):
         raise MXNetError('indexing: None (new axes) together with array indices is not supported')
-    # trailing full slices are implicit in gather_nd
     key = list(key)
     while key and isinstance(key[-1], slice) and key[-1] == slice(None):
         key.pop()
-    if any(isinstance(k, slice) for k in key):
-        raise MXNetError('indexing: slices before or between array indices are not supported; '
-                         'index with arrays on the leading axes (or use take/pick/slice_axis)')
-    idx = [_index_array(k, a.context) for k in key]
-    shapes = [i.shape for i in idx]
-    target = _broadcast_shapes(shapes)
-    idx = [i if i.shape == target else i.broadcast_to(target) for i in idx]
-    return _op('stack', *idx, axis=0) if len(idx) > 1 else idx[0].reshape((1,) + target)
+    shape = a.shape
+    ctx = a.context
+    advanced = [i for i, k in enumerate(key) if not isinstance(k, slice)]
+    arrays = {i: _index_array(key[i], ctx) for i in advanced}
+    block = _broadcast_shapes([arrays[i].shape for i in advanced])
+    ranges = {i: range(*key[i].indices(shape[i])) for i, k in enumerate(key) if isinstance(k, slice)}
+    adjacent = advanced == list(range(advanced[0], advanced[-1] + 1))
+    # the grid's axes: ('block', None) for the broadcast block, ('slice', i) for slice i's range
+    grid = []
+    for i in range(len(key)):
+        if i in ranges:
+            grid.append(('slice', i))
+        elif adjacent and i == advanced[0]:
+            grid.append(('block', None))
+    if not adjacent:
+        grid.insert(0, ('block', None))
+    grid_shape = []
+    for kind, i in grid:
+        grid_shape.extend(block if kind == 'block' else [len(ranges[i])])
+    grid_shape = tuple(grid_shape)
+    parts = []
+    for i in range(len(key)):
+        lead = 0  # grid axes before this entry's own axes
+        for kind, j in grid:
+            if (kind == 'block' and i in arrays) or (kind == 'slice' and j == i):
+                break
+            lead += len(block) if kind == 'block' else 1
+        if i in arrays:
+            own = arrays[i].reshape((1,) * (len(block) - arrays[i].ndim) + arrays[i].shape)
+        else:
+            own = array(list(ranges[i]), ctx=ctx, dtype='int32')
+        own = own.reshape((1,) * lead + own.shape + (1,) * (len(grid_shape) - lead - own.ndim))
+        parts.append(own if own.shape == grid_shape else own.broadcast_to(grid_shape))
+    return _op('stack', *parts, axis=0) if len(parts) > 1 else parts[0].reshape((1,) + grid_shape)
 
 
 def _broadcast_shapes(shapes):
