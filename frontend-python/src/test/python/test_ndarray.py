@@ -168,7 +168,11 @@ def test_array_indices_mixed_with_slices():
     y[:, [0, 2], 1] = mx.nd.array([[-1], [-2]])
     assert y[:, :, 1].tolist() == [[-1, 5, -1], [-2, 17, -2]]
     raises(lambda: x[:, [0, 5]].wait_to_read(), 'out of bounds')
-    raises(lambda: x[None, [0, 1]], 'None')
+    assert x[None, [0, 1]].shape == (1, 2, 3, 4)
+
+    def assign_through_new_axis():
+        x[None, [0, 1]] = 1
+    raises(assign_through_new_axis, 'None')
     raises(lambda: x[:, [0, 1], [[0, 1, 2]]], 'broadcast', error=IndexError)
 
 

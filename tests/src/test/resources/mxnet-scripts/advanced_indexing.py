@@ -11,6 +11,8 @@ print(x[:, :, [1, 2]])                  # pick channels
 print(x[::-1, nd.array([2, 0]), 1:3])   # reversed slice, NDArray index, ranged slice
 print(x[:, [[0], [2]], [1, 3]])         # index arrays broadcast together
 print(x[[0, 1, 1]])                     # array on the leading axis only
+print(x[:, None, [1]])                  # a new axis next to an array index
+print(x[[1], None])
 
 y = x.copy()
 y[:, :, [1, 2]] = 0

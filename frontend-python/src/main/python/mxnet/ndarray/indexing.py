@@ -176,6 +176,13 @@ def _index_array(k, ctx):
 
 
 def _advanced(a, key):
+    if any(k is None for k in key):
+        # a new axis is a length-1 axis of a reshaped view indexed with a whole-axis slice (numpy's rule too)
+        shape, it = [], iter(a.shape)
+        for k in key:
+            shape.append(1 if k is None else next(it))
+        a = a.reshape(tuple(shape))
+        key = tuple(slice(None) if k is None else k for k in key)
     return _op('gather_nd', a, _advanced_indices(a, key))
 
 
@@ -186,7 +193,7 @@ def _advanced_indices(a, key):
     are when they are adjacent and goes first otherwise; each slice becomes the range it selects
     on an axis of its own. Trailing whole-axis slices stay implicit."""
     if any(k is None for k in key):
-        raise MXNetError('indexing: None (new axes) together with array indices is not supported')
+        raise MXNetError('indexing: assigning through None (new axes) together with array indices is not supported')
     key = list(key)
     while key and isinstance(key[-1], slice) and key[-1] == slice(None):
         key.pop()
