@@ -203,21 +203,16 @@ class FastPathsTest {
             long m = mh[0], h = mh[1], k = 4;
             HostArray dy = HostArray.random(Shape.of(m, h), DType.FLOAT32, -1, 1, rng), x = HostArray.random(Shape.of(m, k), DType.FLOAT32, -1, 1, rng),
                     w = HostArray.random(Shape.of(h, k), DType.FLOAT32, -1, 1, rng);
-            double[] want = new double[(int) h];
+            HostArray init = HostArray.random(Shape.of(h), DType.FLOAT32, -1, 1, rng);
+            double[] want = new double[(int) h], wantAdd = new double[(int) h];
             for (int j = 0; j < h; j++) {
                 double s = 0;
                 for (int i = 0; i < m; i++) s += dy.get((int) (i * h + j));
                 want[j] = (float) s;
+                wantAdd[j] = (float) (init.get(j) + s);
             }
             Attrs a = RUNNER.attrs("_backward_FullyConnected", Map.of("num_hidden", (int) h), 3);
             assertBits("bias gradient " + m + "x" + h, want, RUNNER.run(a, List.of(dy, x, w), false, 1).output(2).data());
-            HostArray init = HostArray.random(Shape.of(h), DType.FLOAT32, -1, 1, rng);
-            double[] wantAdd = new double[(int) h];
-            for (int j = 0; j < h; j++) {
-                double s = 0;
-                for (int i = 0; i < m; i++) s += dy.get((int) (i * h + j));
-                wantAdd[j] = (float) (init.get(j) + s);
-            }
             List<HostArray> addTo = List.of(HostArray.f32(Shape.of(m, k), new double[(int) (m * k)]), HostArray.f32(Shape.of(h, k), new double[(int) (h * k)]), init);
             assertBits("bias gradient ADD " + m + "x" + h, wantAdd, RUNNER.run(a, List.of(dy, x, w), false, 1, addTo).output(2).data());
         }
