@@ -12,10 +12,13 @@ import dev.mxj.engine.Engines;
 import dev.mxj.op.OpDef;
 import dev.mxj.op.OpRegistry;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -69,6 +72,7 @@ public final class Main {
                 case "quickstart" -> runQuickStart(rest);
                 case "fashion-mnist" -> fashionMnist(rest, err);
                 case "run" -> Scripts.run(rest);
+                case "startup-training" -> rest.length > 0 ? Scripts.runEach(rest) : usageError(err, "startup-training needs scripts");
                 case "python", "js" -> rest.length == 0 ? Scripts.interactive(args[0]) : usageError(err, args[0] + " takes no arguments (use mxj run SCRIPT)");
                 case "version", "--version" -> {
                     out.println("mxj " + version());
@@ -129,6 +133,8 @@ public final class Main {
             ok = false;
         }
 
+        out.println("start-up   " + startupCache());
+
         OpRegistry registry = null;
         try {
             registry = OpRegistry.global();
@@ -156,6 +162,22 @@ public final class Main {
             ok = false;
         }
         return ok ? 0 : 1;
+    }
+
+    /**
+     * Whether this JVM maps the launcher's AOT cache: HotSpot reports class-data sharing in
+     * {@code java.vm.info} only when the cache matched the class path and JVM options.
+     */
+    static String startupCache() {
+        String cache;
+        try {
+            cache = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption("AOTCache").getValue();
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            cache = "";
+        }
+        if (cache.isEmpty()) return "no AOT cache (MXJ_STARTUP_CACHE=0, no Truffle compiler, or the launcher could not make one)";
+        boolean mapped = String.valueOf(System.getProperty("java.vm.info")).contains("sharing");
+        return "AOT cache " + cache + (mapped ? " (in use)" : " (not used: it does not match this class path or these JVM options)");
     }
 
     /** Device count and kernel coverage of one usable plugin; never throws (a plugin may be broken). */

@@ -2,6 +2,7 @@ package dev.mxj.cli;
 
 import dev.mxj.js.JsHost;
 import dev.mxj.python.PythonHost;
+import org.graalvm.polyglot.Engine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,9 @@ import java.util.Locale;
 final class Scripts {
     private Scripts() {}
 
-    static int run(String[] args) {
+    static int run(String[] args) { return run(args, Polyglot.engine()); }
+
+    private static int run(String[] args, Engine engine) {
         if (args.length == 0) {
             System.err.println("mxj run: missing script (usage: mxj run SCRIPT.py|SCRIPT.js [args])");
             return 2;
@@ -31,17 +34,33 @@ final class Scripts {
         List<String> argv = new ArrayList<>(Arrays.asList(args));
         String name = script.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".py")) {
-            try (PythonHost host = PythonHost.create(Polyglot.engine(), argv)) {
+            try (PythonHost host = PythonHost.create(engine, argv)) {
                 return host.runScript(script);
             }
         }
         if (name.endsWith(".js") || name.endsWith(".mjs")) {
-            try (JsHost host = JsHost.create(Polyglot.engine(), argv)) {
+            try (JsHost host = JsHost.create(engine, argv)) {
                 return host.runScript(script);
             }
         }
         System.err.println("mxj run: " + script + ": expected a .py, .js or .mjs file");
         return 2;
+    }
+
+    /**
+     * {@code mxj startup-training SCRIPT...}: runs the scripts one after the other in this process
+     * (no arguments, an engine each), stopping at the first non-zero exit code. The launcher runs
+     * it with the JVM recording its AOT cache, so that Python and JavaScript both go into that one
+     * cache.
+     */
+    static int runEach(String[] scripts) {
+        for (String s : scripts) {
+            try (Engine engine = Polyglot.newEngine()) {
+                int code = run(new String[] {s}, engine);
+                if (code != 0) return code;
+            }
+        }
+        return 0;
     }
 
     /** {@code mxj python} / {@code mxj js}: an interactive prompt. */

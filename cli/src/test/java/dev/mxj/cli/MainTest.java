@@ -68,6 +68,23 @@ class MainTest {
     }
 
     @Test
+    void startupTrainingRunsPythonThenJavaScriptInOneProcess() {
+        // the launcher's cache recording runs exactly these two files; each needs its own engine
+        assertEquals(0, mxj("startup-training", "startup/train.py", "startup/train.js").code());
+    }
+
+    @Test
+    void startupTrainingStopsAtTheFirstFailingScript(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        var failing = java.nio.file.Files.writeString(dir.resolve("fail.py"), "import sys\nsys.exit(3)\n");
+        var marker = dir.resolve("ran");
+        var next = java.nio.file.Files.writeString(dir.resolve("next.py"), "open(%s, 'w').close()\n".formatted(
+                "'" + marker.toString().replace("\\", "/") + "'"));
+        assertEquals(3, mxj("startup-training", failing.toString(), next.toString()).code());
+        assertTrue(java.nio.file.Files.notExists(marker), "the script after the failing one must not run");
+        assertEquals(2, mxj("startup-training").code());
+    }
+
+    @Test
     void versionComesFromTheBuild() {
         Result r = mxj("version");
         assertEquals(0, r.code());
@@ -86,6 +103,8 @@ class MainTest {
         assertTrue(out.contains("scripts    JavaScript, Python 3.") && out.contains("Truffle runtime: Interpreted"), out);
         assertTrue(out.contains("operators  " + OpRegistry.global().size() + " registered"), out);
         assertTrue(out.contains("cpu      usable: "), out);
+        // surefire's JVM has no -XX:AOTCache: info says so rather than claiming a cache
+        assertTrue(out.contains("start-up   no AOT cache"), out);
 
         // the figures printed for the CPU plugin are the plugin's own
         DevicePlugin cpu = DevicePlugins.discover().stream().filter(p -> p.deviceType().equals("cpu"))
