@@ -168,14 +168,28 @@ public final class Figures {
         a.close();
     }
 
-    /** One SGD training step of a model given as a forward function over its parameters; returns samples/s. */
-    private double stepSamplesPerSecond(java.util.function.BiFunction<NDArray, List<NDArray>, NDArray> forward, List<NDArray> params,
-                                        NDArray x, NDArray y, int warm, int reps) {
-        Updater sgd = Optimizer.getUpdater(Optimizer.create("sgd", Map.of("learning_rate", 0.01, "rescale_grad", 1.0 / x.shape().dim(0))));
-        for (NDArray p : params) p.attachGrad();
+    /** Samples/s of {@code step} over batches of {@code batch}: the median of {@code reps} timed steps after {@code warm}. */
+    private double stepSamplesPerSecond(Runnable step, long batch, int warm, int reps) {
         double ns = medianNanos(warm, reps, () -> {
             long t0 = System.nanoTime();
-            try (NDScope step = NDScope.open()) {
+            step.run();
+            return System.nanoTime() - t0;
+        });
+        return batch / (ns / 1e9);
+    }
+
+    /**
+     * One synchronised SGD training step of a model given as a forward function over its
+     * parameters (softmax cross-entropy). With {@code scoped}, each step's arrays are closed by an
+     * {@link NDScope}, so their memory is back in the pool (and in cache) for the next step;
+     * without, they wait for the garbage collector, as a Python or JavaScript script's do.
+     */
+    static Runnable trainingStep(java.util.function.BiFunction<NDArray, List<NDArray>, NDArray> forward, List<NDArray> params,
+                                 NDArray x, NDArray y, boolean scoped) {
+        Updater sgd = Optimizer.getUpdater(Optimizer.create("sgd", Map.of("learning_rate", 0.01, "rescale_grad", 1.0 / x.shape().dim(0))));
+        for (NDArray p : params) p.attachGrad();
+        return () -> {
+            try (NDScope step = scoped ? NDScope.open() : null) {
                 NDArray loss;
                 try (var rec = Autograd.record()) {
                     loss = Nd.softmaxCrossEntropy(forward.apply(x, params), y);
@@ -184,9 +198,21 @@ public final class Figures {
                 for (int i = 0; i < params.size(); i++) sgd.call(i, params.get(i).grad(), params.get(i));
                 NDArray.waitAll();
             }
-            return System.nanoTime() - t0;
-        });
-        return x.shape().dim(0) / (ns / 1e9);
+        };
+    }
+
+    /** The MLP 784-512-256-10 (ReLU) training step on fixed random data, batch {@code batch} (see {@link #trainingStep}). */
+    static Runnable mlpTrainingStep(int batch, boolean scoped) {
+        int[] sizes = {784, 512, 256, 10};
+        List<NDArray> params = new ArrayList<>();
+        for (int l = 0; l + 1 < sizes.length; l++) { params.add(param(sizes[l + 1], sizes[l])); params.add(param(sizes[l + 1])); }
+        NDArray x = Nd.randomUniform(0.0, 1.0, new long[] {batch, 784}, Context.cpu(), null);
+        NDArray y = Nd.randomRandint(0, 10, new long[] {batch}, Context.cpu(), "int32").asType(DType.FLOAT32);
+        return trainingStep((in, p) -> {
+            NDArray h = Nd.activation(fc(in, p.get(0), p.get(1)), "relu");
+            h = Nd.activation(fc(h, p.get(2), p.get(3)), "relu");
+            return fc(h, p.get(4), p.get(5));
+        }, params, x, y, scoped);
     }
 
     private static NDArray param(long... shape) {
@@ -204,19 +230,10 @@ public final class Figures {
     }
 
     private void mlpStep(Map<String, Double> torch) {
-        int[] sizes = {784, 512, 256, 10};
-        List<NDArray> params = new ArrayList<>();
-        for (int l = 0; l + 1 < sizes.length; l++) { params.add(param(sizes[l + 1], sizes[l])); params.add(param(sizes[l + 1])); }
-        NDArray x = Nd.randomUniform(0.0, 1.0, new long[] {128, 784}, Context.cpu(), null);
-        NDArray y = Nd.randomRandint(0, 10, new long[] {128}, Context.cpu(), "int32").asType(DType.FLOAT32);
-        java.util.function.BiFunction<NDArray, List<NDArray>, NDArray> mlp = (in, p) -> {
-            NDArray h = Nd.activation(fc(in, p.get(0), p.get(1)), "relu");
-            h = Nd.activation(fc(h, p.get(2), p.get(3)), "relu");
-            return fc(h, p.get(4), p.get(5));
-        };
+        Runnable step = mlpTrainingStep(128, true);
         // The JIT is still compiling the step's kernels after 400 steps (~1 s): report that figure and the steady one after 3,000 steps.
-        double early = stepSamplesPerSecond(mlp, params, x, y, quick ? 3 : 400, quick ? 5 : 41);
-        double steady = stepSamplesPerSecond(mlp, params, x, y, quick ? 3 : 2_600, quick ? 5 : 101);
+        double early = stepSamplesPerSecond(step, 128, quick ? 3 : 400, quick ? 5 : 41);
+        double steady = stepSamplesPerSecond(step, 128, quick ? 3 : 2_600, quick ? 5 : 101);
         Double t = torch.get("mlp_step_samples_per_s");
         rows.add(new String[] {"MLP 784-512-256-10 training step (SGD), batch 128, samples/s, after 3,000 steps", fmt(steady), t == null ? "—" : fmt(t), t == null ? "—" : ratio(steady, t)});
         rows.add(new String[] {"the same after 400 steps (JIT still compiling)", fmt(early), t == null ? "—" : fmt(t), t == null ? "—" : ratio(early, t)});
@@ -227,14 +244,14 @@ public final class Figures {
         NDArray x = Nd.randomUniform(0.0, 1.0, new long[] {128, 1, 28, 28}, Context.cpu(), null);
         NDArray y = Nd.randomRandint(0, 10, new long[] {128}, Context.cpu(), "int32").asType(DType.FLOAT32);
         Map<String, Object> pool = Map.of("kernel", "(2, 2)", "stride", "(2, 2)", "pool_type", "max");
-        double sps = stepSamplesPerSecond((in, p) -> {
+        double sps = stepSamplesPerSecond(trainingStep((in, p) -> {
             NDArray h = invoke("Convolution", Map.of("kernel", "(5, 5)", "num_filter", 20), in, p.get(0), p.get(1));
             h = invoke("Pooling", pool, Nd.activation(h, "relu"));
             h = invoke("Convolution", Map.of("kernel", "(5, 5)", "num_filter", 50), h, p.get(2), p.get(3));
             h = invoke("Pooling", pool, Nd.activation(h, "relu"));
             h = Nd.activation(fc(h, p.get(4), p.get(5)), "relu");
             return fc(h, p.get(6), p.get(7));
-        }, params, x, y, quick ? 2 : 60, quick ? 3 : 21);
+        }, params, x, y, true), 128, quick ? 2 : 60, quick ? 3 : 21);
         Double t = torch.get("lenet_step_samples_per_s");
         rows.add(new String[] {"LeNet-5 training step (SGD), batch 128, samples/s", fmt(sps), t == null ? "—" : fmt(t), t == null ? "—" : ratio(sps, t)});
     }

@@ -175,7 +175,7 @@ public final class Main {
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             cache = "";
         }
-        if (cache.isEmpty()) return "no AOT cache (MXJ_STARTUP_CACHE=0, no Truffle compiler, or the launcher could not make one)";
+        if (cache.isEmpty()) return "no AOT cache (MXJ_STARTUP_CACHE=1 turns it on)";
         boolean mapped = String.valueOf(System.getProperty("java.vm.info")).contains("sharing");
         return "AOT cache " + cache + (mapped ? " (in use)" : " (not used: it does not match this class path or these JVM options)");
     }
