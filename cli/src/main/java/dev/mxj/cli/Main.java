@@ -175,7 +175,11 @@ public final class Main {
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             cache = "";
         }
-        if (cache.isEmpty()) return "no AOT cache (MXJ_STARTUP_CACHE=1 turns it on)";
+        if (cache.isEmpty()) {
+            return "1".equals(System.getenv("MXJ_STARTUP_CACHE"))
+                    ? "no AOT cache (asked for, but the launcher could not make one: cli/target/jlink.log, startup-cache.log)"
+                    : "no AOT cache (MXJ_STARTUP_CACHE=1 turns it on)";
+        }
         boolean mapped = String.valueOf(System.getProperty("java.vm.info")).contains("sharing");
         return "AOT cache " + cache + (mapped ? " (in use)" : " (not used: it does not match this class path or these JVM options)");
     }
