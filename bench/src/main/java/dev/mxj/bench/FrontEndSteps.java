@@ -60,7 +60,7 @@ public final class FrontEndSteps {
              PythonHost py = PythonHost.create(pyEngine, List.of(""));
              JsHost js = JsHost.create(jsEngine, List.of(""))) {
             // the steps of bench/scripts/mlp_step.py and .js, loaded as modules (their main does not run)
-            Path scripts = Path.of(System.getProperty("mxj.bench.scripts", "bench/scripts")).toAbsolutePath().normalize();
+            Path scripts = Path.of("bench/scripts").toAbsolutePath(); // bench/frontend-steps runs from the repository root
             Value makeStep = py.eval("""
                     def _load(path):
                         ns = {'__name__': 'mlp_step'}
