@@ -1,0 +1,25 @@
+# Sourced by ./mxj and bench/frontend-steps: how a JVM running mxj's script hosts is laid out.
+# Polyglot (GraalVM) jars go on the module path and the Graal compiler apart (it goes on the
+# upgrade module path, or the module path of a JDK linked without the empty compiler module,
+# with JVMCI enabled): that turns on Truffle's optimising runtime. Everything else stays on the
+# class path.
+
+# JVM flags every such JVM gets.
+mxj_base_flags=(--enable-native-access=ALL-UNNAMED,org.graalvm.truffle --sun-misc-unsafe-memory-access=allow)
+
+# split_classpath FILE: reads a Maven class path file (entries separated by ':') into the array
+# classpath_entries, appends the class path entries to $class_path and sets $module_path
+# (':'-separated) and $compiler (the Graal compiler jar, or empty).
+split_classpath() {
+  local entry
+  module_path="" compiler=""
+  IFS=: read -r -a classpath_entries <"$1" || true # no trailing newline
+  for entry in "${classpath_entries[@]}"; do
+    case "$entry" in
+      *.pom) ;; # aggregator artifacts (python-community, js-community) carry no classes
+      */org/graalvm/compiler/compiler/*) compiler=$entry ;;
+      */org/graalvm/* | */org/bouncycastle/*) module_path=${module_path:+$module_path:}$entry ;;
+      *) class_path=${class_path:+$class_path:}$entry ;;
+    esac
+  done
+}
