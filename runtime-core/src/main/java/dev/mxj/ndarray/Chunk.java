@@ -17,7 +17,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * closed, when the chunk becomes unreachable and its {@link Cleaner} action runs.
  */
 final class Chunk {
-    private static final Cleaner CLEANER = Cleaner.create();
+    /**
+     * On a plain daemon thread: {@link Cleaner#create()}'s own thread erases its thread locals
+     * before every action, and the engine's inline dispatch keeps one, so each freed array cost
+     * a new thread-local map (half of that thread's work in loops that never close temporaries).
+     */
+    private static final Cleaner CLEANER = Cleaner.create(task -> {
+        Thread t = new Thread(task, "mxj-array-cleaner");
+        t.setDaemon(true);
+        return t;
+    });
 
     final DeviceHandle dev;
     final Storage storage;
