@@ -187,3 +187,14 @@ test('operators are made on first use and shared between name and alias', () => 
   assert.equal(x.then, undefined, 'an NDArray is not a thenable');
   assert.ok(x.hasOwnProperty('_h'));
 });
+
+test('mx.util CPU clocks: the thread clock advances with work, the process clock at least as far', () => {
+  const t0 = mx.util.threadCpuTime(), p0 = mx.util.processCpuTime();
+  let s = 0;
+  for (let i = 0; i < 2e6; i++) s += Math.sqrt(i);
+  const dt = mx.util.threadCpuTime() - t0, dp = mx.util.processCpuTime() - p0;
+  assert.ok(s > 0);
+  assert.ok(dt > 0, `thread clock ${dt} ms`);
+  // the process clock counts every thread; its resolution is a scheduler tick (10 ms)
+  assert.ok(dp >= dt - 10, `process clock ${dp} ms, thread ${dt} ms`);
+});

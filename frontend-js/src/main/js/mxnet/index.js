@@ -25,8 +25,11 @@ export const module = mod;
 export const visualization = viz;
 export const monitor = mon;
 const base = { MXNetError };
-/** mxj extras that MXNet has no name for. threadCpuTime(): CPU time of the script's thread in ms (for benchmarks on shared machines). */
-export const util = { threadCpuTime: () => H.threadCpuNanos() / 1e6 };
+/**
+ * mxj extras that MXNet has no name for, for benchmarks on shared machines: threadCpuTime() is the
+ * CPU time of the script's thread in ms, processCpuTime() that of the whole process (all threads).
+ */
+export const util = { threadCpuTime: () => H.threadCpuNanos() / 1e6, processCpuTime: () => H.processCpuNanos() / 1e6 };
 
 export { MXNetError, Context, cpu, gpu, currentContext, numGpus, nd, NDArray, autograd, optimizer, lrScheduler, init, metric, io, random, base, sym, Symbol, Executor, mod, model, viz, mon, callback, AttrScope, name };
 

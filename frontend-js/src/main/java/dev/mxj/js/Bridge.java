@@ -325,6 +325,9 @@ public final class Bridge {
 
     /** CPU time of the calling thread in ns (benchmarks on a shared machine report it beside wall time). */
     @Export public long threadCpuNanos() { return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime(); }
+    @Export public long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
 
     @Export public void seed(long s) { Random.seed(s); }
 
