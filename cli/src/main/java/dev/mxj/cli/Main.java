@@ -176,9 +176,9 @@ public final class Main {
             cache = "";
         }
         if (cache.isEmpty()) {
-            return "1".equals(System.getenv("MXJ_STARTUP_CACHE"))
-                    ? "no AOT cache (asked for, but the launcher could not make one: cli/target/jlink.log, startup-cache.log)"
-                    : "no AOT cache (MXJ_STARTUP_CACHE=1 turns it on)";
+            if ("0".equals(System.getenv("MXJ_STARTUP_CACHE"))) return "no AOT cache (MXJ_STARTUP_CACHE=0)";
+            if ("0".equals(System.getenv("MXJ_TRUFFLE_COMPILER"))) return "no AOT cache (none with MXJ_TRUFFLE_COMPILER=0)";
+            return "no AOT cache (not started by ./mxj, or it could not make one: cli/target/jlink.log, startup-cache.log)";
         }
         boolean mapped = String.valueOf(System.getProperty("java.vm.info")).contains("sharing");
         return "AOT cache " + cache + (mapped ? " (in use)" : " (not used: it does not match this class path or these JVM options)");
