@@ -20,11 +20,11 @@ const x = mx.nd.array([1]);
 
 function round() {
   let y = null;
-  const start = performance.now(), cpu = mx.util.threadCpuTime(), process = mx.util.processCpuTime();
+  const start = performance.now(), cpu = mx.util.threadCpuTime(), processCpu = mx.util.processCpuTime();
   for (let i = 0; i < iterations; i++) y = x.add(1);
   y.waitToRead();
   const perOp = (ms) => (ms * 1000) / iterations;
-  return [perOp(performance.now() - start), perOp(mx.util.threadCpuTime() - cpu), perOp(mx.util.processCpuTime() - process)];
+  return [perOp(performance.now() - start), perOp(mx.util.threadCpuTime() - cpu), perOp(mx.util.processCpuTime() - processCpu)];
 }
 
 const warmupStart = performance.now();
