@@ -4,8 +4,13 @@
 # with JVMCI enabled): that turns on Truffle's optimising runtime. Everything else stays on the
 # class path.
 
-# JVM flags every such JVM gets.
-mxj_base_flags=(--enable-native-access=ALL-UNNAMED,org.graalvm.truffle --sun-misc-unsafe-memory-access=allow)
+# JVM flags every such JVM gets. GCTimeRatio=4 lets G1 spend up to 20% of the time collecting
+# before it grows the heap (default 12: ~8%). Scripts free their arrays through the GC, and each
+# freed array's bookkeeping survives one young collection, so with the default G1 kept growing
+# the heap (to 3.5 GB and more in 40 s of `x + 1`), and the script thread paid for first touching
+# every new page: stretches of seconds at 3-5x the CPU per operation (bench/README.md).
+mxj_base_flags=(--enable-native-access=ALL-UNNAMED,org.graalvm.truffle --sun-misc-unsafe-memory-access=allow
+  -XX:GCTimeRatio=4)
 
 # split_classpath FILE: reads a Maven class path file (entries separated by ':') into the array
 # classpath_entries, appends the class path entries to $class_path and sets $module_path
