@@ -7,16 +7,9 @@ spend on each operation (the garbage collector and the array cleaner freeing the
 compilers still at work).
 Runs on mxj (`./mxj run bench/scripts/op_overhead.py`) and on Apache MXNet 1.9 for comparison."""
 import argparse
-import resource
 import time
 
 import mxnet as mx
-
-
-def process_cpu():
-    """CPU seconds of the whole process. Not time.process_time(): GraalPy's is wall time minus sleeps."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 def main():
@@ -30,12 +23,12 @@ def main():
 
     def run(n):
         y = x
-        start, cpu, process = time.perf_counter(), time.thread_time(), process_cpu()
+        start, cpu, process = time.perf_counter(), time.thread_time(), time.process_time()
         for _ in range(n):
             y = x + 1
         y.wait_to_read()
         return ((time.perf_counter() - start) / n * 1e6, (time.thread_time() - cpu) / n * 1e6,
-                (process_cpu() - process) / n * 1e6)
+                (time.process_time() - process) / n * 1e6)
 
     warmup_start, warmup_rounds = time.perf_counter(), 0
     while warmup_rounds < args.warmup_rounds or time.perf_counter() - warmup_start < args.warmup_seconds:

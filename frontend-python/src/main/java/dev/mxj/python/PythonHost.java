@@ -96,10 +96,23 @@ public final class PythonHost implements AutoCloseable {
 
     /**
      * What the skipped {@code site} module would have added that scripts use: {@code exit()} and
-     * {@code quit()}.
+     * {@code quit()}. Also {@code time.process_time()} as CPython's, the process's CPU time:
+     * GraalPy's is wall time minus sleeps, which made scripts' CPU figures wall times.
      */
     private static final String PRELUDE = """
             import builtins, sys
+            def _mxj_cpu_process_time():
+                import time
+                def process_time_ns():
+                    import resource
+                    usage = resource.getrusage(resource.RUSAGE_SELF)
+                    return round((usage.ru_utime + usage.ru_stime) * 1e9)
+                def process_time():
+                    return process_time_ns() / 1e9
+                for f in (process_time, process_time_ns):
+                    f.__module__ = 'time'
+                time.process_time, time.process_time_ns = process_time, process_time_ns
+            _mxj_cpu_process_time()
             class _Quitter:
                 def __init__(self, name):
                     self.name = name
@@ -119,7 +132,7 @@ public final class PythonHost implements AutoCloseable {
             if not hasattr(builtins, 'exit'):
                 builtins.exit = _Quitter('exit')
                 builtins.quit = _Quitter('quit')
-            del _Quitter, _mxj_exit_status, builtins, sys
+            del _Quitter, _mxj_exit_status, _mxj_cpu_process_time, builtins, sys
             """;
 
     private static String vfsSrc() { return "/graalpy_vfs/src"; }

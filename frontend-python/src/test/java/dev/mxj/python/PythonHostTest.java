@@ -49,6 +49,25 @@ class PythonHostTest {
     }
 
     @Test
+    void processTimeIsCpuTimeAsInCPython() throws IOException {
+        // GraalPy's own time.process_time() is wall time minus sleeps; the host makes it CPU time:
+        // a thread blocked (not sleeping) adds no CPU, a busy loop adds at least its thread's CPU
+        Run r = run("""
+                import threading, time
+                p0, w0 = time.process_time(), time.perf_counter()
+                threading.Event().wait(0.5)
+                idle_cpu, idle_wall = time.process_time() - p0, time.perf_counter() - w0
+                p1, t1, s = time.process_time_ns(), time.thread_time(), 0
+                for i in range(300000):
+                    s += i
+                busy_cpu, busy_thread = (time.process_time_ns() - p1) / 1e9, time.thread_time() - t1
+                print(idle_wall >= 0.5, idle_cpu < 0.25, busy_thread > 0, busy_cpu >= busy_thread - 0.02)
+                """);
+        assertEquals(0, r.code(), r.err());
+        assertEquals("True True True True\n", r.out());
+    }
+
+    @Test
     void uncaughtErrorsPrintAPythonTraceback() throws IOException {
         Run r = run("import mxnet as mx\n\ndef f():\n    return mx.nd.ones((2, 2)) + mx.nd.ones((3,))\n\nf()\n");
         assertEquals(1, r.code());
