@@ -28,3 +28,13 @@ split_classpath() {
     esac
   done
 }
+
+# stock_jdk_flags: sets the array stock_flags to what the stock JDK needs for that layout: the
+# module path, and with a compiler JVMCI and the compiler on the upgrade module path (JDK 25's own
+# jdk.graal.compiler module is empty). Needs split_classpath first.
+stock_jdk_flags() {
+  stock_flags=()
+  [ -n "$module_path" ] || return 0
+  stock_flags=(--module-path "$module_path" --add-modules ALL-MODULE-PATH)
+  [ -z "$compiler" ] || stock_flags+=(-XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI --upgrade-module-path "$compiler")
+}
